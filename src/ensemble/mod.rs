@@ -1,1 +1,217 @@
-//! placeholder
+//! Replications, random streams and aggregation.
+//!
+//! A replication simulates every trust up to the branch point once, then
+//! runs the counterfactual and each plan from that snapshot with the same
+//! random streams. Replications run in parallel on rayon, each on one
+//! thread; results are folded in replication order, chunk by chunk, so the
+//! output is the same bytes on any number of threads and memory holds one
+//! summary row per replication and plan plus fixed-size weekly histograms.
+
+pub mod metrics;
+pub mod stats;
+pub mod streams;
+
+use crate::model::outcome::BranchOutcome;
+use crate::model::trust::{TrustSim, TrustStreams};
+use crate::model::{ParticipationModel, World};
+use metrics::{metric_row, weekly_values, MetricRow, WEEKLY_METRICS};
+use rand::RngExt;
+use rand_distr::{Beta, Distribution, StandardNormal};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use stats::Histogram;
+use streams::{stream, stream_key, StreamPurpose, NATIONAL};
+
+/// What one replication produced: per branch (counterfactual first), the
+/// metric row and the weekly values.
+#[derive(Debug, Clone)]
+pub struct ReplicationResult {
+    pub replication: u64,
+    pub rows: Vec<MetricRow>,
+    /// [branch][week][weekly metric]
+    pub weekly: Vec<Vec<[i64; 5]>>,
+}
+
+/// Run the trusts' branches of one replication and add them up.
+pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<BranchOutcome> {
+    let national: Vec<f64> = world
+        .walkouts
+        .iter()
+        .enumerate()
+        .map(|(w, walkout)| {
+            let key = NATIONAL - w as u64;
+            let mut rng = stream(seed, replication, key, StreamPurpose::NationalParticipation);
+            draw_participation(&walkout.participation, &mut rng)
+        })
+        .collect();
+    let n_branches = 1 + world.plans.len();
+    let mut totals = vec![BranchOutcome::default(); n_branches];
+    for trust in 0..world.trusts.len() {
+        let t = trust as u64;
+        let mut prng = stream(seed, replication, t, StreamPurpose::TrustParticipation);
+        let participation = world
+            .walkouts
+            .iter()
+            .zip(&national)
+            .map(|(w, &p)| {
+                let z: f64 = StandardNormal.sample(&mut prng);
+                (p + w.between_trust_sd * z).clamp(0.0, 1.0)
+            })
+            .collect();
+        let streams = TrustStreams {
+            referrals: stream(seed, replication, t, StreamPurpose::Referrals),
+            draw_key: stream_key(seed, replication, t, StreamPurpose::Draws),
+            participation,
+        };
+        let mut sim = TrustSim::new(world, trust, streams);
+        sim.run_until_day(world.branch_day);
+        for (b, plan) in world.branches().enumerate() {
+            let outcome = sim.branch(plan, b > 0).finish();
+            totals[b].add(&outcome);
+        }
+    }
+    totals
+}
+
+fn draw_participation(p: &ParticipationModel, rng: &mut impl rand::Rng) -> f64 {
+    match *p {
+        ParticipationModel::Fixed(v) => v,
+        ParticipationModel::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
+        ParticipationModel::Beta { alpha, beta, mean } => Beta::new(alpha, beta)
+            .map(|d| d.sample(rng))
+            .unwrap_or(mean),
+    }
+}
+
+/// One replication, summarised.
+pub fn run_replication(world: &World, seed: u64, replication: u64) -> ReplicationResult {
+    let outcomes = simulate_replication(world, seed, replication);
+    let cf = &outcomes[0];
+    let weeks = world.week_starts();
+    ReplicationResult {
+        replication,
+        rows: outcomes.iter().map(|o| metric_row(world, o, cf)).collect(),
+        weekly: outcomes
+            .iter()
+            .map(|o| {
+                weeks
+                    .iter()
+                    .map(|&d| weekly_values(&o.daily[d as usize], &cf.daily[d as usize]))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Aggregated results of an ensemble (or of a shard of one): every
+/// replication's rows, and weekly histograms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnsembleResult {
+    /// (replication, branch rows) in replication order.
+    pub rows: Vec<(u64, Vec<Vec<f64>>)>,
+    /// [branch][week][weekly metric]
+    pub weekly: Vec<Vec<Vec<Histogram>>>,
+}
+
+impl EnsembleResult {
+    /// Fold in one replication. Replications must arrive in order.
+    pub fn add(&mut self, r: ReplicationResult) {
+        if self.weekly.is_empty() {
+            self.weekly = r
+                .weekly
+                .iter()
+                .map(|weeks| vec![vec![Histogram::default(); WEEKLY_METRICS.len()]; weeks.len()])
+                .collect();
+        }
+        for (b, weeks) in r.weekly.iter().enumerate() {
+            for (w, values) in weeks.iter().enumerate() {
+                for (m, &v) in values.iter().enumerate() {
+                    self.weekly[b][w][m].add(v);
+                }
+            }
+        }
+        self.rows.push((
+            r.replication,
+            r.rows.iter().map(|row| row.to_vec()).collect(),
+        ));
+    }
+
+    /// Merge another result (for example a shard); rows end up sorted by
+    /// replication.
+    pub fn merge(&mut self, o: &EnsembleResult) {
+        if self.weekly.is_empty() {
+            self.weekly = o.weekly.clone();
+        } else {
+            for (a, b) in self
+                .weekly
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .zip(o.weekly.iter().flatten().flatten())
+            {
+                a.merge(b);
+            }
+        }
+        self.rows.extend(o.rows.iter().cloned());
+        self.rows.sort_by_key(|(r, _)| *r);
+    }
+
+    /// Values of one metric for one branch, in replication order.
+    pub fn column(&self, branch: usize, metric: usize) -> Vec<f64> {
+        self.rows
+            .iter()
+            .map(|(_, rows)| rows[branch][metric])
+            .collect()
+    }
+}
+
+/// How to run an ensemble.
+#[derive(Debug, Clone, Copy)]
+pub struct EnsembleOptions {
+    pub seed: u64,
+    /// Replications 0..replications.
+    pub replications: u64,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+}
+
+/// Run replications `indices` and fold them in order. `progress` is called
+/// after each chunk with the number done so far.
+pub fn run_indices(
+    world: &World,
+    seed: u64,
+    indices: &[u64],
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<EnsembleResult, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} worker threads: {e}"))?;
+    let chunk = (pool.current_num_threads() * 4).max(8);
+    let mut result = EnsembleResult::default();
+    let mut done = 0u64;
+    for ids in indices.chunks(chunk) {
+        let batch: Vec<ReplicationResult> = pool.install(|| {
+            ids.par_iter()
+                .map(|&r| run_replication(world, seed, r))
+                .collect()
+        });
+        for r in batch {
+            result.add(r);
+        }
+        done += ids.len() as u64;
+        progress(done);
+    }
+    Ok(result)
+}
+
+/// Run a whole ensemble of `options.replications` replications.
+pub fn run_ensemble(
+    world: &World,
+    options: EnsembleOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<EnsembleResult, String> {
+    let indices: Vec<u64> = (0..options.replications).collect();
+    run_indices(world, options.seed, &indices, options.threads, progress)
+}

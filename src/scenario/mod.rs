@@ -1,1 +1,241 @@
-//! placeholder
+//! Scenario files: parsing, validation, schema.
+//!
+//! A scenario goes from TOML text to a [`ScenarioFile`] (serde, unknown
+//! fields rejected, each value checked as it is read) and then to a
+//! validated [`Scenario`] (cross-field checks: references, the horizon, a
+//! rota that can staff its own template). Errors say which file, which
+//! field, where (line and column when known), the value and what is allowed.
+
+pub mod format;
+mod locate;
+mod validate;
+pub mod values;
+
+pub use format::*;
+pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::Path;
+
+/// The bundled default scenario: West Hertfordshire Hospitals facing the
+/// 48-hour walkout of 26 January 2016.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+/// How the bundled default is named in errors and the manifest.
+pub const DEFAULT_SCENARIO_SOURCE: &str = "<bundled default scenario>";
+
+/// A scenario file that is wrong, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file (or `<bundled default scenario>`).
+    pub file: String,
+    /// Dotted path of the field, e.g. `walkouts[0].participation.mean`.
+    pub field: Option<String>,
+    /// 1-based line and column, where known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong, the value found and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A checked scenario, ready to simulate. Only [`Scenario::from_file`],
+/// [`Scenario::from_toml`] and [`Scenario::new`] make one, and they
+/// validate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    file: ScenarioFile,
+    source: String,
+    sha256: String,
+}
+
+impl Scenario {
+    /// Read and validate a scenario file.
+    pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: source.clone(),
+            field: None,
+            position: None,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        Scenario::from_toml(&text, &source)
+    }
+
+    /// The bundled default scenario.
+    pub fn bundled_default() -> Scenario {
+        Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_SOURCE)
+            .expect("the bundled default scenario is valid (tested)")
+    }
+
+    /// Parse and validate TOML text; `source` names it in errors.
+    pub fn from_toml(text: &str, source: &str) -> Result<Scenario, ScenarioError> {
+        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
+            let position = e.span().map(|s| locate::line_col(text, s.start));
+            ScenarioError {
+                file: source.to_string(),
+                field: None,
+                position,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        validate::check(&file).map_err(|(field, message)| ScenarioError {
+            file: source.to_string(),
+            position: locate::field_position(text, &field),
+            field: Some(field),
+            message,
+        })?;
+        Ok(Scenario {
+            file,
+            source: source.to_string(),
+            sha256: hex_sha256(text.as_bytes()),
+        })
+    }
+
+    /// Validate a scenario built in code (no file, so no line numbers).
+    pub fn new(file: ScenarioFile) -> Result<Scenario, ScenarioError> {
+        let text = toml::to_string(&file).map_err(|e| ScenarioError {
+            file: "<in code>".into(),
+            field: None,
+            position: None,
+            message: e.to_string(),
+        })?;
+        validate::check(&file).map_err(|(field, message)| ScenarioError {
+            file: "<in code>".into(),
+            field: Some(field),
+            position: None,
+            message,
+        })?;
+        Ok(Scenario {
+            file,
+            source: "<in code>".into(),
+            sha256: hex_sha256(text.as_bytes()),
+        })
+    }
+
+    pub fn file(&self) -> &ScenarioFile {
+        &self.file
+    }
+
+    /// Where it came from (a path, or `<bundled default scenario>`).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// SHA-256 of the scenario text, hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The JSON Schema of the scenario format, pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ScenarioFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serialises")
+}
+
+impl Walkout {
+    /// End of the walkout, from `end` or `start + hours` (validated: exactly
+    /// one is given and the end is after the start).
+    pub fn end_time(&self) -> chrono::NaiveDateTime {
+        match (self.end, self.hours) {
+            (Some(end), _) => end.0,
+            (None, Some(h)) => self.start.0 + chrono::Duration::hours(i64::from(h.get())),
+            (None, None) => self.start.0,
+        }
+    }
+}
+
+impl PriorityMix {
+    /// Shares of P1..P4. The 2016 split maps urgent to P2 and routine to P4;
+    /// an empty mix is 15% urgent.
+    pub fn shares(&self) -> [f64; 4] {
+        let g = |p: Option<Probability>| p.map_or(0.0, Probability::get);
+        if self.is_empty() {
+            [0.0, 0.15, 0.0, 0.85]
+        } else {
+            [
+                g(self.p1),
+                g(self.p2) + g(self.urgent),
+                g(self.p3),
+                g(self.p4) + g(self.routine),
+            ]
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        [
+            self.urgent,
+            self.routine,
+            self.p1,
+            self.p2,
+            self.p3,
+            self.p4,
+        ]
+        .iter()
+        .all(Option::is_none)
+    }
+}
+
+impl Protect {
+    /// Highest priority index (0 = P1) protected, if any.
+    pub fn up_to(self) -> Option<u8> {
+        match self {
+            Protect::None => None,
+            Protect::P1 => Some(0),
+            Protect::Urgent => Some(1),
+            Protect::P3 => Some(2),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_default_is_valid() {
+        let s = Scenario::bundled_default();
+        assert!(s.file().plans.len() >= 3);
+        assert_eq!(s.sha256().len(), 64);
+    }
+
+    #[test]
+    fn the_schema_names_the_top_level_fields() {
+        let schema = json_schema();
+        for field in [
+            "walkouts",
+            "trusts",
+            "plans",
+            "participation",
+            "theatre_lists",
+        ] {
+            assert!(schema.contains(field), "schema lacks {field}");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Summary statistics over replications: means with 95% intervals,
+//! percentiles, and a mergeable histogram for weekly series.
+//!
+//! The histogram keeps counts in fixed buckets (exact below 4,096, then
+//! 12 significant bits, a relative error under 0.025%) and an exact integer
+//! sum, so adding replications in any order or merging shards gives the
+//! same bytes, and its size stops growing once the buckets in use are seen.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const EXACT_BITS: u32 = 12;
+
+/// Bucket index of a value: the value itself below 2^12 in magnitude, then
+/// (exponent, top 12 bits), keeping order.
+fn bucket(v: i64) -> i64 {
+    let m = v.unsigned_abs();
+    let b = if m < (1 << EXACT_BITS) {
+        m as i64
+    } else {
+        let shift = 64 - m.leading_zeros() - EXACT_BITS;
+        ((i64::from(shift)) << EXACT_BITS) + (m >> shift) as i64
+    };
+    if v < 0 {
+        -b
+    } else {
+        b
+    }
+}
+
+/// Middle of the range of values falling in bucket `b`.
+fn bucket_value(b: i64) -> f64 {
+    let m = b.unsigned_abs() as i64;
+    let v = if m < (1 << EXACT_BITS) {
+        m as f64
+    } else {
+        // m = (shift << 12) + top, and top >= 2^11 whenever shift >= 1.
+        let shift = (m >> EXACT_BITS) as u32;
+        let top = m & ((1 << EXACT_BITS) - 1);
+        let low = (top as f64) * f64::from(1u32 << shift);
+        low + (f64::from(1u32 << shift) - 1.0) / 2.0
+    };
+    if b < 0 {
+        -v
+    } else {
+        v
+    }
+}
+
+/// Counts of integer values in buckets, with an exact sum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub count: u64,
+    pub sum: i128,
+    pub buckets: BTreeMap<i64, u64>,
+}
+
+impl Histogram {
+    pub fn add(&mut self, v: i64) {
+        self.count += 1;
+        self.sum += i128::from(v);
+        *self.buckets.entry(bucket(v)).or_insert(0) += 1;
+    }
+
+    pub fn merge(&mut self, o: &Histogram) {
+        self.count += o.count;
+        self.sum += o.sum;
+        for (b, c) in &o.buckets {
+            *self.buckets.entry(*b).or_insert(0) += c;
+        }
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.count as f64
+        }
+    }
+
+    /// The value at quantile `q` (nearest rank over buckets).
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let mut seen = 0;
+        for (b, c) in &self.buckets {
+            seen += c;
+            if seen >= rank {
+                return bucket_value(*b);
+            }
+        }
+        0.0
+    }
+}
+
+/// Mean, 95% interval of the mean and percentiles of a sample.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Summary {
+    pub mean: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// Two-sided 97.5% point of Student's t for `df` degrees of freedom.
+fn t975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df - 1],
+        // Cornish-Fisher expansion around the normal quantile.
+        _ => {
+            let z: f64 = 1.959_963_985;
+            let d = df as f64;
+            z + (z.powi(3) + z) / (4.0 * d)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+        }
+    }
+}
+
+/// Percentile by linear interpolation between order statistics (R type 7).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+}
+
+/// Summarise values, summed in the order given.
+pub fn summarise(values: &[f64]) -> Summary {
+    let n = values.len();
+    if n == 0 {
+        return Summary::default();
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let half = if n > 1 {
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        t975(n - 1) * (var / n as f64).sqrt()
+    } else {
+        0.0
+    };
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    Summary {
+        mean,
+        ci95_low: mean - half,
+        ci95_high: mean + half,
+        p05: percentile(&sorted, 0.05),
+        p50: percentile(&sorted, 0.50),
+        p95: percentile(&sorted, 0.95),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_values_are_exact_and_large_ones_close() {
+        for v in [-5000i64, -4095, -1, 0, 1, 17, 4095, 4096, 22_000, 3_500_000] {
+            let got = bucket_value(bucket(v));
+            let err = (got - v as f64).abs() / (v.abs().max(1) as f64);
+            assert!(err < 3e-4, "{v} -> {got}");
+            if v.abs() < 4096 {
+                assert_eq!(got, v as f64);
+            }
+        }
+        // Buckets keep order.
+        let mut last = i64::MIN;
+        for v in (-100_000..100_000).step_by(37) {
+            let b = bucket(v);
+            assert!(b >= last);
+            last = b;
+        }
+    }
+
+    #[test]
+    fn histogram_merge_is_order_free() {
+        let values: Vec<i64> = (0..1000).map(|i| (i * 7919) % 30_011 - 200).collect();
+        let mut whole = Histogram::default();
+        values.iter().for_each(|&v| whole.add(v));
+        let (mut a, mut b) = (Histogram::default(), Histogram::default());
+        values[..333].iter().for_each(|&v| b.add(v));
+        values[333..].iter().rev().for_each(|&v| a.add(v));
+        a.merge(&b);
+        assert_eq!(a, whole);
+        let exact = values.iter().sum::<i64>() as f64 / 1000.0;
+        assert_eq!(whole.mean(), exact);
+    }
+
+    #[test]
+    fn summary_of_a_known_sample() {
+        let s = summarise(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(s.mean, 3.0);
+        assert_eq!(s.p50, 3.0);
+        assert!((s.p05 - 1.2).abs() < 1e-12);
+        // sd = 1.5811, se = 0.7071, t(4) = 2.776
+        assert!((s.ci95_high - (3.0 + 2.776 * 0.707_106_78)).abs() < 1e-6);
+        assert!((t975(1000) - 1.962_339).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,595 @@
+//! The scenario file format: what a planner writes in TOML.
+//!
+//! These types mirror the file one to one (unknown fields are rejected) and
+//! carry the documentation that `strikesim schema` prints. Values check
+//! themselves while parsing (see [`super::values`]); checks that need more
+//! than one field live in [`super::validate`].
+
+use super::values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: the trusts, the walkouts they face, and the plans to
+/// compare against the no-strike counterfactual.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Short name, used for the output folder `output/<name>/`. Letters,
+    /// digits, `-`, `_` and `.` only.
+    pub name: String,
+    /// A one-line title for charts and the report.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Free text: where the figures come from, what was estimated.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// First simulated day. The waiting list is set up at 00:00 on this day.
+    /// A few weeks before the first walkout lets bookings settle.
+    pub start: Date,
+    /// Weeks simulated after the last walkout ends (default 26).
+    #[serde(default = "default_weeks_after")]
+    pub weeks_after: PositiveCount,
+    /// Master seed of the random streams (default 1). `--seed` overrides it.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Monte Carlo replications (default 200). `--replications` overrides it.
+    #[serde(default = "default_replications")]
+    pub replications: PositiveCount,
+    /// When a plan counts as recovered.
+    #[serde(default)]
+    pub recovery: RecoveryTolerance,
+    /// The walkouts (one or more).
+    pub walkouts: Vec<Walkout>,
+    /// The trusts (one or more).
+    pub trusts: Vec<Trust>,
+    /// The plans to compare (one or more). The no-strike counterfactual is
+    /// always added under the name `counterfactual`.
+    pub plans: Vec<Plan>,
+}
+
+fn default_weeks_after() -> PositiveCount {
+    PositiveCount::new(26).expect("26 is positive")
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_replications() -> PositiveCount {
+    PositiveCount::new(200).expect("200 is positive")
+}
+
+/// A plan has recovered on the first day after the walkout from which, to
+/// the end of the run, its waiting list and its 18-week performance stay
+/// within these tolerances of the counterfactual's in the same replication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryTolerance {
+    /// Waiting list size within this percentage of the counterfactual's
+    /// (default 0.5, i.e. 0.5%).
+    #[serde(default = "default_list_tolerance")]
+    pub list_size_pct: NonNegative,
+    /// % within 18 weeks within this many percentage points of the
+    /// counterfactual's (default 0.2).
+    #[serde(default = "default_points_tolerance")]
+    pub within_18w_points: NonNegative,
+}
+
+impl Default for RecoveryTolerance {
+    fn default() -> Self {
+        RecoveryTolerance {
+            list_size_pct: default_list_tolerance(),
+            within_18w_points: default_points_tolerance(),
+        }
+    }
+}
+
+fn default_list_tolerance() -> NonNegative {
+    NonNegative::try_from(0.5).expect("non-negative")
+}
+fn default_points_tolerance() -> NonNegative {
+    NonNegative::try_from(0.2).expect("non-negative")
+}
+
+/// Junior-doctor grades.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// Foundation years 1-2.
+    Foundation,
+    /// Core trainees.
+    Core,
+    /// Specialty registrars.
+    Registrar,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 3] = [Grade::Foundation, Grade::Core, Grade::Registrar];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::Foundation => "foundation",
+            Grade::Core => "core",
+            Grade::Registrar => "registrar",
+        }
+    }
+}
+
+/// A head count per junior grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeCounts {
+    #[serde(default)]
+    pub foundation: Count,
+    #[serde(default)]
+    pub core: Count,
+    #[serde(default)]
+    pub registrar: Count,
+}
+
+impl GradeCounts {
+    pub fn as_array(&self) -> [u32; 3] {
+        [self.foundation.get(), self.core.get(), self.registrar.get()]
+    }
+
+    pub fn total(&self) -> u32 {
+        self.as_array().iter().sum()
+    }
+}
+
+/// What strikers do about emergency care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WalkoutKind {
+    /// Strikers rostered on emergency duties work them (12 January 2016).
+    EmergencyCareProvided,
+    /// Nobody in a striking grade works; consultants fill the emergency floor.
+    FullWalkout,
+}
+
+/// How many of the juniors in a striking grade strike: drawn once per
+/// replication (the same for every plan).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Participation {
+    /// Always this share.
+    Fixed { value: Probability },
+    /// Uniform between `low` and `high`.
+    Uniform { low: Probability, high: Probability },
+    /// Beta distribution with this mean and standard deviation (sd must be
+    /// below sqrt(mean * (1 - mean))).
+    Beta { mean: Probability, sd: Probability },
+}
+
+/// One walkout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Walkout {
+    /// A name for tables and charts.
+    pub name: String,
+    /// Local start date and time, e.g. "2016-01-26T08:00".
+    pub start: DateTime,
+    /// Duration in hours (24 for a one-day walkout, 48 for two days). Give
+    /// either `hours` or `end`.
+    #[serde(default)]
+    pub hours: Option<PositiveCount>,
+    /// Local end date and time, instead of `hours`.
+    #[serde(default)]
+    pub end: Option<DateTime>,
+    /// `emergency_care_provided` or `full_walkout`.
+    pub kind: WalkoutKind,
+    /// Grades that strike (default: all three).
+    #[serde(default = "all_grades")]
+    pub grades: Vec<Grade>,
+    /// Share of juniors in striking grades, not on emergency duty, who strike.
+    pub participation: Participation,
+    /// Standard deviation of a trust's participation around the national
+    /// draw (default 0: every trust the same).
+    #[serde(default)]
+    pub between_trust_sd: NonNegative,
+    /// Trust codes affected (default: every trust in the scenario).
+    #[serde(default)]
+    pub trusts: Vec<String>,
+}
+
+fn all_grades() -> Vec<Grade> {
+    Grade::ALL.to_vec()
+}
+
+/// One acute trust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trust {
+    /// ODS code, e.g. "RWG".
+    pub code: String,
+    pub name: String,
+    /// % of the initial waiting list within 18 weeks (default 92).
+    #[serde(default = "default_within_18w")]
+    pub within_18w_pct: Percent,
+    /// Share of outpatient appointments not attended (default 0.07).
+    #[serde(default = "default_dna")]
+    pub dna_rate: Probability,
+    /// Share of planned operations the hospital cancels on the day for
+    /// non-clinical reasons in a normal week (default 0.01).
+    #[serde(default = "default_background_cancel")]
+    pub background_cancel_rate: Probability,
+    /// Weekly chance that a waiting patient leaves the list untreated
+    /// (validation, treated elsewhere, no longer needed); default 0.004.
+    #[serde(default = "default_removal")]
+    pub removal_rate_per_week: Probability,
+    /// How far ahead clinics are booked, in days (default 28).
+    #[serde(default = "default_clinic_horizon")]
+    pub clinic_booking_days: PositiveCount,
+    /// How far ahead theatre lists are booked, in days (default 21).
+    #[serde(default = "default_theatre_horizon")]
+    pub theatre_booking_days: PositiveCount,
+    /// Minimum notice for an admission date, in days (default 2).
+    #[serde(default = "default_notice")]
+    pub admission_notice_days: Count,
+    pub specialties: Vec<Specialty>,
+}
+
+fn default_within_18w() -> Percent {
+    Percent::try_from(92.0).expect("valid")
+}
+fn default_dna() -> Probability {
+    Probability::new(0.07).expect("valid")
+}
+fn default_background_cancel() -> Probability {
+    Probability::new(0.01).expect("valid")
+}
+fn default_removal() -> Probability {
+    Probability::new(0.004).expect("valid")
+}
+fn default_clinic_horizon() -> PositiveCount {
+    PositiveCount::new(28).expect("valid")
+}
+fn default_theatre_horizon() -> PositiveCount {
+    PositiveCount::new(21).expect("valid")
+}
+fn default_notice() -> Count {
+    Count::new_const(2)
+}
+
+/// Clinical priority classes: either the 2016 working split (`urgent`,
+/// `routine`) or the surgical prioritisation classes (`p1`..`p4`). Shares
+/// must add up to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityMix {
+    /// Urgent including cancer (treated as P2).
+    #[serde(default)]
+    pub urgent: Option<Probability>,
+    /// Routine (treated as P4).
+    #[serde(default)]
+    pub routine: Option<Probability>,
+    #[serde(default)]
+    pub p1: Option<Probability>,
+    #[serde(default)]
+    pub p2: Option<Probability>,
+    #[serde(default)]
+    pub p3: Option<Probability>,
+    #[serde(default)]
+    pub p4: Option<Probability>,
+}
+
+/// One specialty (treatment function) of a trust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Specialty {
+    /// Treatment function code, e.g. "110".
+    pub code: String,
+    /// Treatment function name, e.g. "Trauma & Orthopaedics".
+    pub name: String,
+    /// Incomplete RTT pathways at the start.
+    pub waiting_list: Count,
+    /// Share of the initial list already past a decision to admit
+    /// (default 0.25).
+    #[serde(default = "default_admitted_share")]
+    pub admitted_share_of_list: Probability,
+    /// New referrals (RTT clock starts) per week; arrivals are Poisson,
+    /// weekdays only.
+    pub referrals_per_week: NonNegative,
+    /// Clinical priority mix of new referrals (default 15% urgent).
+    #[serde(default)]
+    pub priority: PriorityMix,
+    /// Share of first appointments that end in a decision to admit; the rest
+    /// end the pathway in outpatients (non-admitted clock stop).
+    pub admit_share: Probability,
+    /// Share of admissions that are day cases (the rest inpatient).
+    pub day_case_share: Probability,
+    /// Mean weeks from first appointment to the decision (diagnostics,
+    /// results); exponential. Default 2.
+    #[serde(default = "default_decision_weeks")]
+    pub decision_weeks: NonNegative,
+    /// Consultants available on a weekday half-day session.
+    pub consultants: PositiveCount,
+    /// Juniors rostered per shift.
+    pub rota: Rota,
+    /// Juniors each shift needs for emergency work, filled first.
+    #[serde(default)]
+    pub emergency_floor: Rota,
+    /// The weekly template of theatre lists.
+    #[serde(default)]
+    pub theatre_lists: Vec<TheatreListTemplate>,
+    /// The weekly template of outpatient clinics.
+    #[serde(default)]
+    pub clinics: Vec<ClinicTemplate>,
+}
+
+fn default_admitted_share() -> Probability {
+    Probability::new(0.25).expect("valid")
+}
+fn default_decision_weeks() -> NonNegative {
+    NonNegative::try_from(2.0).expect("valid")
+}
+
+/// Juniors per shift.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rota {
+    /// Monday to Friday day shift (covers elective sessions).
+    #[serde(default)]
+    pub weekday_day: GradeCounts,
+    /// Night shift.
+    #[serde(default)]
+    pub night: GradeCounts,
+    /// Weekend and bank-holiday day shift (covers catch-up lists).
+    #[serde(default)]
+    pub weekend: GradeCounts,
+}
+
+/// Day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// Monday = 0.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Session of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionTime {
+    /// 08:30 to 12:30.
+    Am,
+    /// 13:30 to 17:30.
+    Pm,
+    /// 08:30 to 17:30.
+    AllDay,
+}
+
+/// Inpatient or day case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Inpatient,
+    DayCase,
+}
+
+fn weekdays() -> Vec<Weekday> {
+    vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ]
+}
+
+fn one() -> PositiveCount {
+    PositiveCount::new(1).expect("valid")
+}
+
+/// Theatre lists that run every week on the given days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TheatreListTemplate {
+    /// Days it runs (default Monday to Friday). Lists do not run on bank
+    /// holidays.
+    #[serde(default = "weekdays")]
+    pub days: Vec<Weekday>,
+    pub session: SessionTime,
+    pub setting: Setting,
+    /// Patients booked per list.
+    pub cases: PositiveCount,
+    /// Number of such lists in that session (default 1).
+    #[serde(default = "one")]
+    pub count: PositiveCount,
+    /// Juniors each list needs besides its consultant.
+    #[serde(default)]
+    pub juniors: GradeCounts,
+}
+
+/// Outpatient clinics that run every week on the given days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicTemplate {
+    #[serde(default = "weekdays")]
+    pub days: Vec<Weekday>,
+    pub session: SessionTime,
+    /// New-patient (first appointment) slots per clinic.
+    pub new_slots: Count,
+    /// Follow-up slots per clinic (always fully booked with follow-ups).
+    #[serde(default)]
+    pub follow_up_slots: Count,
+    #[serde(default = "one")]
+    pub count: PositiveCount,
+    #[serde(default)]
+    pub juniors: GradeCounts,
+}
+
+/// Which priorities a plan protects from stand-downs and staffs first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Protect {
+    /// Nothing is protected.
+    None,
+    /// P1 only.
+    P1,
+    /// P1 and P2: urgent and cancer work (default).
+    Urgent,
+    /// P1 to P3.
+    P3,
+}
+
+/// A trust's response to the walkout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Short name (not `counterfactual`, which is reserved).
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Priorities protected: lists and clinics with a protected patient
+    /// booked are never stood down and are staffed first (default urgent).
+    #[serde(default = "default_protect")]
+    pub protect: Protect,
+    #[serde(default)]
+    pub stand_down: StandDown,
+    /// Share of consultants' non-elective sessions that may be diverted to
+    /// act down into junior roles (0 = none, 1 = all of them).
+    #[serde(default = "zero_probability")]
+    pub consultant_act_down_share: Probability,
+    #[serde(default)]
+    pub major_incident: Option<MajorIncident>,
+    #[serde(default)]
+    pub rebooking: Rebooking,
+    #[serde(default)]
+    pub catch_up: Option<CatchUp>,
+}
+
+fn default_protect() -> Protect {
+    Protect::Urgent
+}
+fn zero_probability() -> Probability {
+    Probability::ZERO
+}
+
+/// Lists and clinics stood down in advance; their patients are told days
+/// ahead and go back on the list with their clock still ticking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandDown {
+    /// Share of routine (unprotected) theatre lists on walkout days stood
+    /// down (default 0).
+    #[serde(default = "zero_probability")]
+    pub theatre_share: Probability,
+    /// Share of routine clinics on walkout days stood down (default 0).
+    #[serde(default = "zero_probability")]
+    pub clinic_share: Probability,
+    /// Days before the walkout starts that the decision is made (default 7).
+    #[serde(default = "default_days_ahead")]
+    pub days_ahead: PositiveCount,
+    /// Specialty codes this applies to (default: all).
+    #[serde(default)]
+    pub specialties: Vec<String>,
+}
+
+impl Default for StandDown {
+    fn default() -> Self {
+        StandDown {
+            theatre_share: Probability::ZERO,
+            clinic_share: Probability::ZERO,
+            days_ahead: default_days_ahead(),
+            specialties: Vec::new(),
+        }
+    }
+}
+
+fn default_days_ahead() -> PositiveCount {
+    PositiveCount::new(7).expect("valid")
+}
+
+/// Declare a major incident and recall strikers when staffing is short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MajorIncident {
+    /// Declared when the share of rostered weekday juniors present in the
+    /// trust falls below this.
+    pub threshold: Probability,
+    /// Share of strikers who answer the recall.
+    pub recall_share: Probability,
+    /// Hours after the walkout starts before recalled doctors are back
+    /// (default 0).
+    #[serde(default)]
+    pub delay_hours: Count,
+}
+
+/// What happens to cancelled patients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rebooking {
+    /// Patients whose operation is cancelled on the day get a binding new
+    /// date, booked ahead of everyone else, within this many days
+    /// (the 28-day rule; default 28).
+    #[serde(default = "default_binding_days")]
+    pub binding_days: PositiveCount,
+    /// Also give patients stood down in advance first call on new dates
+    /// (default false: back on the list in their place).
+    #[serde(default)]
+    pub stood_down_first: bool,
+}
+
+impl Default for Rebooking {
+    fn default() -> Self {
+        Rebooking {
+            binding_days: default_binding_days(),
+            stood_down_first: false,
+        }
+    }
+}
+
+fn default_binding_days() -> PositiveCount {
+    PositiveCount::new(28).expect("valid")
+}
+
+/// Extra sessions after the walkout (weekend lists, waiting-list
+/// initiatives), staffed from the weekend rota.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUp {
+    /// First catch-up day is this many days after the last walkout ends
+    /// (default 3).
+    #[serde(default = "default_catch_up_start")]
+    pub start_days_after: Count,
+    /// Weeks of catch-up.
+    pub weeks: PositiveCount,
+    /// Days of the week (default Saturday).
+    #[serde(default = "saturday")]
+    pub days: Vec<Weekday>,
+    /// Extra all-day theatre lists per specialty per catch-up day, copying
+    /// the specialty's first theatre list of each setting in turn.
+    #[serde(default)]
+    pub theatre_lists: Count,
+    /// Extra all-day clinics per specialty per catch-up day, copying the
+    /// specialty's first clinic.
+    #[serde(default)]
+    pub clinics: Count,
+    /// Specialty codes (default: all).
+    #[serde(default)]
+    pub specialties: Vec<String>,
+}
+
+fn default_catch_up_start() -> Count {
+    Count::new_const(3)
+}
+fn saturday() -> Vec<Weekday> {
+    vec![Weekday::Sat]
+}
