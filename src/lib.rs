@@ -6,6 +6,7 @@
 //! The engine and the model do no I/O; the output side samples no random
 //! numbers.
 
+pub mod app;
 pub mod engine;
 pub mod ensemble;
 pub mod model;

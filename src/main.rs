@@ -1,1 +1,142 @@
-fn main() {}
+//! The `strikesim` command: parse the command line, call the library,
+//! print errors. Nothing else lives here.
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use strikesim::app::{self, AppError, Progress, RunOptions};
+
+/// Simulate NHS elective capacity under junior-doctor walkouts.
+#[derive(Parser)]
+#[command(name = "strikesim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario's Monte Carlo ensemble and write its outputs.
+    Run {
+        /// Scenario file (TOML). Without it, the bundled default scenario runs.
+        scenario: Option<PathBuf>,
+        /// Replications (overrides the scenario's `replications`).
+        #[arg(long, short = 'n')]
+        replications: Option<u64>,
+        /// Master seed (overrides the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+        /// Output directory (default: output/<scenario name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a scenario file and say what is wrong, or that it is fine.
+    Validate { scenario: PathBuf },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+    /// Write the bundled default scenario to PATH as a starting point.
+    Init {
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+    },
+}
+
+/// A progress bar on stderr, shown once a run has taken more than a moment.
+struct Bar {
+    started: Instant,
+    total: Mutex<u64>,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        *self.total.lock().expect("lock") = total;
+    }
+    fn update(&self, done: u64) {
+        let mut bar = self.bar.lock().expect("lock");
+        if bar.is_none() && self.started.elapsed() > Duration::from_millis(500) {
+            let b = ProgressBar::new(*self.total.lock().expect("lock"));
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} replications {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]",
+                )
+                .expect("valid template"),
+            );
+            *bar = Some(b);
+        }
+        if let Some(b) = bar.as_ref() {
+            b.set_position(done);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = self.bar.lock().expect("lock").take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            replications,
+            seed,
+            threads,
+            out,
+        } => {
+            let options = RunOptions {
+                scenario,
+                replications,
+                seed,
+                threads,
+                out,
+            };
+            let bar = Bar {
+                started: Instant::now(),
+                total: Mutex::new(0),
+                bar: Mutex::new(None),
+            };
+            let done = app::run(&options, &bar)?;
+            let title = format!(
+                "{} (seed {}, {:.1} s)",
+                done.manifest.scenario.title, done.manifest.seed, done.manifest.wall_seconds
+            );
+            print!(
+                "{}",
+                strikesim::output::console::summary_text(&done.world, &done.result, &title)
+            );
+            println!("Outputs written to {}", done.out_dir.display());
+            Ok(())
+        }
+        Command::Validate { scenario } => {
+            println!("{}", app::validate(&scenario)?);
+            Ok(())
+        }
+        Command::Schema => {
+            println!("{}", strikesim::scenario::json_schema());
+            Ok(())
+        }
+        Command::Init { path } => {
+            app::init(&path)?;
+            println!("Wrote the bundled default scenario to {}", path.display());
+            Ok(())
+        }
+    }
+}

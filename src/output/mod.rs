@@ -64,3 +64,7 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }
+
+pub mod console;
+pub mod manifest;
+pub mod tables;

@@ -1,0 +1,253 @@
+//! `manifest.json`: what was run (tool version, scenario and its hash,
+//! seed, replications, wall time) and the scenario's assumptions in plain
+//! words, for the report.
+
+use crate::ensemble::metrics::METRICS;
+use crate::model::World;
+use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub title: String,
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    pub start: String,
+    pub branch: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalkoutInfo {
+    pub name: String,
+    pub start: String,
+    pub end: String,
+    pub kind: String,
+    pub grades: Vec<String>,
+    pub participation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    pub name: String,
+    pub description: String,
+    pub assumptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustInfo {
+    pub code: String,
+    pub name: String,
+    pub specialties: usize,
+    pub initial_waiting_list: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryInfo {
+    pub list_size_pct: f64,
+    pub within_18w_points: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricDoc {
+    pub name: String,
+    pub unit: String,
+    pub description: String,
+}
+
+/// The manifest, as written to `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool: String,
+    pub version: String,
+    pub scenario: ScenarioInfo,
+    pub seed: u64,
+    pub replications: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub period: Period,
+    pub walkouts: Vec<WalkoutInfo>,
+    pub plans: Vec<PlanInfo>,
+    pub trusts: Vec<TrustInfo>,
+    pub recovery_tolerance: RecoveryInfo,
+    pub metrics: Vec<MetricDoc>,
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.0}%", 100.0 * p)
+}
+
+/// Participation in plain words.
+pub fn describe_participation(p: &Participation, between_sd: f64) -> String {
+    let base = match p {
+        Participation::Fixed { value } => {
+            format!("{} of eligible juniors strike", pct(value.get()))
+        }
+        Participation::Uniform { low, high } => format!(
+            "uniform between {} and {} per replication",
+            pct(low.get()),
+            pct(high.get())
+        ),
+        Participation::Beta { mean, sd } => format!(
+            "Beta, mean {}, sd {} per replication",
+            pct(mean.get()),
+            pct(sd.get())
+        ),
+    };
+    if between_sd > 0.0 {
+        format!("{base}; between-trust sd {}", pct(between_sd))
+    } else {
+        base
+    }
+}
+
+/// A plan's assumptions in plain words.
+pub fn describe_plan(p: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    let sd = &p.stand_down;
+    if sd.theatre_share.get() == 0.0 && sd.clinic_share.get() == 0.0 {
+        out.push("No lists or clinics stood down in advance: everything stays booked and what cannot be staffed is cancelled on the day.".to_string());
+    } else {
+        let scope = if sd.specialties.is_empty() {
+            "all specialties".to_string()
+        } else {
+            format!("specialties {}", sd.specialties.join(", "))
+        };
+        out.push(format!(
+            "{} of routine theatre lists and {} of routine clinics on walkout days stood down {} days ahead ({scope}); their patients go back on the list with the clock still ticking{}.",
+            pct(sd.theatre_share.get()),
+            pct(sd.clinic_share.get()),
+            sd.days_ahead.get(),
+            if p.rebooking.stood_down_first { " and are rebooked first" } else { "" }
+        ));
+    }
+    out.push(match p.protect {
+        Protect::None => "No work is protected: lists are staffed in order of size.".to_string(),
+        Protect::P1 => "P1 work is protected: never stood down and staffed first.".to_string(),
+        Protect::Urgent => {
+            "Urgent and cancer work (P1-P2) is protected: never stood down and staffed first."
+                .to_string()
+        }
+        Protect::P3 => "P1-P3 work is protected: never stood down and staffed first.".to_string(),
+    });
+    let share = p.consultant_act_down_share.get();
+    out.push(if share == 0.0 {
+        "Consultants do not act down into junior roles.".to_string()
+    } else {
+        format!(
+            "Consultants may act down into junior roles with {} of their sessions not already on lists or clinics.",
+            pct(share)
+        )
+    });
+    if let Some(m) = &p.major_incident {
+        out.push(format!(
+            "A major incident is declared if fewer than {} of rostered juniors are present; {} of strikers answer the recall, {} hours after the walkout starts.",
+            pct(m.threshold.get()),
+            pct(m.recall_share.get()),
+            m.delay_hours.get()
+        ));
+    }
+    out.push(format!(
+        "Operations cancelled on the day get a binding new date within {} days, ahead of other patients.",
+        p.rebooking.binding_days.get()
+    ));
+    if let Some(c) = &p.catch_up {
+        out.push(format!(
+            "Catch-up for {} weeks from {} days after the walkout: {} extra theatre lists and {} extra clinics per specialty on each of {:?}, staffed from the weekend rota.",
+            c.weeks.get(),
+            c.start_days_after.get(),
+            c.theatre_lists.get(),
+            c.clinics.get(),
+            c.days
+        ));
+    }
+    out
+}
+
+/// Build the manifest of a run.
+pub fn manifest(
+    scenario: &Scenario,
+    world: &World,
+    seed: u64,
+    replications: u64,
+    threads: usize,
+    wall_seconds: f64,
+) -> Manifest {
+    let s = scenario.file();
+    let date = |d: i64| world.calendar.date(d).format("%Y-%m-%d").to_string();
+    Manifest {
+        tool: "strikesim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: ScenarioInfo {
+            name: s.name.clone(),
+            title: s.title.clone().unwrap_or_else(|| s.name.clone()),
+            file: scenario.source().to_string(),
+            sha256: scenario.sha256().to_string(),
+        },
+        seed,
+        replications,
+        threads,
+        wall_seconds: (wall_seconds * 1000.0).round() / 1000.0,
+        period: Period {
+            start: date(0),
+            branch: date(world.branch_day),
+            end: date(world.days),
+        },
+        walkouts: s
+            .walkouts
+            .iter()
+            .map(|w| WalkoutInfo {
+                name: w.name.clone(),
+                start: w.start.to_string(),
+                end: w.end_time().format("%Y-%m-%dT%H:%M").to_string(),
+                kind: match w.kind {
+                    WalkoutKind::EmergencyCareProvided => "emergency_care_provided",
+                    WalkoutKind::FullWalkout => "full_walkout",
+                }
+                .into(),
+                grades: w.grades.iter().map(|g| g.name().to_string()).collect(),
+                participation: describe_participation(&w.participation, w.between_trust_sd.get()),
+            })
+            .collect(),
+        plans: s
+            .plans
+            .iter()
+            .map(|p| PlanInfo {
+                name: p.name.clone(),
+                description: p.description.clone().unwrap_or_default(),
+                assumptions: describe_plan(p),
+            })
+            .collect(),
+        trusts: s
+            .trusts
+            .iter()
+            .map(|t| TrustInfo {
+                code: t.code.clone(),
+                name: t.name.clone(),
+                specialties: t.specialties.len(),
+                initial_waiting_list: t
+                    .specialties
+                    .iter()
+                    .map(|sp| u64::from(sp.waiting_list.get()))
+                    .sum(),
+            })
+            .collect(),
+        recovery_tolerance: RecoveryInfo {
+            list_size_pct: s.recovery.list_size_pct.get(),
+            within_18w_points: s.recovery.within_18w_points.get(),
+        },
+        metrics: METRICS
+            .iter()
+            .map(|m| MetricDoc {
+                name: m.name.into(),
+                unit: m.unit.into(),
+                description: m.description.into(),
+            })
+            .collect(),
+    }
+}

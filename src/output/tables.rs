@@ -1,0 +1,140 @@
+//! The run's tables: `summary.csv`, `replications.csv`, `weekly.csv` and
+//! `manifest.json`, rendered to bytes from aggregated results.
+//!
+//! Numbers are printed with a fixed number of decimals so that the same
+//! results always give the same bytes.
+
+use super::OutputError;
+use crate::ensemble::metrics::{METRICS, PCT_SCALE, WEEKLY_METRICS};
+use crate::ensemble::stats::summarise;
+use crate::ensemble::EnsembleResult;
+use crate::model::World;
+
+/// A number as written in the CSV files: four decimals, no negative zero.
+pub fn num(v: f64) -> String {
+    let s = format!("{v:.4}");
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        "0.0000".to_string()
+    } else {
+        s
+    }
+}
+
+/// Branch names: the counterfactual, then the plans.
+pub fn branch_names(world: &World) -> Vec<String> {
+    world.branches().map(|p| p.name.clone()).collect()
+}
+
+fn csv_bytes(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, OutputError> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let err = |e: csv::Error| OutputError::Other(format!("cannot format CSV: {e}"));
+    w.write_record(header).map_err(err)?;
+    for row in rows {
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))
+}
+
+/// `summary.csv`: per plan and metric, the mean with its 95% interval,
+/// percentiles, and the paired difference from the counterfactual.
+pub fn summary_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
+    let names = branch_names(world);
+    let mut rows = Vec::new();
+    for (b, name) in names.iter().enumerate() {
+        for (m, info) in METRICS.iter().enumerate() {
+            let values = result.column(b, m);
+            let cf = result.column(0, m);
+            let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();
+            let s = summarise(&values);
+            let d = summarise(&diffs);
+            rows.push(vec![
+                name.clone(),
+                info.name.to_string(),
+                num(s.mean),
+                num(s.ci95_low),
+                num(s.ci95_high),
+                num(s.p05),
+                num(s.p50),
+                num(s.p95),
+                num(d.mean),
+                num(d.ci95_low),
+                num(d.ci95_high),
+            ]);
+        }
+    }
+    csv_bytes(
+        &[
+            "plan",
+            "metric",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p50",
+            "p95",
+            "diff_mean",
+            "diff_ci95_low",
+            "diff_ci95_high",
+        ],
+        rows.into_iter(),
+    )
+}
+
+/// `replications.csv`: one row per replication and plan.
+pub fn replications_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
+    let names = branch_names(world);
+    let mut header = vec!["replication", "plan"];
+    header.extend(METRICS.iter().map(|m| m.name));
+    let rows = result.rows.iter().flat_map(|(rep, branches)| {
+        names.iter().zip(branches).map(move |(name, values)| {
+            let mut row = vec![rep.to_string(), name.clone()];
+            row.extend(values.iter().map(|&v| num(v)));
+            row
+        })
+    });
+    csv_bytes(&header, rows)
+}
+
+/// `weekly.csv`: per plan, week and series, the mean and percentiles over
+/// replications.
+pub fn weekly_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
+    let names = branch_names(world);
+    let weeks = world.week_starts();
+    let mut rows = Vec::new();
+    for (b, name) in names.iter().enumerate() {
+        let Some(series) = result.weekly.get(b) else {
+            continue;
+        };
+        for (w, &day) in weeks.iter().enumerate() {
+            let date = world.calendar.date(day).format("%Y-%m-%d").to_string();
+            for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
+                let h = &series[w][m];
+                let scale = if *metric == "within_18w_pct" {
+                    PCT_SCALE
+                } else {
+                    1.0
+                };
+                rows.push(vec![
+                    name.clone(),
+                    date.clone(),
+                    metric.to_string(),
+                    num(h.mean() / scale),
+                    num(h.quantile(0.05) / scale),
+                    num(h.quantile(0.50) / scale),
+                    num(h.quantile(0.95) / scale),
+                ]);
+            }
+        }
+    }
+    csv_bytes(
+        &["plan", "week_start", "metric", "mean", "p05", "p50", "p95"],
+        rows.into_iter(),
+    )
+}
