@@ -1,1 +1,3 @@
-//! placeholder
+//! Scenario files: parsing, validation, schema.
+
+pub mod rtt_csv;
