@@ -231,17 +231,24 @@ pub fn parse_part2<R: std::io::Read>(
         .has_headers(true)
         .buffer_capacity(1 << 16)
         .from_reader(reader);
-    let header = csv.byte_headers().map_err(|e| csv_error(file, e))?.clone();
+    let header = csv
+        .byte_headers()
+        .map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            csv_error(file, e, line)
+        })?
+        .clone();
     let layout = Layout::from_header(&header, file)?;
 
     let wanted = provider_code.trim().as_bytes();
     let mut scan = Scan::new(layout.bands.len());
+    let mut lines = LineNumbers::default();
     let mut record = csv::ByteRecord::new();
-    while csv
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(file, e))?
-    {
-        let line = record.position().map_or(0, |p| p.line());
+    while csv.read_byte_record(&mut record).map_err(|e| {
+        let line = e.position().map(|p| lines.fix(p.line()));
+        csv_error(file, e, line)
+    })? {
+        let line = lines.fix(record.position().map_or(0, |p| p.line()));
         let code = trimmed(&record, layout.provider_code);
         if !code.eq_ignore_ascii_case(wanted) {
             scan.note_other_provider(code);
@@ -667,8 +674,27 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn csv_error(file: &str, err: csv::Error) -> RttCsvError {
-    let line = err.position().map(|p| p.line());
+/// Line numbers of data records as a reader sees them in an editor.
+///
+/// csv 1.4 reports a record's line one too low when lines end in CRLF, as
+/// the files NHS England publishes may: it counts the `\n` of a CRLF only
+/// when it starts on the next record (BurntSushi/rust-csv#395). The header
+/// is line 1, so a first data record reported on line 1 shows that lag, and
+/// it is added back to every record from then on. If csv is fixed, the first
+/// record reports line 2 and nothing is added.
+#[derive(Default)]
+struct LineNumbers {
+    lag: Option<u64>,
+}
+
+impl LineNumbers {
+    fn fix(&mut self, reported: u64) -> u64 {
+        let lag = *self.lag.get_or_insert(u64::from(reported <= 1));
+        reported + lag
+    }
+}
+
+fn csv_error(file: &str, err: csv::Error, line: Option<u64>) -> RttCsvError {
     let detail = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -869,6 +895,37 @@ RTT Part Type,Treatment Function Code,Treatment Function Name,Gt 00 To 01 Weeks 
             "{msg}"
         );
         assert!(msg.contains("test.csv, line 2"), "{msg}");
+    }
+
+    #[test]
+    fn line_numbers_are_right_with_crlf_and_lf_endings() {
+        for eol in ["\n", "\r\n"] {
+            let text = [
+                HEADER,
+                "P,ABC,A,01A,Part_2,C_110,T,1,2,3,",
+                "P,ABC,A,01A,Part_2,C_120,T,1,x,3,",
+            ]
+            .join(eol);
+            let err = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap_err();
+            assert!(
+                matches!(err, RttCsvError::BadCount { line: 3, .. }),
+                "{eol:?}: {err:?}"
+            );
+
+            let text = [HEADER, "P,ABC,A,01A,Part_2,C_110,T,1,2,3,", "P,ABC", ""].join(eol);
+            let err = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap_err();
+            assert!(
+                matches!(err, RttCsvError::Malformed { line: Some(3), .. }),
+                "{eol:?}: {err:?}"
+            );
+
+            let text = [HEADER, "P,ABC", ""].join(eol);
+            let err = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap_err();
+            assert!(
+                matches!(err, RttCsvError::Malformed { line: Some(2), .. }),
+                "{eol:?}: {err:?}"
+            );
+        }
     }
 
     #[test]
