@@ -428,7 +428,7 @@ impl GeneratedFile {
     }
 
     fn row(i: usize) -> String {
-        let (provider, part) = if i % 1000 == 0 {
+        let (provider, part) = if i.is_multiple_of(1000) {
             ("RBIG", "Part_2")
         } else {
             (

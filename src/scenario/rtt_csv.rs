@@ -718,13 +718,18 @@ fn csv_error(file: &str, err: csv::Error, line: Option<u64>) -> RttCsvError {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "Period,Provider Org Code,Provider Org Name,Commissioner Org Code,\
-RTT Part Type,Treatment Function Code,Treatment Function Name,\
-Gt 00 To 01 Weeks SUM 1,Gt 01 To 02 Weeks SUM 1,Gt 02 Weeks SUM 1,\
-Patients with unknown clock start date";
+    /// A header with the required columns followed by `rest`.
+    fn header(rest: &str) -> String {
+        format!("{},{rest}", REQUIRED.join(","))
+    }
+
+    /// Three bands (0-1, 1-2, over 2 weeks) and the unknown clock starts.
+    const THREE_BANDS: &str = "Gt 00 To 01 Weeks SUM 1,Gt 01 To 02 Weeks SUM 1,\
+Gt 02 Weeks SUM 1,Patients with unknown clock start date";
 
     fn parse(body: &str, provider: &str) -> Result<RttListSnapshot, RttCsvError> {
-        parse_part2(format!("{HEADER}\n{body}").as_bytes(), "test.csv", provider)
+        let text = format!("{}\n{body}", header(THREE_BANDS));
+        parse_part2(text.as_bytes(), "test.csv", provider)
     }
 
     #[test]
@@ -789,9 +794,7 @@ Patients with unknown clock start date";
 
     #[test]
     fn bands_may_come_in_any_header_order() {
-        let header = "Period,Provider Org Code,Provider Org Name,Commissioner Org Code,\
-RTT Part Type,Treatment Function Code,Treatment Function Name,\
-Gt 01 Weeks SUM 1,Gt 00 To 01 Weeks SUM 1";
+        let header = header("Gt 01 Weeks SUM 1,Gt 00 To 01 Weeks SUM 1");
         let text = format!("{header}\nP,ABC,A,01A,Part_2,C_100,General Surgery,7,5\n");
         let snap = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap();
         assert_eq!(
@@ -813,11 +816,7 @@ Gt 01 Weeks SUM 1,Gt 00 To 01 Weeks SUM 1";
     }
 
     fn bands_error(bands: &str) -> String {
-        let header = format!(
-            "Period,Provider Org Code,Provider Org Name,Commissioner Org Code,\
-RTT Part Type,Treatment Function Code,Treatment Function Name,{bands}"
-        );
-        match parse_part2(header.as_bytes(), "t.csv", "ABC") {
+        match parse_part2(header(bands).as_bytes(), "t.csv", "ABC") {
             Err(e @ RttCsvError::BadBands { .. }) => e.to_string(),
             other => panic!("expected BadBands, got {other:?}"),
         }
@@ -846,8 +845,7 @@ RTT Part Type,Treatment Function Code,Treatment Function Name,{bands}"
 
     #[test]
     fn only_ranged_bands_means_the_last_band_is_missing() {
-        let header = "Period,Provider Org Code,Provider Org Name,Commissioner Org Code,\
-RTT Part Type,Treatment Function Code,Treatment Function Name,Gt 00 To 01 Weeks SUM 1";
+        let header = header("Gt 00 To 01 Weeks SUM 1");
         match parse_part2(header.as_bytes(), "t.csv", "ABC") {
             Err(RttCsvError::MissingColumns { missing, .. }) => {
                 assert_eq!(missing, vec![LAST_BAND_PATTERN.to_string()])
@@ -899,9 +897,10 @@ RTT Part Type,Treatment Function Code,Treatment Function Name,Gt 00 To 01 Weeks 
 
     #[test]
     fn line_numbers_are_right_with_crlf_and_lf_endings() {
+        let header = header(THREE_BANDS);
         for eol in ["\n", "\r\n"] {
             let text = [
-                HEADER,
+                header.as_str(),
                 "P,ABC,A,01A,Part_2,C_110,T,1,2,3,",
                 "P,ABC,A,01A,Part_2,C_120,T,1,x,3,",
             ]
@@ -912,14 +911,20 @@ RTT Part Type,Treatment Function Code,Treatment Function Name,Gt 00 To 01 Weeks 
                 "{eol:?}: {err:?}"
             );
 
-            let text = [HEADER, "P,ABC,A,01A,Part_2,C_110,T,1,2,3,", "P,ABC", ""].join(eol);
+            let text = [
+                header.as_str(),
+                "P,ABC,A,01A,Part_2,C_110,T,1,2,3,",
+                "P,ABC",
+                "",
+            ]
+            .join(eol);
             let err = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap_err();
             assert!(
                 matches!(err, RttCsvError::Malformed { line: Some(3), .. }),
                 "{eol:?}: {err:?}"
             );
 
-            let text = [HEADER, "P,ABC", ""].join(eol);
+            let text = [header.as_str(), "P,ABC", ""].join(eol);
             let err = parse_part2(text.as_bytes(), "t.csv", "ABC").unwrap_err();
             assert!(
                 matches!(err, RttCsvError::Malformed { line: Some(2), .. }),
