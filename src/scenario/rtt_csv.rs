@@ -51,12 +51,18 @@ pub struct WeekBand {
 
 impl RttListSnapshot {
     /// All incomplete pathways: every band of every function, plus those with
-    /// an unknown clock start date.
+    /// an unknown clock start date. Saturates rather than wrapping on absurd
+    /// counts (each function's sums were checked when the file was read).
     pub fn total(&self) -> u64 {
         self.functions
             .iter()
-            .map(|f| f.unknown_clock_start + f.bands.iter().map(|b| b.count).sum::<u64>())
-            .sum()
+            .flat_map(|f| {
+                f.bands
+                    .iter()
+                    .map(|b| b.count)
+                    .chain([f.unknown_clock_start])
+            })
+            .fold(0, u64::saturating_add)
     }
 
     /// Pathways known to have waited at most `w` weeks: the bands that end at
@@ -70,7 +76,7 @@ impl RttListSnapshot {
             .flat_map(|f| &f.bands)
             .filter(|b| b.to_weeks.is_some_and(|to| to <= w))
             .map(|b| b.count)
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 }
 
@@ -882,6 +888,20 @@ Gt 02 Weeks SUM 1,Patients with unknown clock start date";
             matches!(&err, RttCsvError::CountOverflow { line: 2, column, .. } if column == "Gt 01 To 02 Weeks SUM 1"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn totals_over_functions_saturate_instead_of_panicking() {
+        let snap = parse(
+            &format!(
+                "P,ABC,A,01A,Part_2,C_110,T,{max},0,0,\nP,ABC,A,02B,Part_2,C_120,T,1,0,0,\n",
+                max = u64::MAX
+            ),
+            "ABC",
+        )
+        .unwrap();
+        assert_eq!(snap.total(), u64::MAX);
+        assert_eq!(snap.within_weeks(1), u64::MAX);
     }
 
     #[test]
