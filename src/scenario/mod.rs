@@ -8,6 +8,7 @@
 
 pub mod format;
 mod locate;
+pub mod rtt_csv;
 mod validate;
 pub mod values;
 
