@@ -64,3 +64,5 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }
+
+pub mod run_data;
