@@ -65,4 +65,6 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+pub mod charts;
+pub mod human;
 pub mod run_data;
