@@ -67,4 +67,5 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
 
 pub mod charts;
 pub mod human;
+pub mod report;
 pub mod run_data;

@@ -35,7 +35,7 @@ pub const SUMMARY_HEADER: [&str; 11] = [
 pub const WEEKLY_HEADER: [&str; 7] = ["plan", "week_start", "metric", "mean", "p05", "p50", "p95"];
 
 /// Summary metrics the output side reads; a run without one of them is refused.
-pub const REQUIRED_SUMMARY_METRICS: [&str; 12] = [
+pub const REQUIRED_SUMMARY_METRICS: [&str; 13] = [
     "elective_cancelled",
     "elective_cancelled_in_advance",
     "elective_cancelled_on_day",
@@ -43,6 +43,7 @@ pub const REQUIRED_SUMMARY_METRICS: [&str; 12] = [
     "rebooked_within_28d",
     "not_rebooked_within_28d",
     "elective_activity_lost_pct",
+    "rtt_list_end",
     "rtt_within_18w_pct_end",
     "rtt_over_18w_end",
     "rtt_over_52w_end",
