@@ -318,7 +318,9 @@ fn frame<DB: DrawingBackend>(
     source: &str,
 ) -> Result<(Area<DB>, Area<DB>), String> {
     root.fill(&WHITE).map_err(draw_err)?;
-    root.draw_text(title, &bold(40.0), (40, 22))
+    // Measured in the regular face; bold runs about 10% wider.
+    let (title, size) = fit_text(root, title, 40.0, (WIDTH - 80) * 9 / 10);
+    root.draw_text(&title, &bold(size), (40, 22))
         .map_err(draw_err)?;
     root.draw_text(subtitle, &font(24.0).color(&MUTED), (40, 76))
         .map_err(draw_err)?;
@@ -399,24 +401,26 @@ fn draw_legend<DB: DrawingBackend>(
         }
         // A second line (after '\n') is a smaller note under the label.
         let mut lines = label.splitn(2, '\n');
-        let main = truncate(lines.next().unwrap_or(""), 24);
+        let room = area.dim_in_pixel().0.saturating_sub(92);
+        let (main, size) = fit_text(area, lines.next().unwrap_or(""), 22.0, room);
         match lines.next() {
             None => area.draw(&Text::new(
                 main,
                 (88, y),
-                font(22.0).pos(Pos::new(HPos::Left, VPos::Center)),
+                font(size).pos(Pos::new(HPos::Left, VPos::Center)),
             )),
             Some(note) => area
                 .draw(&Text::new(
                     main,
                     (88, y - 2),
-                    font(22.0).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    font(size).pos(Pos::new(HPos::Left, VPos::Bottom)),
                 ))
                 .and_then(|_| {
+                    let (note, note_size) = fit_text(area, note, 18.0, room);
                     area.draw(&Text::new(
-                        truncate(note, 28),
+                        note,
                         (88, y + 2),
-                        font(18.0)
+                        font(note_size)
                             .color(&MUTED)
                             .pos(Pos::new(HPos::Left, VPos::Top)),
                     ))
@@ -427,13 +431,31 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(max - 1).collect();
-        format!("{cut}…")
+/// The font size (down to 60% of `size`) at which `text` fits in `room`
+/// pixels; past that, the text is cut with an ellipsis.
+fn fit_text<DB: DrawingBackend>(
+    area: &Area<DB>,
+    text: &str,
+    size: f64,
+    room: u32,
+) -> (String, f64) {
+    let width = |t: &str, s: f64| {
+        area.estimate_text_size(t, &font(s))
+            .map(|(w, _)| w)
+            .unwrap_or(u32::MAX)
+    };
+    let mut s = size;
+    while s > size * 0.6 && width(text, s) > room {
+        s -= 1.0;
     }
+    let mut t: Vec<char> = text.chars().collect();
+    while t.len() > 1 && width(&t.iter().collect::<String>(), s) > room {
+        t.pop();
+        if width(&format!("{}…", t.iter().collect::<String>()), s) <= room {
+            return (format!("{}…", t.iter().collect::<String>()), s);
+        }
+    }
+    (t.into_iter().collect(), s)
 }
 
 fn bar_fill(style: &SeriesStyle) -> RGBAColor {
@@ -948,12 +970,12 @@ impl ChartKind for RecoveryChart {
             * 1.04;
 
         let subtitle = format!(
-            "Share of {} replications recovered within a given time. A curve that stops below 100% has replications not recovered by the end of the run.",
+            "Share of {} replications whose list and 18-week share are back to the no-strike world; a curve ending below 100% did not recover in every replication.",
             human::count(n as f64)
         );
         let (plot, legend) = frame(
             root,
-            "Time to recover: waiting list and 18-week performance back to the no-strike world",
+            "Time to recover from the walkouts",
             &subtitle,
             &set.source,
         )?;

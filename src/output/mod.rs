@@ -66,6 +66,7 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
 }
 
 pub mod charts;
+pub mod compare;
 pub mod human;
 pub mod report;
 pub mod run_data;
