@@ -205,3 +205,76 @@ fn html_report_renders_in_headless_chromium() {
     let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
     let _ = std::fs::copy(&shot, keep);
 }
+
+/// A copy of the fixture with one file rewritten by `edit`.
+fn broken_run(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "manifest.json",
+        "summary.csv",
+        "weekly.csv",
+        "replications.csv",
+    ] {
+        std::fs::copy(fixture().join(f), tmp.path().join(f)).unwrap();
+    }
+    let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+    std::fs::write(tmp.path().join(file), edit(text)).unwrap();
+    tmp
+}
+
+#[test]
+fn bad_run_files_are_refused_naming_file_and_fault() {
+    let cases: Vec<(&str, Box<dyn FnOnce(String) -> String>, &str)> = vec![
+        (
+            "summary.csv",
+            Box::new(|s| s.replacen("diff_ci95_high", "diff_hi", 1)),
+            "header is",
+        ),
+        (
+            "summary.csv",
+            Box::new(|s| {
+                s.lines()
+                    .filter(|l| !l.starts_with("keep-booked,rtt_over_52w_end,"))
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }),
+            "no row for plan `keep-booked`, metric `rtt_over_52w_end`",
+        ),
+        (
+            "weekly.csv",
+            Box::new(|s| s.replacen(",waiting_list,", ",waiting_list,lots", 1)),
+            "weekly.csv",
+        ),
+        (
+            "replications.csv",
+            Box::new(|s| s.replacen(",recovery_days,", ",recovery_time,", 1)),
+            "no column `recovery_days`",
+        ),
+        (
+            "manifest.json",
+            Box::new(|s| s.replacen("\"seed\"", "\"sead\"", 1)),
+            "missing field `seed`",
+        ),
+        (
+            "manifest.json",
+            Box::new(|s| s.replacen("2016-01-26T08:00", "26/01/2016 08:00", 1)),
+            "is not YYYY-MM-DDTHH:MM",
+        ),
+    ];
+    for (file, edit, expected) in cases {
+        let run = broken_run(file, edit);
+        let err = RunData::load(run.path())
+            .expect_err("broken run refused")
+            .to_string();
+        assert!(err.contains(file), "error names {file}: {err}");
+        assert!(err.contains(expected), "error says {expected:?}: {err}");
+    }
+}
+
+#[test]
+fn unknown_extra_metrics_are_tolerated() {
+    let run = broken_run("summary.csv", |s| {
+        s + "counterfactual,brand_new_metric,1.0000,1.0000,1.0000,1.0000,1.0000,1.0000,0.0000,0.0000,0.0000\n"
+    });
+    RunData::load(run.path()).expect("an extra metric is not an error");
+}

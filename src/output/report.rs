@@ -202,6 +202,16 @@ pub fn comparison_table_markdown(data: &RunData) -> String {
     out
 }
 
+/// Redraw everything of a finished run from its files alone: load the run,
+/// render the charts into `run_dir/charts/`, write the report. What
+/// `strikesim report DIR` does; returns the chart files written.
+pub fn redraw(run_dir: &Path) -> Result<Vec<std::path::PathBuf>, OutputError> {
+    let data = RunData::load(run_dir)?;
+    let charts = super::charts::render_charts(&data, &run_dir.join("charts"))?;
+    write_report(&data, run_dir)?;
+    Ok(charts)
+}
+
 /// Write `report.md` and `report.html` into `run_dir`.
 pub fn write_report(data: &RunData, run_dir: &Path) -> Result<(), OutputError> {
     let blocks = report_blocks(data);
@@ -334,7 +344,8 @@ fn plan_reading(data: &RunData, plan: &str) -> String {
         );
     }
     let mut notes = Vec::new();
-    let comparisons: [(&str, &str, &dyn Fn(&str) -> f64); 4] = [
+    type Key<'k> = &'k dyn Fn(&str) -> f64;
+    let comparisons: [(&str, &str, Key); 4] = [
         (
             "the fewest on-the-day cancellations",
             "the most on-the-day cancellations",
