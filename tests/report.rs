@@ -224,7 +224,8 @@ fn broken_run(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::Temp
 
 #[test]
 fn bad_run_files_are_refused_naming_file_and_fault() {
-    let cases: Vec<(&str, Box<dyn FnOnce(String) -> String>, &str)> = vec![
+    type Edit = Box<dyn FnOnce(String) -> String>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "summary.csv",
             Box::new(|s| s.replacen("diff_ci95_high", "diff_hi", 1)),
