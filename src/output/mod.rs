@@ -65,6 +65,11 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+pub mod charts;
+pub mod compare;
 pub mod console;
+pub mod human;
 pub mod manifest;
+pub mod report;
+pub mod run_data;
 pub mod tables;

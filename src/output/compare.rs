@@ -1,0 +1,324 @@
+//! Plans from several finished runs, side by side: `compare.md`,
+//! `compare.csv` and one set of charts in `OUT/charts/`.
+//!
+//! Runs are only comparable when they simulate the same world: the same
+//! trusts, seed, number of replications and calendar, and so the same
+//! counterfactual. [`compare`] checks that from the files and refuses,
+//! naming every difference, when it does not hold. Plan names that occur
+//! in more than one run are prefixed with the run's scenario name.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::{render_chart_set, ChartSet, CHART_NAMES};
+use super::report::{comparison_table, to_markdown, Block, PlanRef};
+use super::run_data::{RunData, COUNTERFACTUAL, SUMMARY_HEADER};
+use super::{ensure_writable_dir, write_atomic, OutputError};
+
+/// Compare the plans of the runs in `dirs`, writing into `out`.
+pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
+    if dirs.len() < 2 {
+        return Err(OutputError::Other(format!(
+            "compare needs at least two run directories, got {}",
+            dirs.len()
+        )));
+    }
+    let runs = dirs
+        .iter()
+        .map(|d| RunData::load(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (dir, run) in dirs.iter().zip(&runs).skip(1) {
+        let differences = world_differences(&runs[0], run);
+        if !differences.is_empty() {
+            return Err(OutputError::Other(format!(
+                "cannot compare {} with {}: the runs do not share the same world\n  - {}",
+                dirs[0].display(),
+                dir.display(),
+                differences.join("\n  - ")
+            )));
+        }
+    }
+    ensure_writable_dir(out)?;
+
+    let plans = labelled_plans(&runs);
+    let mut set = ChartSet::from_run(&runs[0]);
+    set.runs = runs.iter().collect();
+    set.series = plans
+        .iter()
+        .enumerate()
+        .map(|(k, (label, run, plan))| {
+            let colour = if *plan == COUNTERFACTUAL {
+                None
+            } else {
+                Some(k - 1)
+            };
+            (label.clone(), *run, plan.clone(), colour)
+        })
+        .collect();
+    set.source = source_line(&runs);
+    render_chart_set(&set, &out.join("charts"))?;
+
+    write_atomic(&out.join("compare.csv"), &compare_csv(&runs, &plans)?)?;
+    let refs: Vec<PlanRef> = plans
+        .iter()
+        .map(|(label, run, plan)| PlanRef {
+            label: label.clone(),
+            run: &runs[*run],
+            plan: plan.clone(),
+        })
+        .collect();
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Plans from {} runs of the same world ({} replications, seed {}). Means with 95% intervals; \
+         differences are paired with the shared no-strike world.",
+        runs.len(),
+        runs[0].manifest.replications,
+        runs[0].manifest.seed
+    ))];
+    blocks.push(Block::Heading(2, "Runs".into()));
+    blocks.push(Block::Bullets(
+        dirs.iter()
+            .zip(&runs)
+            .map(|(dir, r)| {
+                let walkouts: Vec<String> = r
+                    .manifest
+                    .walkouts
+                    .iter()
+                    .map(|w| format!("{} from {}", w.name, w.start.format("%-d %b %Y %H:%M")))
+                    .collect();
+                format!(
+                    "`{}`: scenario **{}** (sha256 `{}`), plans {}; walkouts: {}",
+                    dir.display(),
+                    r.manifest.scenario.name,
+                    r.manifest.scenario.sha256,
+                    r.manifest
+                        .plans
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    walkouts.join("; ")
+                )
+            })
+            .collect(),
+    ));
+    blocks.push(Block::Heading(2, "Comparison table".into()));
+    blocks.push(Block::Table(comparison_table(&refs)));
+    blocks.push(Block::Heading(2, "Charts".into()));
+    for name in CHART_NAMES {
+        blocks.push(Block::Chart(name.to_string(), name.replace('_', " ")));
+    }
+    write_atomic(
+        &out.join("compare.md"),
+        to_markdown("strikesim: plans compared", &blocks).as_bytes(),
+    )
+}
+
+/// Everything that makes `b` a different world from `a`, in words.
+fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
+    let (ma, mb) = (&a.manifest, &b.manifest);
+    let (na, nb) = (&ma.scenario.name, &mb.scenario.name);
+    let mut out = Vec::new();
+    if ma.seed != mb.seed {
+        out.push(format!(
+            "seed differs: {} in {na}, {} in {nb}",
+            ma.seed, mb.seed
+        ));
+    }
+    if ma.replications != mb.replications {
+        out.push(format!(
+            "replications differ: {} in {na}, {} in {nb}",
+            ma.replications, mb.replications
+        ));
+    }
+    if ma.period != mb.period {
+        out.push(format!(
+            "period differs: {} to {} (branch {}) in {na}, {} to {} (branch {}) in {nb}",
+            ma.period.start,
+            ma.period.end,
+            ma.period.branch,
+            mb.period.start,
+            mb.period.end,
+            mb.period.branch
+        ));
+    }
+    if ma.trusts != mb.trusts {
+        let codes = |m: &super::run_data::Manifest| {
+            m.trusts
+                .iter()
+                .map(|t| t.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut detail = format!(
+            "trusts differ: [{}] in {na}, [{}] in {nb}",
+            codes(ma),
+            codes(mb)
+        );
+        for ta in &ma.trusts {
+            if let Some(tb) = mb.trusts.iter().find(|t| t.code == ta.code) {
+                if ta != tb {
+                    let _ = write!(
+                        detail,
+                        "; trust {}: {} specialties and {} waiting at start in {na}, {} and {} in {nb}",
+                        ta.code,
+                        ta.specialties,
+                        ta.initial_waiting_list,
+                        tb.specialties,
+                        tb.initial_waiting_list
+                    );
+                }
+            }
+        }
+        out.push(detail);
+    }
+    out.extend(counterfactual_differences(a, b));
+    out
+}
+
+/// The counterfactual rows of summary.csv that differ between two runs.
+fn counterfactual_differences(a: &RunData, b: &RunData) -> Vec<String> {
+    let (na, nb) = (&a.manifest.scenario.name, &b.manifest.scenario.name);
+    let rows = |r: &RunData| {
+        r.summary
+            .iter()
+            .filter(|s| s.plan == COUNTERFACTUAL)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let (ra, rb) = (rows(a), rows(b));
+    let mut out = Vec::new();
+    for x in &ra {
+        match rb.iter().find(|y| y.metric == x.metric) {
+            None => out.push(format!(
+                "counterfactual differs: metric {} is in {na} but not in {nb}",
+                x.metric
+            )),
+            Some(y) => {
+                let pairs = [
+                    ("mean", x.mean, y.mean),
+                    ("ci95_low", x.ci95_low, y.ci95_low),
+                    ("ci95_high", x.ci95_high, y.ci95_high),
+                    ("p05", x.p05, y.p05),
+                    ("p50", x.p50, y.p50),
+                    ("p95", x.p95, y.p95),
+                ];
+                if let Some((col, va, vb)) = pairs
+                    .iter()
+                    .find(|(_, va, vb)| (va - vb).abs() > 1e-9 * va.abs().max(vb.abs()).max(1.0))
+                {
+                    out.push(format!(
+                        "counterfactual differs: {} {col} is {va} in {na}, {vb} in {nb}",
+                        x.metric
+                    ));
+                }
+            }
+        }
+    }
+    for y in &rb {
+        if !ra.iter().any(|x| x.metric == y.metric) {
+            out.push(format!(
+                "counterfactual differs: metric {} is in {nb} but not in {na}",
+                y.metric
+            ));
+        }
+    }
+    out
+}
+
+/// (label, run index, plan) for the shared counterfactual (from the first
+/// run) and every run's plans, in run order. A plan name found in more than
+/// one run is prefixed with its scenario name (and, if that still clashes,
+/// its run number).
+fn labelled_plans(runs: &[RunData]) -> Vec<(String, usize, String)> {
+    let mut plans = vec![(COUNTERFACTUAL.to_string(), 0, COUNTERFACTUAL.to_string())];
+    let all: Vec<(usize, &str)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.manifest.plans.iter().map(move |p| (i, p.name.as_str())))
+        .collect();
+    let mut labels: Vec<String> = all
+        .iter()
+        .map(|(i, name)| {
+            let clashes =
+                all.iter().filter(|(_, n)| n == name).count() > 1 || *name == COUNTERFACTUAL;
+            if clashes {
+                format!("{}/{name}", runs[*i].manifest.scenario.name)
+            } else {
+                name.to_string()
+            }
+        })
+        .collect();
+    let snapshot = labels.clone();
+    for (k, label) in labels.iter_mut().enumerate() {
+        if snapshot.iter().filter(|l| *l == label).count() > 1 {
+            *label = format!("{label} (run {})", all[k].0 + 1);
+        }
+    }
+    for ((i, name), label) in all.iter().zip(labels) {
+        plans.push((label, *i, name.to_string()));
+    }
+    plans
+}
+
+fn source_line(runs: &[RunData]) -> String {
+    let m = &runs[0].manifest;
+    let mut scenarios: Vec<&str> = Vec::new();
+    for r in runs {
+        if !scenarios.contains(&r.manifest.scenario.name.as_str()) {
+            scenarios.push(&r.manifest.scenario.name);
+        }
+    }
+    format!(
+        "{} {} · scenarios {} · {} replications · seed {}",
+        if m.tool.is_empty() {
+            "strikesim"
+        } else {
+            &m.tool
+        },
+        m.version,
+        scenarios.join(", "),
+        m.replications,
+        m.seed
+    )
+}
+
+/// Every summary row of every compared plan, with its label and scenario.
+fn compare_csv(
+    runs: &[RunData],
+    plans: &[(String, usize, String)],
+) -> Result<Vec<u8>, OutputError> {
+    let fail = |e: csv::Error| OutputError::Other(format!("writing compare.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["label", "scenario"];
+    header.extend(SUMMARY_HEADER);
+    w.write_record(&header).map_err(fail)?;
+    for (label, run, plan) in plans {
+        let run = &runs[*run];
+        for r in run.summary.iter().filter(|r| r.plan == *plan) {
+            let mut rec = vec![
+                label.clone(),
+                run.manifest.scenario.name.clone(),
+                r.plan.clone(),
+                r.metric.clone(),
+            ];
+            rec.extend(
+                [
+                    r.mean,
+                    r.ci95_low,
+                    r.ci95_high,
+                    r.p05,
+                    r.p50,
+                    r.p95,
+                    r.diff_mean,
+                    r.diff_ci95_low,
+                    r.diff_ci95_high,
+                ]
+                .iter()
+                .map(|v| format!("{v:.4}")),
+            );
+            w.write_record(&rec).map_err(fail)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| OutputError::Other(format!("writing compare.csv: {e}")))
+}

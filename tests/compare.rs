@@ -1,0 +1,203 @@
+//! Comparing runs: compatible runs give one table and one set of charts;
+//! runs of different worlds are refused with a message naming what differs.
+
+use std::path::{Path, PathBuf};
+
+use strikesim::output::compare::compare;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run_small")
+}
+
+/// A copy of the fixture run in `root/name`, with its manifest changed by
+/// `edit_manifest` and its summary.csv by `edit_summary`.
+fn run_copy(
+    root: &Path,
+    name: &str,
+    edit_manifest: impl FnOnce(&mut serde_json::Value),
+    edit_summary: impl FnOnce(String) -> String,
+) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["weekly.csv", "replications.csv"] {
+        std::fs::copy(fixture().join(f), dir.join(f)).unwrap();
+    }
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture().join("manifest.json")).unwrap())
+            .unwrap();
+    edit_manifest(&mut manifest);
+    std::fs::write(
+        dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let summary = std::fs::read_to_string(fixture().join("summary.csv")).unwrap();
+    std::fs::write(dir.join("summary.csv"), edit_summary(summary)).unwrap();
+    dir
+}
+
+fn same(root: &Path, name: &str) -> PathBuf {
+    run_copy(root, name, |_| {}, |s| s)
+}
+
+/// The second run: another scenario name, so clashing plan names get it as
+/// a prefix.
+fn other_scenario(m: &mut serde_json::Value) {
+    m["scenario"]["name"] = "west-herts-alt".into();
+}
+
+fn refusal(a: &Path, b: &Path, out: &Path) -> String {
+    let err = compare(&[a.to_path_buf(), b.to_path_buf()], out)
+        .expect_err("compare refuses runs of different worlds");
+    assert!(
+        !out.join("compare.md").exists(),
+        "nothing written on refusal"
+    );
+    err.to_string()
+}
+
+#[test]
+fn accepts_two_compatible_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(tmp.path(), "b", other_scenario, |s| s);
+    let out = tmp.path().join("out");
+    compare(&[a, b], &out).expect("compatible runs compare");
+
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    for label in [
+        "west-herts-2016-01-26/keep-booked",
+        "west-herts-alt/keep-booked",
+        "west-herts-alt/recall-and-catch-up",
+    ] {
+        assert!(
+            md.contains(&format!("| {label} |")),
+            "compare.md lacks {label}"
+        );
+    }
+    // The counterfactual appears once per metric.
+    assert_eq!(
+        md.matches("| Elective operations cancelled | counterfactual |")
+            .count(),
+        1
+    );
+
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    // Header + (1 counterfactual + 2 x 3 plans) x 23 metrics.
+    assert_eq!(csv.lines().count(), 1 + 7 * 23);
+    assert!(csv.starts_with("label,scenario,plan,metric,mean,"));
+
+    for name in strikesim::output::charts::CHART_NAMES {
+        assert!(out.join("charts").join(format!("{name}.png")).exists());
+        let svg = std::fs::read_to_string(out.join("charts").join(format!("{name}.svg"))).unwrap();
+        assert!(
+            svg.contains("west-herts-alt/keep-booked"),
+            "{name}.svg legend"
+        );
+    }
+}
+
+#[test]
+fn refuses_a_different_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(tmp.path(), "b", |m| m["seed"] = 7.into(), |s| s);
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(msg.contains("do not share the same world"), "{msg}");
+    assert!(
+        msg.contains("seed differs: 20160126 in west-herts-2016-01-26, 7 in"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn refuses_different_replications() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(tmp.path(), "b", |m| m["replications"] = 40.into(), |s| s);
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(msg.contains("replications differ: 20 in"), "{msg}");
+    assert!(msg.contains("40 in"), "{msg}");
+    assert!(!msg.contains("seed"), "only what differs is named: {msg}");
+}
+
+#[test]
+fn refuses_different_trusts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(
+        tmp.path(),
+        "b",
+        |m| {
+            m["trusts"].as_array_mut().unwrap().pop();
+        },
+        |s| s,
+    );
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(msg.contains("trusts differ: [RWG, RQW] in"), "{msg}");
+    assert!(msg.contains("[RWG] in"), "{msg}");
+
+    let c = run_copy(
+        tmp.path(),
+        "c",
+        |m| m["trusts"][0]["initial_waiting_list"] = 30000.into(),
+        |s| s,
+    );
+    let msg = refusal(&a, &c, &tmp.path().join("out"));
+    assert!(
+        msg.contains("trust RWG: 6 specialties and 21868 waiting"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn refuses_a_different_counterfactual() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(
+        tmp.path(),
+        "b",
+        |_| {},
+        |s| {
+            s.lines()
+                .map(|l| {
+                    if l.starts_with("counterfactual,rtt_list_end,") {
+                        let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+                        cells[2] = "99999.0000".into();
+                        cells.join(",")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        },
+    );
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(
+        msg.contains("counterfactual differs: rtt_list_end mean is"),
+        "{msg}"
+    );
+    assert!(msg.contains("99999"), "{msg}");
+}
+
+#[test]
+fn refuses_a_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let err = compare(&[a], &tmp.path().join("out")).unwrap_err();
+    assert!(err.to_string().contains("at least two run directories"));
+}
+
+/// Not a test: writes a comparison of the fixture with a renamed copy into
+/// target/fixture-compare to look at.
+#[test]
+#[ignore]
+fn render_fixture_comparison_for_viewing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(tmp.path(), "b", other_scenario, |s| s);
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fixture-compare");
+    compare(&[a, b], &out).unwrap();
+}

@@ -1,0 +1,281 @@
+//! The board report of the fixture run: the comparison table is pinned, two
+//! reports of the same run are byte-identical, and the HTML opens in a
+//! headless browser without console errors and is not blank.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use strikesim::output::charts::render_charts;
+use strikesim::output::report::{comparison_table_markdown, write_report};
+use strikesim::output::run_data::RunData;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run_small")
+}
+
+/// A copy of the fixture run in a temporary directory, with charts and report.
+fn reported_run() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "manifest.json",
+        "summary.csv",
+        "weekly.csv",
+        "replications.csv",
+    ] {
+        std::fs::copy(fixture().join(f), tmp.path().join(f)).unwrap();
+    }
+    let data = RunData::load(tmp.path()).unwrap();
+    render_charts(&data, &tmp.path().join("charts")).unwrap();
+    write_report(&data, tmp.path()).unwrap();
+    tmp
+}
+
+#[test]
+fn comparison_table_of_the_fixture() {
+    let data = RunData::load(&fixture()).unwrap();
+    insta::assert_snapshot!(comparison_table_markdown(&data));
+}
+
+#[test]
+fn report_twice_gives_identical_bytes() {
+    let run = reported_run();
+    let md = std::fs::read(run.path().join("report.md")).unwrap();
+    let html = std::fs::read(run.path().join("report.html")).unwrap();
+    let data = RunData::load(run.path()).unwrap();
+    write_report(&data, run.path()).unwrap();
+    assert_eq!(md, std::fs::read(run.path().join("report.md")).unwrap());
+    assert_eq!(html, std::fs::read(run.path().join("report.html")).unwrap());
+}
+
+#[test]
+fn report_has_every_section_and_embeds_every_chart() {
+    let run = reported_run();
+    let md = std::fs::read_to_string(run.path().join("report.md")).unwrap();
+    for heading in [
+        "## What each plan does",
+        "## Comparison table",
+        "## Assumptions",
+        "### Objectives",
+        "### Logic",
+        "### Data",
+        "### Experimentation",
+        "### Implementation",
+        "## Run manifest",
+    ] {
+        assert!(md.contains(heading), "report.md lacks {heading}");
+    }
+    for text in [
+        "West Hertfordshire Hospitals NHS Trust",
+        "The Princess Alexandra Hospital NHS Trust",
+        "48-hour walkout",
+        "24-hour walkout",
+        "Two extra weekend theatre lists",
+        "20160126",
+        "3f1c9a6b2e8d4f7a0c5b1e9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180716253",
+        "**keep-booked**",
+        "3 of 20 replications had not recovered",
+    ] {
+        assert!(md.contains(text), "report.md lacks {text:?}");
+    }
+    let html = std::fs::read_to_string(run.path().join("report.html")).unwrap();
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 6);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(!html.contains("<script"));
+}
+
+/// Chromium, or `None` when it is missing and we are not in CI.
+fn chromium() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("CI is set but /usr/bin/chromium is missing: install the Debian package `chromium`");
+    }
+    eprintln!(
+        "notice: /usr/bin/chromium not found; skipping the browser test (set CI to make this fail)"
+    );
+    None
+}
+
+fn chromium_command(chromium: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// Load `url` in headless Chromium, screenshot it into `shot`, and return
+/// the lines of its log that show a page problem: any console message (the
+/// report has no scripts, so any message is unexpected; Chromium logs all
+/// console levels as `INFO:CONSOLE`), a failed load or a blocked resource.
+fn screenshot_and_problems(chromium: &Path, url: &str, shot: &Path) -> Vec<String> {
+    let profile = tempfile::tempdir().unwrap();
+    let output = chromium_command(chromium, profile.path())
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1200,2000",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "chromium failed: {stderr}");
+    stderr
+        .lines()
+        .filter(|l| {
+            l.contains(":CONSOLE")
+                || l.contains("net::ERR_")
+                || l.contains("Not allowed to load local resource")
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn browser_check_catches_console_errors() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bad.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html><body><p>x</p><script>console.error('boom'); missing();</script></body></html>",
+    )
+    .unwrap();
+    let problems = screenshot_and_problems(
+        &chromium,
+        &format!("file://{}", page.display()),
+        &dir.path().join("shot.png"),
+    );
+    assert!(problems.iter().any(|l| l.contains("boom")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|l| l.contains("Uncaught")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let run = reported_run();
+    let html = run.path().join("report.html");
+    let url = format!("file://{}", html.display());
+    let shot = run.path().join("screenshot.png");
+    let problems = screenshot_and_problems(&chromium, &url, &shot);
+    assert!(problems.is_empty(), "page problems: {problems:#?}");
+
+    let decoder = png::Decoder::new(std::fs::File::open(&shot).expect("screenshot written"));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1200, 2000));
+    let channels = info.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..info.buffer_size()].chunks(channels).collect();
+    let first = pixels[0];
+    let different = pixels.iter().filter(|p| *p != &first).count();
+    assert!(
+        different > pixels.len() / 100,
+        "screenshot is blank: {different} of {} pixels differ from the first",
+        pixels.len()
+    );
+
+    // The DOM as the browser built it: every chart is there as an image.
+    let profile = tempfile::tempdir().unwrap();
+    let dom = chromium_command(&chromium, profile.path())
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert_eq!(dom.matches("<img ").count(), 6, "six charts in the DOM");
+    assert!(dom.contains("Comparison table"));
+    // Keep the screenshot for a person to look at.
+    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
+    let _ = std::fs::copy(&shot, keep);
+}
+
+/// A copy of the fixture with one file rewritten by `edit`.
+fn broken_run(file: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "manifest.json",
+        "summary.csv",
+        "weekly.csv",
+        "replications.csv",
+    ] {
+        std::fs::copy(fixture().join(f), tmp.path().join(f)).unwrap();
+    }
+    let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+    std::fs::write(tmp.path().join(file), edit(text)).unwrap();
+    tmp
+}
+
+#[test]
+fn bad_run_files_are_refused_naming_file_and_fault() {
+    type Edit = Box<dyn FnOnce(String) -> String>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "summary.csv",
+            Box::new(|s| s.replacen("diff_ci95_high", "diff_hi", 1)),
+            "header is",
+        ),
+        (
+            "summary.csv",
+            Box::new(|s| {
+                s.lines()
+                    .filter(|l| !l.starts_with("keep-booked,rtt_over_52w_end,"))
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }),
+            "no row for plan `keep-booked`, metric `rtt_over_52w_end`",
+        ),
+        (
+            "weekly.csv",
+            Box::new(|s| s.replacen(",waiting_list,", ",waiting_list,lots", 1)),
+            "weekly.csv",
+        ),
+        (
+            "replications.csv",
+            Box::new(|s| s.replacen(",recovery_days,", ",recovery_time,", 1)),
+            "no column `recovery_days`",
+        ),
+        (
+            "manifest.json",
+            Box::new(|s| s.replacen("\"seed\"", "\"sead\"", 1)),
+            "missing field `seed`",
+        ),
+        (
+            "manifest.json",
+            Box::new(|s| s.replacen("2016-01-26T08:00", "26/01/2016 08:00", 1)),
+            "is not YYYY-MM-DDTHH:MM",
+        ),
+    ];
+    for (file, edit, expected) in cases {
+        let run = broken_run(file, edit);
+        let err = RunData::load(run.path())
+            .expect_err("broken run refused")
+            .to_string();
+        assert!(err.contains(file), "error names {file}: {err}");
+        assert!(err.contains(expected), "error says {expected:?}: {err}");
+    }
+}
+
+#[test]
+fn unknown_extra_metrics_are_tolerated() {
+    let run = broken_run("summary.csv", |s| {
+        s + "counterfactual,brand_new_metric,1.0000,1.0000,1.0000,1.0000,1.0000,1.0000,0.0000,0.0000,0.0000\n"
+    });
+    RunData::load(run.path()).expect("an extra metric is not an error");
+}
