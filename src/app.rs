@@ -39,7 +39,7 @@ pub struct RunSummary {
     pub out_dir: PathBuf,
     pub world: World,
     pub result: EnsembleResult,
-    pub manifest: manifest::Manifest,
+    pub manifest: crate::output::run_data::Manifest,
 }
 
 /// Load the scenario named by the options, or the bundled default.
@@ -66,7 +66,7 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
-/// Run a scenario's ensemble and write its tables. Nothing is written
+/// Run a scenario's ensemble and write its tables, charts and report. Nothing is written
 /// unless the scenario is valid and the output directory writable; every
 /// file is written atomically.
 pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, AppError> {
@@ -114,6 +114,7 @@ pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, 
         started.elapsed().as_secs_f64(),
     );
     write_tables(&out_dir, &world, &result, &manifest)?;
+    output::report::redraw(&out_dir)?;
     Ok(RunSummary {
         out_dir,
         world,
@@ -127,7 +128,7 @@ pub fn write_tables(
     dir: &Path,
     world: &World,
     result: &EnsembleResult,
-    manifest: &manifest::Manifest,
+    manifest: &crate::output::run_data::Manifest,
 ) -> Result<(), OutputError> {
     let json = serde_json::to_vec_pretty(manifest)
         .map_err(|e| OutputError::Other(format!("cannot format manifest.json: {e}")))?;
@@ -142,6 +143,18 @@ pub fn write_tables(
     output::write_atomic(&dir.join("weekly.csv"), &tables::weekly_csv(world, result)?)?;
     output::write_atomic(&dir.join("manifest.json"), &json)?;
     Ok(())
+}
+
+/// `strikesim report DIR`: redraw the charts and report of a finished run
+/// from its files, without simulating.
+pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
+    Ok(output::report::redraw(dir)?)
+}
+
+/// `strikesim compare DIR... --out DIR`: plans of several runs of the same
+/// world side by side.
+pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), AppError> {
+    Ok(output::compare::compare(dirs, out)?)
 }
 
 /// `strikesim validate`: a one-line verdict on a valid file.

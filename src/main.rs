@@ -36,6 +36,20 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Redraw the charts and report of a finished run from its files.
+    Report {
+        /// A run's output directory.
+        dir: PathBuf,
+    },
+    /// Put the plans of several runs of the same world side by side.
+    Compare {
+        /// Run output directories (two or more).
+        #[arg(required = true, num_args = 2..)]
+        dirs: Vec<PathBuf>,
+        /// Where to write compare.md, compare.csv and charts/.
+        #[arg(long, default_value = "output/compare")]
+        out: PathBuf,
+    },
     /// Check a scenario file and say what is wrong, or that it is fine.
     Validate { scenario: PathBuf },
     /// Print the JSON Schema of the scenario format.
@@ -123,6 +137,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 strikesim::output::console::summary_text(&done.world, &done.result, &title)
             );
             println!("Outputs written to {}", done.out_dir.display());
+            Ok(())
+        }
+        Command::Report { dir } => {
+            let charts = app::report(&dir)?;
+            println!(
+                "Redrew {} chart files, report.md and report.html in {}",
+                charts.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Compare { dirs, out } => {
+            app::compare(&dirs, &out)?;
+            println!("Comparison written to {}", out.display());
             Ok(())
         }
         Command::Validate { scenario } => {

@@ -282,7 +282,7 @@ pub(crate) fn render_chart_set(set: &ChartSet, dir: &Path) -> Result<Vec<PathBuf
 struct Bound<'a, 'b, K> {
     set: &'a ChartSet<'b>,
     chart: &'a K,
-    n: u32,
+    n: u64,
 }
 
 trait ChartKind {
@@ -290,7 +290,7 @@ trait ChartKind {
     fn draw<DB: DrawingBackend>(
         &self,
         set: &ChartSet,
-        n: u32,
+        n: u64,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), String>;
 }
@@ -604,7 +604,7 @@ impl ChartKind for FanChart {
     fn draw<DB: DrawingBackend>(
         &self,
         set: &ChartSet,
-        n: u32,
+        n: u64,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), String> {
         let series: Vec<_> = set
@@ -820,7 +820,7 @@ impl ChartKind for CancellationChart {
     fn draw<DB: DrawingBackend>(
         &self,
         set: &ChartSet,
-        n: u32,
+        n: u64,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), String> {
         let rows: Vec<Vec<_>> = CANCELLATION_GROUPS
@@ -933,7 +933,7 @@ impl ChartKind for RecoveryChart {
     fn draw<DB: DrawingBackend>(
         &self,
         set: &ChartSet,
-        n: u32,
+        n: u64,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), String> {
         let first = set.first();

@@ -1,82 +1,14 @@
 //! `manifest.json`: what was run (tool version, scenario and its hash,
 //! seed, replications, wall time) and the scenario's assumptions in plain
-//! words, for the report.
+//! words, for the report. The type is [`Manifest`], shared with the side
+//! that reads a finished run back.
 
+use super::run_data::{
+    Manifest, MetricInfo, Period, PlanInfo, RecoveryTolerance, ScenarioInfo, TrustInfo, WalkoutInfo,
+};
 use crate::ensemble::metrics::METRICS;
 use crate::model::World;
 use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScenarioInfo {
-    pub name: String,
-    pub title: String,
-    pub file: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Period {
-    pub start: String,
-    pub branch: String,
-    pub end: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WalkoutInfo {
-    pub name: String,
-    pub start: String,
-    pub end: String,
-    pub kind: String,
-    pub grades: Vec<String>,
-    pub participation: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanInfo {
-    pub name: String,
-    pub description: String,
-    pub assumptions: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrustInfo {
-    pub code: String,
-    pub name: String,
-    pub specialties: usize,
-    pub initial_waiting_list: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecoveryInfo {
-    pub list_size_pct: f64,
-    pub within_18w_points: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MetricDoc {
-    pub name: String,
-    pub unit: String,
-    pub description: String,
-}
-
-/// The manifest, as written to `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub tool: String,
-    pub version: String,
-    pub scenario: ScenarioInfo,
-    pub seed: u64,
-    pub replications: u64,
-    pub threads: usize,
-    pub wall_seconds: f64,
-    pub period: Period,
-    pub walkouts: Vec<WalkoutInfo>,
-    pub plans: Vec<PlanInfo>,
-    pub trusts: Vec<TrustInfo>,
-    pub recovery_tolerance: RecoveryInfo,
-    pub metrics: Vec<MetricDoc>,
-}
 
 fn pct(p: f64) -> String {
     format!("{:.0}%", 100.0 * p)
@@ -179,7 +111,7 @@ pub fn manifest(
     wall_seconds: f64,
 ) -> Manifest {
     let s = scenario.file();
-    let date = |d: i64| world.calendar.date(d).format("%Y-%m-%d").to_string();
+    let date = |d: i64| world.calendar.date(d);
     Manifest {
         tool: "strikesim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -203,8 +135,8 @@ pub fn manifest(
             .iter()
             .map(|w| WalkoutInfo {
                 name: w.name.clone(),
-                start: w.start.to_string(),
-                end: w.end_time().format("%Y-%m-%dT%H:%M").to_string(),
+                start: w.start.0,
+                end: w.end_time(),
                 kind: match w.kind {
                     WalkoutKind::EmergencyCareProvided => "emergency_care_provided",
                     WalkoutKind::FullWalkout => "full_walkout",
@@ -237,13 +169,13 @@ pub fn manifest(
                     .sum(),
             })
             .collect(),
-        recovery_tolerance: RecoveryInfo {
+        recovery_tolerance: Some(RecoveryTolerance {
             list_size_pct: s.recovery.list_size_pct.get(),
             within_18w_points: s.recovery.within_18w_points.get(),
-        },
+        }),
         metrics: METRICS
             .iter()
-            .map(|m| MetricDoc {
+            .map(|m| MetricInfo {
                 name: m.name.into(),
                 unit: m.unit.into(),
                 description: m.description.into(),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::OutputError;
 
@@ -63,16 +63,16 @@ pub const REQUIRED_WEEKLY_METRICS: [&str; 4] = [
 pub const REQUIRED_REPLICATION_METRICS: [&str; 2] = ["recovery_days", "recovered"];
 
 /// `manifest.json`: what was run, with which seed, on which world.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Manifest {
     #[serde(default)]
     pub tool: String,
     pub version: String,
     pub scenario: ScenarioInfo,
     pub seed: u64,
-    pub replications: u32,
+    pub replications: u64,
     #[serde(default)]
-    pub threads: u32,
+    pub threads: usize,
     #[serde(default)]
     pub wall_seconds: f64,
     pub period: Period,
@@ -86,7 +86,7 @@ pub struct Manifest {
 }
 
 /// The scenario file a run was made from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ScenarioInfo {
     pub name: String,
     pub title: String,
@@ -96,7 +96,7 @@ pub struct ScenarioInfo {
 }
 
 /// The simulated calendar: warm-up from `start`, plans branch at `branch`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Period {
     pub start: NaiveDate,
     pub branch: NaiveDate,
@@ -104,12 +104,12 @@ pub struct Period {
 }
 
 /// One walkout as the scenario described it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct WalkoutInfo {
     pub name: String,
-    #[serde(deserialize_with = "minute_time")]
+    #[serde(deserialize_with = "minute_time", serialize_with = "write_minute_time")]
     pub start: NaiveDateTime,
-    #[serde(deserialize_with = "minute_time")]
+    #[serde(deserialize_with = "minute_time", serialize_with = "write_minute_time")]
     pub end: NaiveDateTime,
     pub kind: String,
     #[serde(default)]
@@ -119,7 +119,7 @@ pub struct WalkoutInfo {
 }
 
 /// One of the scenario's plans (the counterfactual is not listed).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PlanInfo {
     pub name: String,
     #[serde(default)]
@@ -129,18 +129,18 @@ pub struct PlanInfo {
 }
 
 /// A trust in the simulated world.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TrustInfo {
     pub code: String,
     pub name: String,
     #[serde(default)]
-    pub specialties: u32,
+    pub specialties: usize,
     #[serde(default)]
     pub initial_waiting_list: u64,
 }
 
 /// How close to the counterfactual counts as recovered.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RecoveryTolerance {
     #[serde(default)]
     pub list_size_pct: f64,
@@ -149,7 +149,7 @@ pub struct RecoveryTolerance {
 }
 
 /// A metric's unit and meaning, as the core describes it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct MetricInfo {
     pub name: String,
     #[serde(default)]
@@ -189,7 +189,7 @@ pub struct WeeklyRow {
 /// One row of `replications.csv`: every metric of one plan in one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationRow {
-    pub replication: u32,
+    pub replication: u64,
     pub plan: String,
     pub values: BTreeMap<String, f64>,
 }
@@ -210,6 +210,10 @@ fn minute_time<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Erro
         .map_err(|e| {
             serde::de::Error::custom(format!("walkout time {s:?} is not YYYY-MM-DDTHH:MM ({e})"))
         })
+}
+
+fn write_minute_time<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.format("%Y-%m-%dT%H:%M").to_string())
 }
 
 fn read_error(path: &Path, message: impl Into<String>) -> OutputError {
@@ -347,7 +351,7 @@ impl RunData {
         for (i, record) in reader.records().enumerate() {
             let line = i + 2;
             let record = record.map_err(|e| read_error(path, e.to_string()))?;
-            let replication = record[0].parse::<u32>().map_err(|e| {
+            let replication = record[0].parse::<u64>().map_err(|e| {
                 read_error(
                     path,
                     format!("line {line}: replication {:?}: {e}", &record[0]),
