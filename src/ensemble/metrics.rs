@@ -82,13 +82,15 @@ pub const N_METRICS: usize = METRICS.len();
 pub type MetricRow = [f64; N_METRICS];
 
 /// Days from the end of the walkouts until `branch` is back within
-/// tolerance of `cf` and stays there; `None` if it never is.
+/// tolerance of `cf` (no more than the tolerance above its list, below its
+/// 18-week performance) and stays there; `None` if it never is.
 pub fn recovery_day(world: &World, branch: &[ListState], cf: &[ListState]) -> Option<i64> {
     let from = world.after_walkouts_day.max(0) as usize;
     let within = |b: &ListState, c: &ListState| {
         let list_tol = world.recovery_list_pct / 100.0 * c.waiting as f64;
-        (b.waiting as f64 - c.waiting as f64).abs() <= list_tol
-            && (b.within_18w_pct() - c.within_18w_pct()).abs() <= world.recovery_points
+        // One-sided: doing better than the counterfactual counts.
+        b.waiting as f64 - c.waiting as f64 <= list_tol
+            && c.within_18w_pct() - b.within_18w_pct() <= world.recovery_points
     };
     let n = branch.len().min(cf.len());
     if from >= n {

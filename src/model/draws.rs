@@ -36,6 +36,8 @@ pub enum Purpose {
     BackgroundCancel = 2,
     Strikes = 3,
     Recall = 4,
+    DeclineOffer = 5,
+    Deferral = 6,
 }
 
 #[cfg(test)]

@@ -67,11 +67,22 @@ pub struct SpecialtyModel {
     pub admit_share: f64,
     pub day_case_share: f64,
     pub decision_mean_days: f64,
+    pub complex_share: f64,
+    pub complex_mean_days: f64,
     pub consultants: u32,
     /// Rostered juniors by shift (weekday day, night, weekend) and grade.
     pub rota: [[u32; 3]; 3],
     pub floor: [[u32; 3]; 3],
     pub templates: Vec<SessionTemplate>,
+}
+
+impl SpecialtyModel {
+    /// Mean days from first appointment to decision, over simple and
+    /// complex pathways.
+    pub fn mean_decision_days(&self) -> f64 {
+        (1.0 - self.complex_share) * self.decision_mean_days
+            + self.complex_share * self.complex_mean_days
+    }
 }
 
 /// Shift indices into [`SpecialtyModel::rota`].
@@ -89,6 +100,8 @@ pub struct TrustModel {
     pub background_cancel_rate: f64,
     /// Daily hazard of leaving the list untreated.
     pub removal_rate_per_day: f64,
+    pub offer_decline_rate: f64,
+    pub deferral_mean_days: f64,
     pub clinic_horizon_days: i64,
     pub theatre_horizon_days: i64,
     pub admission_notice_days: i64,
@@ -333,6 +346,8 @@ fn trust_model(t: &scenario::Trust) -> TrustModel {
         dna_rate: t.dna_rate.get(),
         background_cancel_rate: t.background_cancel_rate.get(),
         removal_rate_per_day: -(1.0 - t.removal_rate_per_week.get()).ln() / 7.0,
+        offer_decline_rate: t.offer_decline_rate.get(),
+        deferral_mean_days: t.deferral_weeks.get() * 7.0,
         clinic_horizon_days: i64::from(t.clinic_booking_days.get()),
         theatre_horizon_days: i64::from(t.theatre_booking_days.get()),
         admission_notice_days: i64::from(t.admission_notice_days.get()),
@@ -390,6 +405,8 @@ fn specialty_model(sp: &scenario::Specialty) -> SpecialtyModel {
         admit_share: sp.admit_share.get(),
         day_case_share: sp.day_case_share.get(),
         decision_mean_days: sp.decision_weeks.get() * 7.0,
+        complex_share: sp.complex_pathway_share.get(),
+        complex_mean_days: sp.complex_pathway_weeks.get() * 7.0,
         consultants: sp.consultants.get(),
         rota: shifts(&sp.rota),
         floor: shifts(&sp.emergency_floor),

@@ -52,6 +52,8 @@ struct Patient {
     epoch: u32,
     /// Appointments and admissions attempted so far (keys chance draws).
     attempts: u16,
+    /// Dates declined so far.
+    declined: u8,
     /// Binding rebooking deadline (day), for on-the-day cancellations.
     rebook_deadline: Option<i32>,
     /// This patient's on-the-day cancellation fell in the walkout window
@@ -147,6 +149,7 @@ enum Event {
     HalfDay { pm: bool },
     Decision { patient: u32 },
     Removal { patient: u32 },
+    Requeue { patient: u32 },
     StandDown { walkout: u16 },
 }
 
@@ -286,6 +289,7 @@ impl<'w> TrustSim<'w> {
             Event::HalfDay { pm } => self.half_day(now.day(), pm),
             Event::Decision { patient } => self.decision(patient),
             Event::Removal { patient } => self.removal(patient),
+            Event::Requeue { patient } => self.requeue(patient),
             Event::StandDown { walkout } => self.stand_down(usize::from(walkout)),
         }
     }
@@ -345,9 +349,12 @@ impl<'w> TrustSim<'w> {
 
     // ----- patients arriving -----
 
-    fn new_patient(&mut self, spec: usize, clock_start: i32, stage: Stage) -> u32 {
+    fn new_patient(&mut self, spec: usize, clock_start: i32, stage: Stage, complex: bool) -> u32 {
         let sp = &self.model.specialties[spec];
-        let u: [f64; 5] = [
+        let u: [f64; 8] = [
+            self.rng.random(),
+            self.rng.random(),
+            self.rng.random(),
             self.rng.random(),
             self.rng.random(),
             self.rng.random(),
@@ -357,8 +364,24 @@ impl<'w> TrustSim<'w> {
         let priority = sp.priority_cdf.iter().position(|&c| u[0] < c).unwrap_or(3) as u8;
         let admit = stage == Stage::AwaitingAdmission || u[1] < sp.admit_share;
         let day_case = u[2] < sp.day_case_share;
-        let decision_delay_min =
-            (-(1.0 - u[3]).ln() * sp.decision_mean_days * MINUTES_PER_DAY as f64) as i64;
+        // Among patients already waiting for a decision at the start,
+        // complex pathways are over-represented by their length.
+        let complex_share = if stage == Stage::Deciding {
+            sp.complex_share * sp.complex_mean_days / sp.mean_decision_days().max(1e-9)
+        } else {
+            sp.complex_share
+        };
+        let exp = |x: f64| -(1.0 - x).ln();
+        let decision_days = if complex {
+            // Already far along a complex pathway: one step to go.
+            sp.complex_mean_days * exp(u[3]) / 3.0
+        } else if u[5] < complex_share {
+            // Several steps in turn: Erlang-3, so few run past a year.
+            sp.complex_mean_days * (exp(u[3]) + exp(u[6]) + exp(u[7])) / 3.0
+        } else {
+            sp.decision_mean_days * exp(u[3])
+        };
+        let decision_delay_min = (decision_days * MINUTES_PER_DAY as f64) as i64;
         let id = self.patients.len() as u32;
         let rate = self.model.removal_rate_per_day;
         let removal = if rate > 0.0 {
@@ -378,13 +401,22 @@ impl<'w> TrustSim<'w> {
             session: NO_SESSION,
             epoch: 0,
             attempts: 0,
+            declined: 0,
             rebook_deadline: None,
             rebook_counted: false,
             decision_delay_min,
             removal,
         });
         self.list_add(clock_start);
-        self.enqueue(id);
+        if stage == Stage::Deciding {
+            // Already seen in clinic: the decision is still to come.
+            // Waits are memoryless: the rest of the wait is a fresh draw.
+            let wait = self.patients[id as usize].decision_delay_min;
+            self.cal
+                .schedule(self.cal.now() + wait, Event::Decision { patient: id });
+        } else {
+            self.enqueue(id);
+        }
         id
     }
 
@@ -395,16 +427,33 @@ impl<'w> TrustSim<'w> {
         for spec in 0..self.model.specialties.len() {
             let sp = &self.model.specialties[spec];
             let (n, admitted) = (sp.initial_list, sp.initial_admitted_share);
+            // Patients seen and awaiting a decision: the steady-state
+            // number in that stage, first appointments a week times the
+            // weeks a decision takes.
+            let deciding = if n == 0 {
+                0.0
+            } else {
+                (sp.referrals_per_week * sp.mean_decision_days() / 7.0 / f64::from(n))
+                    .clamp(0.0, 1.0 - admitted)
+            };
             for _ in 0..n {
                 let u: f64 = self.rng.random();
                 let v: f64 = self.rng.random();
                 let age = ((-(1.0 - u).ln() * mean_age) as i64).min(MAX_INITIAL_AGE_DAYS);
-                let stage = if v < admitted {
+                // Those already past 18 weeks are, in the model's terms,
+                // mostly complex pathways still short of a decision: start
+                // them there so the tail of the list is one the model keeps.
+                let long = age > DAYS_18_WEEKS;
+                let stage = if long {
+                    Stage::Deciding
+                } else if v < admitted {
                     Stage::AwaitingAdmission
+                } else if v < admitted + deciding {
+                    Stage::Deciding
                 } else {
                     Stage::AwaitingFirst
                 };
-                self.new_patient(spec, -age as i32, stage);
+                self.new_patient(spec, -age as i32, stage, long);
                 self.counters.initial_list += 1;
             }
         }
@@ -420,7 +469,7 @@ impl<'w> TrustSim<'w> {
             }
             let n = Poisson::new(mean).map_or(0.0, |d| d.sample(&mut self.rng)) as u64;
             for _ in 0..n {
-                self.new_patient(spec, day as i32, Stage::AwaitingFirst);
+                self.new_patient(spec, day as i32, Stage::AwaitingFirst, false);
                 self.counters.referred += 1;
             }
         }
@@ -553,16 +602,59 @@ impl<'w> TrustSim<'w> {
                         if s.status != Status::Open || s.queue() != q {
                             continue;
                         }
-                        let free = s.capacity().saturating_sub(s.booked.len());
-                        for _ in 0..free {
-                            match self.pop_valid(spec, q) {
-                                Some(id) => self.place(spec, sid, id, day),
-                                None => break,
+                        let mut free = s.capacity().saturating_sub(s.booked.len());
+                        while free > 0 {
+                            let Some(id) = self.pop_valid(spec, q) else {
+                                break;
+                            };
+                            if !self.declines(id) {
+                                self.place(spec, sid, id, day);
+                                free -= 1;
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Does the patient decline the date offered? A first refusal defers
+    /// them; a second sends them back to their GP (off the list).
+    fn declines(&mut self, id: u32) -> bool {
+        let p = &mut self.patients[id as usize];
+        if p.rebook_deadline.is_some() || self.model.offer_decline_rate <= 0.0 {
+            return false;
+        }
+        let key = self.draw_key ^ Purpose::DeclineOffer as u64;
+        let offer = u64::from(p.attempts) << 8 | u64::from(p.declined);
+        if draws::uniform(key, u64::from(id), offer) >= self.model.offer_decline_rate {
+            return false;
+        }
+        p.declined += 1;
+        if p.declined >= 2 {
+            self.counters.removed += 1;
+            self.clock_stop(id, Stage::Removed);
+        } else {
+            let u = draws::uniform(
+                self.draw_key ^ Purpose::Deferral as u64,
+                u64::from(id),
+                offer,
+            );
+            let wait = -(1.0 - u).ln() * self.model.deferral_mean_days * MINUTES_PER_DAY as f64;
+            let at = self.cal.now() + wait as i64;
+            if at < self.world.end() {
+                self.cal.schedule(at, Event::Requeue { patient: id });
+            }
+        }
+        true
+    }
+
+    fn requeue(&mut self, id: u32) {
+        let p = &self.patients[id as usize];
+        if matches!(p.stage, Stage::AwaitingFirst | Stage::AwaitingAdmission)
+            && p.session == NO_SESSION
+        {
+            self.enqueue(id);
         }
     }
 

@@ -58,8 +58,9 @@ fn default_replications() -> PositiveCount {
 }
 
 /// A plan has recovered on the first day after the walkout from which, to
-/// the end of the run, its waiting list and its 18-week performance stay
-/// within these tolerances of the counterfactual's in the same replication.
+/// the end of the run, its waiting list is no more than the tolerance above
+/// the counterfactual's in the same replication and its 18-week performance
+/// no more than the tolerance below.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryTolerance {
@@ -221,6 +222,15 @@ pub struct Trust {
     /// (validation, treated elsewhere, no longer needed); default 0.004.
     #[serde(default = "default_removal")]
     pub removal_rate_per_week: Probability,
+    /// Share of offered dates a patient declines, asking to wait (default
+    /// 0.1). A patient who declines twice is referred back to their GP and
+    /// leaves the list, as access policies of the time said.
+    #[serde(default = "default_decline")]
+    pub offer_decline_rate: Probability,
+    /// Mean weeks a patient who declines asks to wait before being offered
+    /// again (default 8); exponential.
+    #[serde(default = "default_deferral")]
+    pub deferral_weeks: NonNegative,
     /// How far ahead clinics are booked, in days (default 28).
     #[serde(default = "default_clinic_horizon")]
     pub clinic_booking_days: PositiveCount,
@@ -244,6 +254,12 @@ fn default_background_cancel() -> Probability {
 }
 fn default_removal() -> Probability {
     Probability::new(0.004).expect("valid")
+}
+fn default_decline() -> Probability {
+    Probability::new(0.1).expect("valid")
+}
+fn default_deferral() -> NonNegative {
+    NonNegative::try_from(8.0).expect("valid")
 }
 fn default_clinic_horizon() -> PositiveCount {
     PositiveCount::new(28).expect("valid")
@@ -306,6 +322,15 @@ pub struct Specialty {
     /// results); exponential. Default 2.
     #[serde(default = "default_decision_weeks")]
     pub decision_weeks: NonNegative,
+    /// Share of patients on complex pathways (several diagnostics and
+    /// follow-ups before a decision), default 0.05. They make the long tail
+    /// of waits that a single queue in order of wait would not.
+    #[serde(default = "default_complex_share")]
+    pub complex_pathway_share: Probability,
+    /// Mean weeks to a decision on a complex pathway (default 20); Erlang
+    /// with three steps.
+    #[serde(default = "default_complex_weeks")]
+    pub complex_pathway_weeks: NonNegative,
     /// Consultants available on a weekday half-day session.
     pub consultants: PositiveCount,
     /// Juniors rostered per shift.
@@ -326,6 +351,12 @@ fn default_admitted_share() -> Probability {
 }
 fn default_decision_weeks() -> NonNegative {
     NonNegative::try_from(2.0).expect("valid")
+}
+fn default_complex_share() -> Probability {
+    Probability::new(0.05).expect("valid")
+}
+fn default_complex_weeks() -> NonNegative {
+    NonNegative::try_from(20.0).expect("valid")
 }
 
 /// Juniors per shift.
