@@ -1,0 +1,129 @@
+//! Properties of the model and the ensemble, through the library: patients
+//! are conserved, a strike nobody joins changes nothing, more participation
+//! cancels more, and a fixed seed gives pinned numbers.
+
+use strikesim::ensemble::metrics::Metric;
+use strikesim::ensemble::{run_ensemble, simulate_replication, EnsembleOptions, EnsembleResult};
+use strikesim::model::World;
+use strikesim::scenario::Scenario;
+
+const DEFAULT: &str = include_str!("../scenarios/default.toml");
+const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.70, sd = 0.08 }"#;
+
+/// The bundled scenario with its participation line replaced.
+fn with_participation(line: &str) -> Scenario {
+    assert!(DEFAULT.contains(PARTICIPATION), "default scenario changed");
+    Scenario::from_toml(&DEFAULT.replace(PARTICIPATION, line), "test").expect("valid")
+}
+
+fn ensemble(scenario: &Scenario, replications: u64, seed: u64) -> (World, EnsembleResult) {
+    let world = World::from_scenario(scenario);
+    let result = run_ensemble(
+        &world,
+        EnsembleOptions {
+            seed,
+            replications,
+            threads: 2,
+        },
+        &|_| {},
+    )
+    .expect("runs");
+    (world, result)
+}
+
+fn mean(result: &EnsembleResult, branch: usize, metric: Metric) -> f64 {
+    let v = result.column(branch, metric as usize);
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+#[test]
+fn every_patient_is_accounted_for_in_every_branch() {
+    let scenario = Scenario::bundled_default();
+    let world = World::from_scenario(&scenario);
+    for replication in 0..3 {
+        for (b, outcome) in simulate_replication(&world, 11, replication)
+            .iter()
+            .enumerate()
+        {
+            let c = outcome.counters;
+            let still_waiting = outcome.daily.last().expect("daily series").waiting;
+            assert_eq!(
+                c.initial_list + c.referred,
+                c.treated_admitted + c.treated_non_admitted + c.removed + still_waiting,
+                "branch {b} of replication {replication}"
+            );
+            assert!(
+                c.referred > 50_000,
+                "a half-year of referrals: {}",
+                c.referred
+            );
+        }
+    }
+}
+
+#[test]
+fn a_strike_nobody_joins_changes_nothing_for_a_plan_that_stands_nothing_down() {
+    let scenario = with_participation(r#"participation = { distribution = "fixed", value = 0.0 }"#);
+    let plan = scenario
+        .file()
+        .plans
+        .iter()
+        .position(|p| p.name == "keep-booked")
+        .expect("keep-booked plan");
+    let p = &scenario.file().plans[plan];
+    assert_eq!(p.stand_down.theatre_share.get(), 0.0);
+    assert!(p.catch_up.is_none());
+    let (_, result) = ensemble(&scenario, 4, 3);
+    for (_, rows) in &result.rows {
+        assert_eq!(
+            rows[1 + plan],
+            rows[0],
+            "plan row differs from the counterfactual"
+        );
+    }
+    assert_eq!(result.weekly[1 + plan], result.weekly[0]);
+}
+
+#[test]
+fn more_participation_cancels_more_on_average() {
+    let low = with_participation(r#"participation = { distribution = "fixed", value = 0.3 }"#);
+    let high = with_participation(r#"participation = { distribution = "fixed", value = 0.9 }"#);
+    let (_, low) = ensemble(&low, 8, 5);
+    let (_, high) = ensemble(&high, 8, 5);
+    // Plan 1 keeps everything booked: its on-the-day cancellations are
+    // what staffing could not cover.
+    for metric in [
+        Metric::elective_cancelled_on_day,
+        Metric::outpatient_cancelled,
+    ] {
+        let (l, h) = (mean(&low, 1, metric), mean(&high, 1, metric));
+        assert!(
+            h > l,
+            "{metric:?}: 90% participation gave {h}, 30% gave {l}"
+        );
+    }
+    // With the same seed the counterfactual is the same world.
+    assert_eq!(
+        low.column(0, Metric::rtt_list_end as usize),
+        high.column(0, Metric::rtt_list_end as usize)
+    );
+}
+
+#[test]
+fn a_strike_cancels_work_that_the_counterfactual_does() {
+    let (_, result) = ensemble(&Scenario::bundled_default(), 6, 9);
+    let cf = mean(&result, 0, Metric::outpatient_cancelled);
+    let keep = mean(&result, 1, Metric::outpatient_cancelled);
+    assert_eq!(cf, 0.0, "no clinic is cancelled without a strike");
+    assert!(keep > 100.0, "a 48-hour walkout cancels clinics: {keep}");
+    let stood_down = mean(&result, 2, Metric::elective_cancelled_in_advance);
+    assert!(stood_down > 0.0, "the stand-down plan stands lists down");
+    assert_eq!(mean(&result, 1, Metric::elective_cancelled_in_advance), 0.0);
+}
+
+#[test]
+fn golden_values_of_a_small_fixed_seed_run() {
+    let (world, result) = ensemble(&Scenario::bundled_default(), 2, 20160126);
+    let csv = strikesim::output::tables::replications_csv(&world, &result).expect("csv");
+    insta::assert_snapshot!(String::from_utf8(csv).expect("utf-8"));
+}
