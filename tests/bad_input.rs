@@ -489,3 +489,18 @@ fn init_writes_a_file_that_validates_and_never_overwrites() {
     );
     f.says("already exists");
 }
+
+#[test]
+fn the_readme_example_is_the_checked_minimal_file() {
+    let readme = include_str!("../scenarios/README.md");
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("scenarios/README.md has a ```toml example");
+    assert_eq!(
+        example,
+        include_str!("../scenarios/examples/minimal.toml"),
+        "the example in scenarios/README.md differs from scenarios/examples/minimal.toml"
+    );
+}
