@@ -2,6 +2,7 @@
 //! parsing (cross-field checks) can still point at a line and column.
 
 use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -62,6 +63,51 @@ pub fn field_position(text: &str, path: &str) -> Option<(usize, usize)> {
     span.map(|s| line_col(text, s.start))
 }
 
+/// Dotted path of the innermost key or value written at byte `offset`, e.g.
+/// `trusts[0].specialties[0].theatre_lists[0].cases`, so that errors the
+/// parser reports by position alone can also name their field.
+pub fn path_at(text: &str, offset: usize) -> Option<String> {
+    let root = DeTable::parse(text).ok()?;
+    let mut best = None;
+    walk_table(root.get_ref(), "", offset, &mut best);
+    best.map(|(path, _)| path)
+}
+
+/// The narrowest span holding the offset wins: a value inside a table
+/// inside an array element is found rather than the element.
+type Best = Option<(String, usize)>;
+
+fn consider(span: std::ops::Range<usize>, path: &str, offset: usize, best: &mut Best) {
+    if span.contains(&offset) && best.as_ref().is_none_or(|(_, w)| span.len() <= *w) {
+        *best = Some((path.to_string(), span.len()));
+    }
+}
+
+fn walk_table(table: &DeTable, at: &str, offset: usize, best: &mut Best) {
+    for (key, value) in table {
+        let path = if at.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{at}.{}", key.get_ref())
+        };
+        consider(key.span(), &path, offset, best);
+        walk_value(value, &path, offset, best);
+    }
+}
+
+fn walk_value(value: &Spanned<DeValue>, at: &str, offset: usize, best: &mut Best) {
+    consider(value.span(), at, offset, best);
+    match value.get_ref() {
+        DeValue::Table(t) => walk_table(t, at, offset, best),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{at}[{i}]"), offset, best);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +124,17 @@ mod tests {
         // A missing field points at its enclosing element.
         assert!(field_position(text, "walkouts[1].grades").is_some());
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn names_the_field_at_a_position() {
+        let text = "name = \"x\"\n[[trusts]]\ncode = \"A\"\n[[trusts.specialties]]\ncases = -3\nrota.night = { core = 2 }\n";
+        let at = |needle: &str| path_at(text, text.find(needle).expect("in text"));
+        assert_eq!(at("-3").as_deref(), Some("trusts[0].specialties[0].cases"));
+        assert_eq!(
+            at("core").as_deref(),
+            Some("trusts[0].specialties[0].rota.night.core")
+        );
+        assert_eq!(at("\"A\"").as_deref(), Some("trusts[0].code"));
     }
 }

@@ -87,9 +87,12 @@ impl Scenario {
     pub fn from_toml(text: &str, source: &str) -> Result<Scenario, ScenarioError> {
         let file: ScenarioFile = toml::from_str(text).map_err(|e| {
             let position = e.span().map(|s| locate::line_col(text, s.start));
+            // A value that failed its own check (e.g. `cases = -3`) is
+            // reported by position only: name its field as well.
+            let field = e.span().and_then(|s| locate::path_at(text, s.start));
             ScenarioError {
                 file: source.to_string(),
-                field: None,
+                field,
                 position,
                 message: e.message().trim().to_string(),
             }

@@ -311,21 +311,29 @@ fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
             let (r, f) = (rota.as_array(), floor.as_array());
             let mut spare = [r[0] - f[0], r[1] - f[1], r[2] - f[2]];
             if allocate_upward(&mut spare, &need) > 0 {
+                let free = [r[0] - f[0], r[1] - f[1], r[2] - f[2]];
+                // Seniors fill junior places, so grade g and above fall
+                // short when they need more than they have between them.
+                let from = |v: &[u32; 3], g: usize| v[g..].iter().sum::<u32>();
                 let g = (0..3)
                     .rev()
-                    .find(|&g| {
-                        let mut s = [r[0] - f[0], r[1] - f[1], r[2] - f[2]];
-                        let mut only = [0; 3];
-                        only[g] = need[g];
-                        allocate_upward(&mut s, &only) > 0
-                    })
+                    .find(|&g| from(&need, g) > from(&free, g))
                     .unwrap_or(0);
                 let shift = if weekend { "weekend" } else { "weekday_day" };
+                let by_grade = |v: [u32; 3]| {
+                    Grade::ALL
+                        .iter()
+                        .map(|g| format!("{} {}", v[g.index()], g.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 return fail(
                     format!("{at}.rota.{shift}.{}", Grade::ALL[g].name()),
                     format!(
-                        "on a normal {day_name} {half_name} the lists and clinics need {} {} (or more senior) juniors but the rota, after the emergency floor, cannot provide them; add juniors or remove sessions",
-                        need[g], Grade::ALL[g].name()
+                        "on a normal {day_name} {half_name} the lists and clinics need {} juniors but the {shift} rota has only {} free after its emergency floor (a more senior junior can fill a junior place, not the reverse); add {} (or more senior) juniors to the rota or remove sessions",
+                        by_grade(need),
+                        by_grade(free),
+                        Grade::ALL[g].name()
                     ),
                 );
             }

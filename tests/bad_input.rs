@@ -1,0 +1,506 @@
+//! One test per kind of bad input, run as a process: the command fails, the
+//! message names the file, the field (and line:column where known), the
+//! value found and what is allowed, and nothing is written.
+//!
+//! Each bad scenario is the bundled default with one line replaced, so the
+//! tests follow the real format as it changes.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const DEFAULT: &str = include_str!("../scenarios/default.toml");
+
+/// A scratch folder with a scenario file in it, and where a run would write.
+struct Case {
+    dir: TempDir,
+    scenario: PathBuf,
+    /// 1-based line of the replaced line, if any.
+    line: Option<usize>,
+}
+
+impl Case {
+    fn new(text: &str, line: Option<usize>) -> Case {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let scenario = dir.path().join("scenario.toml");
+        std::fs::write(&scenario, text).expect("write scenario");
+        Case {
+            dir,
+            scenario,
+            line,
+        }
+    }
+
+    /// The default scenario with the first line equal to `old` (ignoring
+    /// surrounding blanks) replaced by `new`.
+    fn replacing(old: &str, new: &str) -> Case {
+        let mut lines: Vec<&str> = DEFAULT.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.trim() == old.trim())
+            .unwrap_or_else(|| panic!("the default scenario has no line `{old}`"));
+        lines[i] = new;
+        Case::new(&(lines.join("\n") + "\n"), Some(i + 1))
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// `strikesim run` on the scenario, writing to `out/`, two replications.
+    fn run(&self) -> Failure {
+        self.run_with(&["--replications", "2"])
+    }
+
+    fn run_with(&self, args: &[&str]) -> Failure {
+        let out = self.out();
+        let failure = fails(
+            Command::cargo_bin("strikesim")
+                .expect("binary")
+                .arg("run")
+                .arg(&self.scenario)
+                .args(args)
+                .arg("--out")
+                .arg(&out),
+        );
+        assert_nothing_written(&out);
+        failure
+    }
+
+    /// The message names the scenario file, and the replaced line if the
+    /// error is placed at all.
+    fn names_file_and_line(&self, f: &Failure) {
+        f.says(&self.scenario.display().to_string());
+        if let Some(line) = self.line {
+            f.says(&format!("{}:{line}:", self.scenario.display()));
+        }
+    }
+}
+
+/// What a failed command printed.
+struct Failure {
+    stderr: String,
+}
+
+impl Failure {
+    fn says(&self, part: &str) -> &Self {
+        assert!(
+            self.stderr.contains(part),
+            "stderr lacks {part:?}; it was:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+fn fails(cmd: &mut Command) -> Failure {
+    let output = cmd.output().expect("run strikesim");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !output.status.success(),
+        "expected failure, got success; stderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "the tool panicked on input:\n{stderr}"
+    );
+    Failure { stderr }
+}
+
+fn assert_nothing_written(out: &Path) {
+    if out.exists() {
+        let entries: Vec<_> = std::fs::read_dir(out)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        panic!(
+            "a failed run left {} behind, holding {entries:?}",
+            out.display()
+        );
+    }
+}
+
+// ---- the parser: syntax, unknown fields, values that check themselves ----
+
+#[test]
+fn toml_syntax_error() {
+    let c = Case::replacing("weeks_after = 26", "weeks_after = 26 =");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("expected");
+}
+
+#[test]
+fn unknown_field_at_top_level() {
+    let c = Case::replacing("weeks_after = 26", "weeks_afterr = 26");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("unknown field `weeks_afterr`")
+        .says("expected one of")
+        .says("`weeks_after`");
+}
+
+#[test]
+fn unknown_field_nested_in_a_trust() {
+    let c = Case::replacing("dna_rate = 0.07", "dna_ratee = 0.07");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].dna_ratee")
+        .says("unknown field `dna_ratee`")
+        .says("`dna_rate`");
+}
+
+const FIRST_LIST: &str = r#"  { session = "am", setting = "day_case", cases = 5, count = 2, juniors = { foundation = 1 } },"#;
+
+#[test]
+fn negative_capacity() {
+    let c = Case::replacing(FIRST_LIST, &FIRST_LIST.replace("cases = 5", "cases = -3"));
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].specialties[0].theatre_lists[0].cases")
+        .says("found -3")
+        .says("at least 1");
+}
+
+#[test]
+fn zero_capacity() {
+    let c = Case::replacing(FIRST_LIST, &FIRST_LIST.replace("cases = 5", "cases = 0"));
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].specialties[0].theatre_lists[0].cases")
+        .says("found 0")
+        .says("at least 1");
+}
+
+const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.70, sd = 0.08 }"#;
+
+#[test]
+fn fixed_participation_above_one() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "fixed", value = 1.5 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].participation")
+        .says("1.5")
+        .says("between 0 and 1");
+}
+
+#[test]
+fn beta_participation_mean_below_zero() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "beta", mean = -0.1, sd = 0.08 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].participation")
+        .says("-0.1")
+        .says("between 0 and 1");
+}
+
+#[test]
+fn uniform_participation_low_above_high() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "uniform", low = 0.8, high = 0.6 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].participation.low")
+        .says("0.8")
+        .says("must not exceed high");
+}
+
+#[test]
+fn unknown_walkout_kind() {
+    let c = Case::replacing(r#"kind = "emergency_care_provided""#, r#"kind = "sit_in""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].kind")
+        .says("sit_in")
+        .says("emergency_care_provided")
+        .says("full_walkout");
+}
+
+#[test]
+fn impossible_date() {
+    let c = Case::replacing(r#"start = "2016-01-04""#, r#"start = "2016-13-04""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("field `start`")
+        .says("2016-13-04")
+        .says("YYYY-MM-DD");
+}
+
+// ---- cross-field checks ----
+
+#[test]
+fn walkout_ending_before_it_starts() {
+    let c = Case::replacing("hours = 48", r#"end = "2016-01-25T08:00""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].end")
+        .says("2016-01-25T08:00")
+        .says("the end must be after the start");
+}
+
+#[test]
+fn walkout_with_both_hours_and_end() {
+    let c = Case::replacing(
+        r#"kind = "emergency_care_provided""#,
+        r#"kind = "emergency_care_provided"
+end = "2016-01-28T08:00""#,
+    );
+    let f = c.run();
+    f.says("walkouts[0].end").says("either `hours` or `end`");
+}
+
+#[test]
+fn walkout_before_the_simulation_starts() {
+    let c = Case::replacing(
+        r#"start = "2016-01-26T08:00""#,
+        r#"start = "2016-01-02T08:00""#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].start")
+        .says("2016-01-02T08:00")
+        .says("before the simulation starts (2016-01-04)");
+}
+
+#[test]
+fn unknown_trust_in_a_walkout() {
+    // `grades` defaults to all three, so this line can make way.
+    let c = Case::replacing(
+        r#"grades = ["foundation", "core", "registrar"]"#,
+        r#"trusts = ["XYZ"]"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].trusts[0]")
+        .says("unknown trust \"XYZ\"")
+        .says("RWG");
+}
+
+#[test]
+fn unknown_specialty_in_a_plan() {
+    let c = Case::replacing(
+        "stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 7 }",
+        r#"stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 7, specialties = ["999"] }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[1].stand_down.specialties[0]")
+        .says("unknown specialty \"999\"")
+        .says("100, 101, 110");
+}
+
+#[test]
+fn zero_replications_in_the_file() {
+    let c = Case::replacing("replications = 200", "replications = 0");
+    // Without --replications, so the file's value is the one used.
+    let f = c.run_with(&[]);
+    c.names_file_and_line(&f);
+    f.says("field `replications`")
+        .says("found 0")
+        .says("at least 1");
+}
+
+#[test]
+fn zero_replications_on_the_command_line() {
+    let c = Case::new(DEFAULT, None);
+    let f = c.run_with(&["--replications", "0"]);
+    f.says("--replications").says("0").says("at least 1");
+}
+
+#[test]
+fn rota_that_cannot_staff_its_own_template() {
+    let c = Case::replacing(
+        "rota.weekday_day = { foundation = 4, core = 4, registrar = 8 }",
+        "rota.weekday_day = { foundation = 1, core = 1, registrar = 1 }",
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].specialties[0].rota.weekday_day.registrar")
+        .says("6 registrar")
+        .says("0 registrar free after its emergency floor")
+        .says("add registrar");
+}
+
+#[test]
+fn emergency_floor_above_the_rota() {
+    let c = Case::replacing(
+        "emergency_floor.night = { foundation = 1, core = 1, registrar = 1 }",
+        "emergency_floor.night = { foundation = 1, core = 1, registrar = 3 }",
+    );
+    let f = c.run();
+    f.says("trusts[0].specialties[0].emergency_floor.night.registrar")
+        .says("needs 3 registrar")
+        .says("the floor cannot exceed the rota");
+}
+
+#[test]
+fn priority_shares_not_adding_to_one() {
+    let c = Case::replacing(
+        "admitted_share_of_list = 0.3",
+        "priority = { urgent = 0.25, routine = 0.5 }",
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].specialties[0].priority")
+        .says("0.75")
+        .says("must add up to 1");
+}
+
+#[test]
+fn duplicate_plan_names() {
+    let c = Case::replacing(r#"name = "stand-down-half""#, r#"name = "keep-booked""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[1].name")
+        .says("\"keep-booked\"")
+        .says("appears twice");
+}
+
+#[test]
+fn reserved_plan_name() {
+    let c = Case::replacing(r#"name = "stand-down-half""#, r#"name = "counterfactual""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[1].name")
+        .says("\"counterfactual\" is reserved")
+        .says("choose another name");
+}
+
+// ---- files and folders ----
+
+#[test]
+fn missing_scenario_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-scenario.toml");
+    let out = dir.path().join("out");
+    let f = fails(
+        Command::cargo_bin("strikesim")
+            .expect("binary")
+            .arg("run")
+            .arg(&missing)
+            .args(["--replications", "2", "--out"])
+            .arg(&out),
+    );
+    assert_nothing_written(&out);
+    f.says(&missing.display().to_string())
+        .says("cannot read the file");
+}
+
+#[test]
+fn output_directory_that_cannot_be_written() {
+    let c = Case::new(DEFAULT, None);
+    let afile = c.dir.path().join("afile");
+    std::fs::write(&afile, "a regular file").expect("write");
+    let out = afile.join("out");
+    let f = fails(
+        Command::cargo_bin("strikesim")
+            .expect("binary")
+            .arg("run")
+            .arg(&c.scenario)
+            .args(["--replications", "2", "--out"])
+            .arg(&out),
+    );
+    f.says("cannot write output directory")
+        .says(&out.display().to_string());
+    assert!(afile.is_file(), "the regular file was replaced");
+    assert_eq!(
+        std::fs::read_to_string(&afile).expect("read"),
+        "a regular file"
+    );
+    let left: Vec<_> = std::fs::read_dir(c.dir.path())
+        .expect("read dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "only the scenario and afile remain: {left:?}"
+    );
+}
+
+// ---- validate ----
+
+#[test]
+fn validate_accepts_a_good_file() {
+    for path in ["scenarios/default.toml", "scenarios/examples/minimal.toml"] {
+        let output = Command::cargo_bin("strikesim")
+            .expect("binary")
+            .args(["validate", path])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("valid scenario"), "{stdout}");
+        assert!(stdout.contains(path), "{stdout}");
+    }
+}
+
+#[test]
+fn validate_rejects_a_bad_file() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "fixed", value = 1.5 }"#,
+    );
+    let f = fails(
+        Command::cargo_bin("strikesim")
+            .expect("binary")
+            .arg("validate")
+            .arg(&c.scenario),
+    );
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].participation")
+        .says("1.5")
+        .says("between 0 and 1");
+}
+
+#[test]
+fn init_writes_a_file_that_validates_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.toml");
+    Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .success();
+    Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success();
+    let f = fails(
+        Command::cargo_bin("strikesim")
+            .expect("binary")
+            .arg("init")
+            .arg(&path),
+    );
+    f.says("already exists");
+}
+
+#[test]
+fn the_readme_example_is_the_checked_minimal_file() {
+    let readme = include_str!("../scenarios/README.md");
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("scenarios/README.md has a ```toml example");
+    assert_eq!(
+        example,
+        include_str!("../scenarios/examples/minimal.toml"),
+        "the example in scenarios/README.md differs from scenarios/examples/minimal.toml"
+    );
+}
