@@ -84,9 +84,38 @@ pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, 
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(scenario.name()));
+    let existed = out_dir.exists();
     output::ensure_writable_dir(&out_dir)?;
+    let done = simulate_and_write(
+        &scenario,
+        &out_dir,
+        seed,
+        replications,
+        options.threads,
+        progress,
+    );
+    if done.is_err() && !existed {
+        // Leave nothing behind that could pass for a finished run.
+        let _ = std::fs::remove_dir_all(&out_dir);
+    }
+    let (world, result, manifest) = done?;
+    Ok(RunSummary {
+        out_dir,
+        world,
+        result,
+        manifest,
+    })
+}
 
-    let world = World::from_scenario(&scenario);
+fn simulate_and_write(
+    scenario: &Scenario,
+    out_dir: &Path,
+    seed: u64,
+    replications: u64,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<(World, EnsembleResult, crate::output::run_data::Manifest), AppError> {
+    let world = World::from_scenario(scenario);
     let started = Instant::now();
     progress.start(replications);
     let result = ensemble::run_ensemble(
@@ -94,33 +123,28 @@ pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, 
         EnsembleOptions {
             seed,
             replications,
-            threads: options.threads,
+            threads,
         },
         &|done| progress.update(done),
     )
     .map_err(AppError::Usage)?;
     progress.finish();
-    let threads = if options.threads == 0 {
+    let threads = if threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
-        options.threads
+        threads
     };
     let manifest = manifest::manifest(
-        &scenario,
+        scenario,
         &world,
         seed,
         replications,
         threads,
         started.elapsed().as_secs_f64(),
     );
-    write_tables(&out_dir, &world, &result, &manifest)?;
-    output::report::redraw(&out_dir)?;
-    Ok(RunSummary {
-        out_dir,
-        world,
-        result,
-        manifest,
-    })
+    write_tables(out_dir, &world, &result, &manifest)?;
+    output::report::redraw(out_dir)?;
+    Ok((world, result, manifest))
 }
 
 /// Write summary.csv, replications.csv, weekly.csv and manifest.json.

@@ -14,7 +14,7 @@ use super::outcome::{BranchOutcome, Counters, ListState};
 use super::staffing::{allocate_upward, SlotStaff};
 use super::{
     session_bounds, weekday_referral_share, PlanModel, SessionKind, TrustModel, World,
-    DAYS_18_WEEKS, DAYS_52_WEEKS, SHIFT_WEEKDAY, SHIFT_WEEKEND,
+    DAYS_18_WEEKS, DAYS_52_WEEKS, SHIFT_NIGHT, SHIFT_WEEKDAY, SHIFT_WEEKEND,
 };
 use crate::engine::{Calendar, EventId, SimTime, MINUTES_PER_DAY};
 use crate::scenario::{SessionTime, Setting, WalkoutKind};
@@ -764,6 +764,7 @@ impl<'w> TrustSim<'w> {
                 }
             }
         }
+        consultants = consultants.saturating_sub(self.resting_after_night(spec, day));
         if pm {
             let st = &self.specs[spec];
             for g in 0..3 {
@@ -777,6 +778,33 @@ impl<'w> TrustSim<'w> {
             consultants,
             act_down: (self.plan.act_down_share * f64::from(spare_consultants)).floor() as u32,
         }
+    }
+
+    /// Consultants resting on `day` after covering the night before: in a
+    /// full walkout, night places the present juniors cannot fill (from
+    /// 20:00 to 08:00) are filled by consultants, who are then off the next
+    /// day's lists and clinics.
+    fn resting_after_night(&mut self, spec: usize, day: i64) -> u32 {
+        if !self.striking {
+            return 0;
+        }
+        let (from, to) = (World::at(day - 1, 20 * 60), World::at(day, 8 * 60));
+        let night = self.world.walkouts.iter().position(|w| {
+            w.trusts[self.trust] && w.kind == WalkoutKind::FullWalkout && w.overlaps(from, to)
+        });
+        let Some(w) = night else {
+            return 0;
+        };
+        let recalled = self.recall_time(w).is_some_and(|t| t <= from);
+        let sp = &self.model.specialties[spec];
+        let (rota, floor) = (sp.rota[SHIFT_NIGHT], sp.floor[SHIFT_NIGHT]);
+        let strikers = self.strikers(w, spec, SHIFT_NIGHT, recalled);
+        let mut present = [
+            rota[0] - strikers[0],
+            rota[1] - strikers[1],
+            rota[2] - strikers[2],
+        ];
+        allocate_upward(&mut present, &floor)
     }
 
     /// Juniors of each grade striking in specialty `spec` on `shift` during

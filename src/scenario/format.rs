@@ -592,7 +592,9 @@ fn default_binding_days() -> PositiveCount {
 }
 
 /// Extra sessions after the walkout (weekend lists, waiting-list
-/// initiatives), staffed from the weekend rota.
+/// initiatives). They are staffed from the rota of their day: the weekend
+/// rota on Saturdays and Sundays, what the weekday template leaves free on
+/// weekdays; a catch-up session that cannot be staffed does not run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatchUp {
@@ -605,12 +607,13 @@ pub struct CatchUp {
     /// Days of the week (default Saturday).
     #[serde(default = "saturday")]
     pub days: Vec<Weekday>,
-    /// Extra all-day theatre lists per specialty per catch-up day, copying
-    /// the specialty's first theatre list of each setting in turn.
+    /// Extra theatre lists per specialty per catch-up day: copies of the
+    /// specialty's theatre list templates taken in file order (the first,
+    /// then the second, ...), each at its own session time.
     #[serde(default)]
     pub theatre_lists: Count,
-    /// Extra all-day clinics per specialty per catch-up day, copying the
-    /// specialty's first clinic.
+    /// Extra clinics per specialty per catch-up day: copies of the
+    /// specialty's clinic templates in file order.
     #[serde(default)]
     pub clinics: Count,
     /// Specialty codes (default: all).
