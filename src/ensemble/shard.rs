@@ -60,7 +60,7 @@ pub enum ShardError {
         found: String,
         tool: String,
     },
-    #[error("shards do not belong to the same ensemble: {first} has {what} {a}, {other} has {b}")]
+    #[error("shards do not belong to the same ensemble: {first} has {what} {a}, but {other} has {what} {b}; merge only shards of one run of one scenario")]
     Mismatch {
         what: &'static str,
         first: String,
@@ -482,9 +482,10 @@ pub struct Merged {
     pub seed: u64,
     pub replications: u64,
     pub shards: u64,
-    /// Most worker threads any shard used.
+    /// Worker threads of all shards together.
     pub threads: usize,
-    /// Sum of the shards' wall times: the compute the ensemble took.
+    /// The longest shard's wall time: the elapsed time of the ensemble
+    /// when every shard runs at once.
     pub wall_seconds: f64,
     pub result: EnsembleResult,
 }
@@ -567,8 +568,8 @@ pub fn merge(
     let (mut threads, mut wall_seconds) = (0, 0.0);
     for (_, s) in by_index.values() {
         result.merge(&s.result);
-        threads = threads.max(s.threads);
-        wall_seconds += s.wall_seconds;
+        threads += s.threads;
+        wall_seconds = f64::max(wall_seconds, s.wall_seconds);
     }
     debug_assert!(result
         .rows
