@@ -72,15 +72,20 @@ impl Progress for Silent {
 }
 
 /// What `run` and `run_shard` agree on before simulating: the scenario
-/// (with its text), N and the seed.
+/// (with its text), N, the seed and a writable output directory.
 struct Prepared {
     scenario: Scenario,
     text: String,
     replications: u64,
     seed: u64,
+    out_dir: PathBuf,
 }
 
-fn prepare(options: &RunOptions) -> Result<Prepared, AppError> {
+/// `default_out` names the output directory when `--out` is not given.
+fn prepare(
+    options: &RunOptions,
+    default_out: impl Fn(&Scenario) -> PathBuf,
+) -> Result<Prepared, AppError> {
     let (scenario, text) = match options.scenario.as_deref() {
         Some(p) => Scenario::from_file_with_text(p)?,
         None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
@@ -94,11 +99,17 @@ fn prepare(options: &RunOptions) -> Result<Prepared, AppError> {
         ));
     }
     let seed = options.seed.unwrap_or(scenario.file().seed);
+    let out_dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&scenario));
+    output::ensure_writable_dir(&out_dir)?;
     Ok(Prepared {
         scenario,
         text,
         replications,
         seed,
+        out_dir,
     })
 }
 
@@ -118,13 +129,9 @@ pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, 
         scenario,
         replications,
         seed,
+        out_dir,
         ..
-    } = prepare(options)?;
-    let out_dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
-    output::ensure_writable_dir(&out_dir)?;
+    } = prepare(options, |s| Path::new("output").join(s.name()))?;
 
     let world = World::from_scenario(&scenario);
     let started = Instant::now();
@@ -191,12 +198,10 @@ pub fn run_shard(
         text,
         replications,
         seed,
-    } = prepare(options)?;
-    let out_dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()).join("shards"));
-    output::ensure_writable_dir(&out_dir)?;
+        out_dir,
+    } = prepare(options, |s| {
+        Path::new("output").join(s.name()).join("shards")
+    })?;
 
     let world = World::from_scenario(&scenario);
     let indices = spec.indices(replications);

@@ -105,6 +105,11 @@ fn run_shards(scenario: &Path, extra: &[&str], n: u64, m: u64, out: &Path) {
                 .unwrap()
         })
         .collect();
+    wait_all(children);
+}
+
+/// Wait for processes running at once; each must succeed.
+fn wait_all(children: Vec<Child>) {
     for child in children {
         let done = child.wait_with_output().unwrap();
         assert!(
@@ -352,14 +357,7 @@ fn kubernetes_indexed_job_from_the_docs_matches_the_single_run() {
                 .unwrap()
         })
         .collect();
-    for pod in pods {
-        let done = pod.wait_with_output().unwrap();
-        assert!(
-            done.status.success(),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
-    }
+    wait_all(pods);
     let done = shell(k8s_args("strikesim-merge.yaml"), None)
         .output()
         .unwrap();
