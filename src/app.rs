@@ -1,7 +1,10 @@
-//! The commands as library calls: run a scenario and write its outputs,
-//! validate a file, write the bundled scenario out. The binary only parses
+//! The commands as library calls: run a scenario (whole, or one shard of
+//! it) and write its outputs, merge shards, validate a file, write the
+//! bundled scenario out. The binary only parses
 //! the command line and calls these; tests and notebooks can call them too.
 
+use crate::ensemble::metrics::{METRICS, WEEKLY_METRICS};
+use crate::ensemble::shard::{self, Shard, ShardError, ShardScenario, ShardSpec};
 use crate::ensemble::{self, EnsembleOptions, EnsembleResult};
 use crate::model::World;
 use crate::output::{self, manifest, tables, OutputError};
@@ -16,6 +19,8 @@ pub enum AppError {
     Scenario(#[from] ScenarioError),
     #[error("{0}")]
     Output(#[from] OutputError),
+    #[error("{0}")]
+    Shard(#[from] ShardError),
     #[error("{0}")]
     Usage(String),
 }
@@ -66,11 +71,27 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
-/// Run a scenario's ensemble and write its tables, charts and report. Nothing is written
-/// unless the scenario is valid and the output directory writable; every
-/// file is written atomically.
-pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, AppError> {
-    let scenario = load_scenario(options.scenario.as_deref())?;
+/// What `run` and `run_shard` agree on before simulating: the scenario
+/// (with its text), N, the seed and a writable output directory.
+struct Prepared {
+    scenario: Scenario,
+    text: String,
+    replications: u64,
+    seed: u64,
+    out_dir: PathBuf,
+    /// The output directory did not exist before this command.
+    created: bool,
+}
+
+/// `default_out` names the output directory when `--out` is not given.
+fn prepare(
+    options: &RunOptions,
+    default_out: impl Fn(&Scenario) -> PathBuf,
+) -> Result<Prepared, AppError> {
+    let (scenario, text) = match options.scenario.as_deref() {
+        Some(p) => Scenario::from_file_with_text(p)?,
+        None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
+    };
     let replications = options
         .replications
         .unwrap_or_else(|| u64::from(scenario.file().replications.get()));
@@ -83,38 +104,59 @@ pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, 
     let out_dir = options
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
-    let existed = out_dir.exists();
+        .unwrap_or_else(|| default_out(&scenario));
+    let created = !out_dir.exists();
     output::ensure_writable_dir(&out_dir)?;
-    let done = simulate_and_write(
-        &scenario,
-        &out_dir,
-        seed,
+    Ok(Prepared {
+        scenario,
+        text,
         replications,
-        options.threads,
-        progress,
-    );
-    if done.is_err() && !existed {
-        // Leave nothing behind that could pass for a finished run.
-        let _ = std::fs::remove_dir_all(&out_dir);
-    }
-    let (world, result, manifest) = done?;
-    Ok(RunSummary {
+        seed,
         out_dir,
-        world,
-        result,
-        manifest,
+        created,
     })
 }
 
+/// On failure, remove an output directory this command created, so that
+/// nothing is left that could pass for a finished run.
+fn clean_up_on_error<T>(p: &Prepared, result: Result<T, AppError>) -> Result<T, AppError> {
+    if result.is_err() && p.created {
+        let _ = std::fs::remove_dir_all(&p.out_dir);
+    }
+    result
+}
+
+fn effective_threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    }
+}
+
+/// Run a scenario's ensemble and write its tables, charts and report. Nothing is written
+/// unless the scenario is valid and the output directory writable; every
+/// file is written atomically.
+pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunSummary, AppError> {
+    let prepared = prepare(options, |s| Path::new("output").join(s.name()))?;
+    let done = simulate_and_write(&prepared, options.threads, progress);
+    clean_up_on_error(&prepared, done)
+}
+
+/// Simulate the whole ensemble and write every output file.
 fn simulate_and_write(
-    scenario: &Scenario,
-    out_dir: &Path,
-    seed: u64,
-    replications: u64,
+    prepared: &Prepared,
     threads: usize,
     progress: &dyn Progress,
-) -> Result<(World, EnsembleResult, crate::output::run_data::Manifest), AppError> {
+) -> Result<RunSummary, AppError> {
+    let Prepared {
+        scenario,
+        replications,
+        seed,
+        out_dir,
+        ..
+    } = prepared;
+    let (replications, seed) = (*replications, *seed);
     let world = World::from_scenario(scenario);
     let started = Instant::now();
     progress.start(replications);
@@ -129,22 +171,215 @@ fn simulate_and_write(
     )
     .map_err(AppError::Usage)?;
     progress.finish();
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
     let manifest = manifest::manifest(
         scenario,
         &world,
         seed,
         replications,
-        threads,
+        effective_threads(threads),
         started.elapsed().as_secs_f64(),
     );
     write_tables(out_dir, &world, &result, &manifest)?;
     output::report::redraw(out_dir)?;
-    Ok((world, result, manifest))
+    Ok(RunSummary {
+        out_dir: out_dir.clone(),
+        world,
+        result,
+        manifest,
+    })
+}
+
+/// What a finished shard reports back.
+#[derive(Debug)]
+pub struct ShardSummary {
+    /// The shard file written.
+    pub path: PathBuf,
+    pub spec: ShardSpec,
+    pub replications: u64,
+    /// The replication indices it ran.
+    pub indices: Vec<u64>,
+}
+
+/// The shard named by the scheduler's environment (`SLURM_ARRAY_TASK_ID`
+/// or `JOB_COMPLETION_INDEX`), among `count` shards whose first task id is
+/// `base`. See [`ShardSpec::from_env`].
+pub fn shard_from_env(count: u64, base: u64) -> Result<ShardSpec, AppError> {
+    Ok(ShardSpec::from_env(count, base, &|v| {
+        std::env::var(v).ok()
+    })?)
+}
+
+/// `strikesim run --shard K/M`: run the replications of shard K of M and
+/// write `shard-K-of-M.json` (atomically) into the output directory, by
+/// default `output/<scenario name>/shards/`. Nothing else is written.
+pub fn run_shard(
+    options: &RunOptions,
+    spec: ShardSpec,
+    progress: &dyn Progress,
+) -> Result<ShardSummary, AppError> {
+    let Prepared {
+        scenario,
+        text,
+        replications,
+        seed,
+        out_dir,
+        ..
+    } = prepare(options, |s| {
+        Path::new("output").join(s.name()).join("shards")
+    })?;
+
+    let world = World::from_scenario(&scenario);
+    let indices = spec.indices(replications);
+    let started = Instant::now();
+    progress.start(indices.len() as u64);
+    let result = ensemble::run_indices(&world, seed, &indices, options.threads, &|done| {
+        progress.update(done)
+    })
+    .map_err(AppError::Usage)?;
+    progress.finish();
+    let file = Shard {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: ShardScenario {
+            name: scenario.name().to_string(),
+            source: scenario.source().to_string(),
+            sha256: scenario.sha256().to_string(),
+            text,
+        },
+        seed,
+        replications,
+        spec,
+        threads: effective_threads(options.threads),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        result,
+    };
+    let path = out_dir.join(spec.file_name());
+    output::write_atomic(&path, &file.encode())?;
+    Ok(ShardSummary {
+        path,
+        spec,
+        replications,
+        indices,
+    })
+}
+
+/// What a finished merge reports back.
+#[derive(Debug)]
+pub struct MergeSummary {
+    pub out_dir: PathBuf,
+    pub shards: u64,
+    pub world: World,
+    pub result: EnsembleResult,
+    pub manifest: crate::output::run_data::Manifest,
+}
+
+/// Shard files and interrupted shard writes found in the inputs.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    interrupted: Vec<(ShardSpec, String)>,
+}
+
+/// Each input is a directory (its `shard-K-of-M.json` files are taken, and
+/// temporary files of interrupted shards noted) or a shard file.
+fn find_shards(inputs: &[PathBuf]) -> Result<Found, AppError> {
+    let mut found = Found::default();
+    for input in inputs {
+        let read_err = |e: std::io::Error| OutputError::Read {
+            path: input.clone(),
+            message: e.to_string(),
+        };
+        let meta = std::fs::metadata(input).map_err(read_err)?;
+        if !meta.is_dir() {
+            found.files.push(input.clone());
+            continue;
+        }
+        let mut names: Vec<String> = std::fs::read_dir(input)
+            .map_err(read_err)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()
+            .map_err(read_err)?;
+        names.sort();
+        let before = (found.files.len(), found.interrupted.len());
+        for name in names {
+            if ShardSpec::from_file_name(&name).is_some() {
+                found.files.push(input.join(&name));
+            } else if let Some(spec) = ShardSpec::from_temporary_name(&name) {
+                found
+                    .interrupted
+                    .push((spec, input.join(&name).display().to_string()));
+            }
+        }
+        if before == (found.files.len(), found.interrupted.len()) {
+            return Err(AppError::Usage(format!(
+                "{}: no shard files (shard-K-of-M.json) in this directory; give the --out directory of `strikesim run --shard`",
+                input.display()
+            )));
+        }
+    }
+    Ok(found)
+}
+
+/// `strikesim merge DIR... --out DIR`: combine shard files into the
+/// outputs of one run (tables byte-identical to an unsharded run of the
+/// same scenario, seed and N), then draw the charts and report. Refuses,
+/// saying why, shards of different ensembles, missing or duplicated
+/// shards, and damaged or foreign files; nothing is written then.
+pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
+    let found = find_shards(inputs)?;
+    let mut shards = Vec::with_capacity(found.files.len());
+    for path in &found.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| OutputError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let shard = Shard::decode(&bytes, &name)?;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let Some(named) = file_name.as_deref().and_then(ShardSpec::from_file_name) {
+            if named != shard.spec {
+                return Err(AppError::Usage(format!(
+                    "{name}: the file is named for shard {named} but holds shard {}; was it renamed? Put it back under {}",
+                    shard.spec,
+                    shard.spec.file_name()
+                )));
+            }
+        }
+        shards.push((name, shard));
+    }
+    let shapes: Vec<(String, Shard)> = shards.clone();
+    let merged = shard::merge(shards, &found.interrupted)?;
+
+    let scenario = Scenario::from_toml(&merged.scenario.text, &merged.scenario.source)?;
+    if scenario.sha256() != merged.scenario.sha256 {
+        return Err(AppError::Usage(format!(
+            "the scenario carried by the shards does not match its sha256 {}; run the shards again",
+            merged.scenario.sha256
+        )));
+    }
+    let world = World::from_scenario(&scenario);
+    let branches = world.branches().count();
+    let weeks = world.week_starts().len();
+    for (name, s) in &shapes {
+        s.check_shape(name, branches, METRICS.len(), weeks, WEEKLY_METRICS.len())?;
+    }
+    output::ensure_writable_dir(out)?;
+    let manifest = manifest::manifest(
+        &scenario,
+        &world,
+        merged.seed,
+        merged.replications,
+        merged.threads,
+        merged.wall_seconds,
+    );
+    write_tables(out, &world, &merged.result, &manifest)?;
+    output::report::redraw(out)?;
+    Ok(MergeSummary {
+        out_dir: out.to_path_buf(),
+        shards: merged.shards,
+        world,
+        result: merged.result,
+        manifest,
+    })
 }
 
 /// Write summary.csv, replications.csv, weekly.csv and manifest.json.

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use strikesim::app::{self, AppError, Progress, RunOptions};
+use strikesim::ensemble::shard::ShardSpec;
 
 /// Simulate NHS elective capacity under junior-doctor walkouts.
 #[derive(Parser)]
@@ -32,9 +33,36 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long, short = 'j', default_value_t = 0)]
         threads: usize,
-        /// Output directory (default: output/<scenario name>/).
+        /// Output directory (default: output/<scenario name>/, or
+        /// output/<scenario name>/shards/ for a shard).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Run only shard K of M (K 0-based, 0 to M-1: replications i with
+        /// i % M == K) and write DIR/shard-K-of-M.json for `strikesim merge`.
+        #[arg(long, value_name = "K/M", conflicts_with = "shard_from_env")]
+        shard: Option<ShardSpec>,
+        /// Run one shard of M, its index K taken from SLURM_ARRAY_TASK_ID
+        /// (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job).
+        #[arg(long, value_name = "M")]
+        shard_from_env: Option<u64>,
+        /// First task id of the array: K = task id - base. 0 for
+        /// `sbatch --array=0-(M-1)` and Kubernetes, 1 for `--array=1-M`.
+        #[arg(
+            long,
+            value_name = "BASE",
+            default_value_t = 0,
+            requires = "shard_from_env"
+        )]
+        shard_base: u64,
+    },
+    /// Merge the shard files of `run --shard` into the outputs of one run.
+    Merge {
+        /// Directories holding shard-K-of-M.json files (or shard files).
+        #[arg(required = true, num_args = 1..)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the tables, manifest, charts and report.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Redraw the charts and report of a finished run from its files.
     Report {
@@ -114,6 +142,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
             seed,
             threads,
             out,
+            shard,
+            shard_from_env,
+            shard_base,
         } => {
             let options = RunOptions {
                 scenario,
@@ -127,6 +158,23 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 total: Mutex::new(0),
                 bar: Mutex::new(None),
             };
+            let shard = match (shard, shard_from_env) {
+                (Some(s), _) => Some(s),
+                (None, Some(m)) => Some(app::shard_from_env(m, shard_base)?),
+                (None, None) => None,
+            };
+            if let Some(spec) = shard {
+                let done = app::run_shard(&options, spec, &bar)?;
+                println!(
+                    "Shard {} of {}: {} of {} replications written to {}",
+                    spec.index(),
+                    spec.count(),
+                    done.indices.len(),
+                    done.replications,
+                    done.path.display()
+                );
+                return Ok(());
+            }
             let done = app::run(&options, &bar)?;
             let title = format!(
                 "{} (seed {}, {:.1} s)",
@@ -137,6 +185,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 strikesim::output::console::summary_text(&done.world, &done.result, &title)
             );
             println!("Outputs written to {}", done.out_dir.display());
+            Ok(())
+        }
+        Command::Merge { dirs, out } => {
+            let done = app::merge(&dirs, &out)?;
+            println!(
+                "Merged {} shards ({} replications) into {}",
+                done.shards,
+                done.manifest.replications,
+                done.out_dir.display()
+            );
             Ok(())
         }
         Command::Report { dir } => {

@@ -6,8 +6,11 @@
 //! thread; results are folded in replication order, chunk by chunk, so the
 //! output is the same bytes on any number of threads and memory holds one
 //! summary row per replication and plan plus fixed-size weekly histograms.
+//! An ensemble can be split into shards run on different machines and
+//! merged exactly ([`shard`]).
 
 pub mod metrics;
+pub mod shard;
 pub mod stats;
 pub mod streams;
 

@@ -67,6 +67,12 @@ pub struct Scenario {
 impl Scenario {
     /// Read and validate a scenario file.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::from_file_with_text(path).map(|(s, _)| s)
+    }
+
+    /// Read and validate a scenario file, keeping its text (a shard file
+    /// carries it so that a merge can rebuild the scenario exactly).
+    pub fn from_file_with_text(path: &Path) -> Result<(Scenario, String), ScenarioError> {
         let source = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
             file: source.clone(),
@@ -74,7 +80,7 @@ impl Scenario {
             position: None,
             message: format!("cannot read the file: {e}"),
         })?;
-        Scenario::from_toml(&text, &source)
+        Scenario::from_toml(&text, &source).map(|s| (s, text))
     }
 
     /// The bundled default scenario.
@@ -106,7 +112,7 @@ impl Scenario {
         Ok(Scenario {
             file,
             source: source.to_string(),
-            sha256: hex_sha256(text.as_bytes()),
+            sha256: sha256_hex(text.as_bytes()),
         })
     }
 
@@ -127,7 +133,7 @@ impl Scenario {
         Ok(Scenario {
             file,
             source: "<in code>".into(),
-            sha256: hex_sha256(text.as_bytes()),
+            sha256: sha256_hex(text.as_bytes()),
         })
     }
 
@@ -150,7 +156,8 @@ impl Scenario {
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+/// SHA-256 of some bytes, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
