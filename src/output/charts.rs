@@ -838,7 +838,8 @@ impl ChartKind for CancellationChart {
             0.12,
         );
         let subtitle = format!(
-            "Whole run. Bar: mean of {} replications; whisker: 5th to 95th percentile (90% interval).",
+            "From {} (first stand-down decision) to the day after the last walkout. Bar: mean of {} replications; whisker: 5th to 95th percentile (90% interval).",
+            human::date(set.runs[0].manifest.period.branch),
             human::count(n as f64)
         );
         let (plot, legend) = frame(
