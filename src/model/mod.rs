@@ -54,12 +54,36 @@ pub struct SessionTemplate {
     pub juniors: [u32; 3],
 }
 
+/// How a specialty's waiting list starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InitialList {
+    /// This many patients, waits exponential with the trust's share within
+    /// 18 weeks.
+    Count(u32),
+    /// From an RTT file: (first day, day after the last, patients) per
+    /// weekly band, clock starts spread evenly within each band.
+    Bands(Vec<(i64, i64, u32)>),
+}
+
+impl InitialList {
+    pub fn total(&self) -> u64 {
+        match self {
+            InitialList::Count(n) => u64::from(*n),
+            InitialList::Bands(b) => b.iter().map(|&(_, _, n)| u64::from(n)).sum(),
+        }
+    }
+}
+
+/// Days given to the open-ended last band of an RTT file (e.g. "over 52
+/// weeks"): its patients' waits are spread over the following half-year.
+pub const OPEN_BAND_DAYS: i64 = 26 * 7;
+
 /// A specialty in simulation terms.
 #[derive(Debug, Clone)]
 pub struct SpecialtyModel {
     pub code: String,
     pub name: String,
-    pub initial_list: u32,
+    pub initial_list: InitialList,
     pub initial_admitted_share: f64,
     pub referrals_per_week: f64,
     /// Cumulative shares of P1..P4.
@@ -269,7 +293,12 @@ impl World {
             .max(0);
         World {
             calendar: SimCalendar::new(start, days as usize + 1),
-            trusts: s.trusts.iter().map(trust_model).collect(),
+            trusts: s
+                .trusts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| trust_model(scenario, i, t))
+                .collect(),
             walkouts,
             counterfactual: PlanModel::counterfactual(28),
             plans,
@@ -338,7 +367,7 @@ fn weekday_mask(days: &[scenario::Weekday]) -> [bool; 7] {
     mask
 }
 
-fn trust_model(t: &scenario::Trust) -> TrustModel {
+fn trust_model(scenario: &Scenario, index: usize, t: &scenario::Trust) -> TrustModel {
     TrustModel {
         code: t.code.clone(),
         name: t.name.clone(),
@@ -351,11 +380,33 @@ fn trust_model(t: &scenario::Trust) -> TrustModel {
         clinic_horizon_days: i64::from(t.clinic_booking_days.get()),
         theatre_horizon_days: i64::from(t.theatre_booking_days.get()),
         admission_notice_days: i64::from(t.admission_notice_days.get()),
-        specialties: t.specialties.iter().map(specialty_model).collect(),
+        specialties: t
+            .specialties
+            .iter()
+            .enumerate()
+            .map(|(j, sp)| {
+                let initial = match scenario.initial_bands(index, j) {
+                    Some(f) => InitialList::Bands(
+                        f.bands
+                            .iter()
+                            .map(|b| {
+                                let from = i64::from(b.from_weeks) * 7;
+                                let to = b
+                                    .to_weeks
+                                    .map_or(from + OPEN_BAND_DAYS, |w| i64::from(w) * 7);
+                                (from, to, b.count.min(u64::from(u32::MAX)) as u32)
+                            })
+                            .collect(),
+                    ),
+                    None => InitialList::Count(sp.waiting_list.map_or(0, |c| c.get())),
+                };
+                specialty_model(sp, initial)
+            })
+            .collect(),
     }
 }
 
-fn specialty_model(sp: &scenario::Specialty) -> SpecialtyModel {
+fn specialty_model(sp: &scenario::Specialty, initial_list: InitialList) -> SpecialtyModel {
     let shares = sp.priority.shares();
     let mut cdf = [0.0; 4];
     let mut acc = 0.0;
@@ -398,7 +449,7 @@ fn specialty_model(sp: &scenario::Specialty) -> SpecialtyModel {
     SpecialtyModel {
         code: sp.code.clone(),
         name: sp.name.clone(),
-        initial_list: sp.waiting_list.get(),
+        initial_list,
         initial_admitted_share: sp.admitted_share_of_list.get(),
         referrals_per_week: sp.referrals_per_week.get(),
         priority_cdf: cdf,

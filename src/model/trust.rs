@@ -13,7 +13,7 @@ use super::draws::{self, Purpose};
 use super::outcome::{BranchOutcome, Counters, ListState};
 use super::staffing::{allocate_upward, SlotStaff};
 use super::{
-    session_bounds, weekday_referral_share, PlanModel, SessionKind, TrustModel, World,
+    session_bounds, weekday_referral_share, InitialList, PlanModel, SessionKind, TrustModel, World,
     DAYS_18_WEEKS, DAYS_52_WEEKS, SHIFT_NIGHT, SHIFT_WEEKDAY, SHIFT_WEEKEND,
 };
 use crate::engine::{Calendar, EventId, SimTime, MINUTES_PER_DAY};
@@ -422,39 +422,56 @@ impl<'w> TrustSim<'w> {
 
     fn seed_initial_list(&mut self) {
         let share = self.model.within_18w_share.clamp(0.001, 0.999);
-        // Exponential ages with the stated share within 18 weeks.
+        // Without an RTT file: exponential ages with the stated share within
+        // 18 weeks.
         let mean_age = -(DAYS_18_WEEKS as f64) / (1.0 - share).ln();
         for spec in 0..self.model.specialties.len() {
             let sp = &self.model.specialties[spec];
-            let (n, admitted) = (sp.initial_list, sp.initial_admitted_share);
+            let admitted = sp.initial_admitted_share;
+            let n = sp.initial_list.total();
             // Patients seen and awaiting a decision: the steady-state
             // number in that stage, first appointments a week times the
             // weeks a decision takes.
             let deciding = if n == 0 {
                 0.0
             } else {
-                (sp.referrals_per_week * sp.mean_decision_days() / 7.0 / f64::from(n))
+                (sp.referrals_per_week * sp.mean_decision_days() / 7.0 / n as f64)
                     .clamp(0.0, 1.0 - admitted)
             };
-            for _ in 0..n {
-                let u: f64 = self.rng.random();
-                let v: f64 = self.rng.random();
-                let age = ((-(1.0 - u).ln() * mean_age) as i64).min(MAX_INITIAL_AGE_DAYS);
-                // Those already past 18 weeks are, in the model's terms,
-                // mostly complex pathways still short of a decision: start
-                // them there so the tail of the list is one the model keeps.
-                let long = age > DAYS_18_WEEKS;
-                let stage = if long {
-                    Stage::Deciding
-                } else if v < admitted {
-                    Stage::AwaitingAdmission
-                } else if v < admitted + deciding {
-                    Stage::Deciding
-                } else {
-                    Stage::AwaitingFirst
-                };
-                self.new_patient(spec, -age as i32, stage, long);
-                self.counters.initial_list += 1;
+            // (first day, day after the last, patients) of each age band.
+            let bands = match &sp.initial_list {
+                InitialList::Count(n) => vec![(0, 0, *n)],
+                InitialList::Bands(b) => b.clone(),
+            };
+            for (from, to, count) in bands {
+                for _ in 0..count {
+                    let u: f64 = self.rng.random();
+                    let v: f64 = self.rng.random();
+                    // A band "over F up to T weeks" holds waits of F weeks
+                    // and a day up to T weeks.
+                    let age = if to > from {
+                        from + 1 + (u * (to - from) as f64) as i64
+                    } else {
+                        (-(1.0 - u).ln() * mean_age) as i64
+                    }
+                    .min(MAX_INITIAL_AGE_DAYS);
+                    // Those already past 18 weeks are, in the model's terms,
+                    // mostly complex pathways still short of a decision:
+                    // start them there so the tail of the list is one the
+                    // model keeps.
+                    let long = age > DAYS_18_WEEKS;
+                    let stage = if long {
+                        Stage::Deciding
+                    } else if v < admitted {
+                        Stage::AwaitingAdmission
+                    } else if v < admitted + deciding {
+                        Stage::Deciding
+                    } else {
+                        Stage::AwaitingFirst
+                    };
+                    self.new_patient(spec, -age as i32, stage, long);
+                    self.counters.initial_list += 1;
+                }
             }
         }
     }

@@ -155,18 +155,14 @@ pub fn manifest(
                 assumptions: describe_plan(p),
             })
             .collect(),
-        trusts: s
+        trusts: world
             .trusts
             .iter()
             .map(|t| TrustInfo {
                 code: t.code.clone(),
                 name: t.name.clone(),
                 specialties: t.specialties.len(),
-                initial_waiting_list: t
-                    .specialties
-                    .iter()
-                    .map(|sp| u64::from(sp.waiting_list.get()))
-                    .sum(),
+                initial_waiting_list: t.specialties.iter().map(|sp| sp.initial_list.total()).sum(),
             })
             .collect(),
         recovery_tolerance: Some(RecoveryTolerance {

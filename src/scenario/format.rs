@@ -208,6 +208,12 @@ pub struct Trust {
     /// ODS code, e.g. "RWG".
     pub code: String,
     pub name: String,
+    /// Start the waiting list from NHS England's monthly RTT "Full CSV data
+    /// file" instead of `waiting_list` and `within_18w_pct`: this
+    /// provider's Part_2 (incomplete pathway) rows, by treatment function
+    /// (matched to each specialty's `code`) and weekly band.
+    #[serde(default)]
+    pub initial_list_from: Option<RttSource>,
     /// % of the initial waiting list within 18 weeks (default 92).
     #[serde(default = "default_within_18w")]
     pub within_18w_pct: Percent,
@@ -271,6 +277,17 @@ fn default_notice() -> Count {
     Count::new_const(2)
 }
 
+/// Where a trust's initial waiting list comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RttSource {
+    /// The RTT Full CSV file; a relative path is taken from the scenario
+    /// file's folder.
+    pub file: String,
+    /// Provider org code to select (`Provider Org Code`), e.g. "RWG".
+    pub provider: String,
+}
+
 /// Clinical priority classes: either the 2016 working split (`urgent`,
 /// `routine`) or the surgical prioritisation classes (`p1`..`p4`). Shares
 /// must add up to 1.
@@ -301,8 +318,11 @@ pub struct Specialty {
     pub code: String,
     /// Treatment function name, e.g. "Trauma & Orthopaedics".
     pub name: String,
-    /// Incomplete RTT pathways at the start.
-    pub waiting_list: Count,
+    /// Incomplete RTT pathways at the start. Required unless the trust
+    /// takes its list from an RTT file (`initial_list_from`), which then
+    /// gives this specialty's list by weekly band instead.
+    #[serde(default)]
+    pub waiting_list: Option<Count>,
     /// Share of the initial list already past a decision to admit
     /// (default 0.25).
     #[serde(default = "default_admitted_share")]

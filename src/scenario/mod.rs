@@ -62,6 +62,8 @@ pub struct Scenario {
     file: ScenarioFile,
     source: String,
     sha256: String,
+    /// Per trust, the RTT snapshot its list starts from, if it names one.
+    initial_lists: Vec<Option<rtt_csv::RttListSnapshot>>,
 }
 
 impl Scenario {
@@ -109,10 +111,21 @@ impl Scenario {
             field: Some(field),
             message,
         })?;
+        let base = Path::new(source)
+            .parent()
+            .filter(|_| !source.starts_with('<'));
+        let initial_lists =
+            load_initial_lists(&file, base).map_err(|(field, message)| ScenarioError {
+                file: source.to_string(),
+                position: locate::field_position(text, &field),
+                field: Some(field),
+                message,
+            })?;
         Ok(Scenario {
             file,
             source: source.to_string(),
             sha256: sha256_hex(text.as_bytes()),
+            initial_lists,
         })
     }
 
@@ -130,11 +143,27 @@ impl Scenario {
             position: None,
             message,
         })?;
+        let initial_lists =
+            load_initial_lists(&file, None).map_err(|(field, message)| ScenarioError {
+                file: "<in code>".into(),
+                field: Some(field),
+                position: None,
+                message,
+            })?;
         Ok(Scenario {
             file,
             source: "<in code>".into(),
             sha256: sha256_hex(text.as_bytes()),
+            initial_lists,
         })
+    }
+
+    /// The initial list of trust `trust`, specialty `specialty` by weekly
+    /// band, when the trust starts from an RTT file.
+    pub fn initial_bands(&self, trust: usize, specialty: usize) -> Option<&rtt_csv::FunctionWaits> {
+        let snapshot = self.initial_lists.get(trust)?.as_ref()?;
+        let code = &self.file.trusts[trust].specialties[specialty].code;
+        snapshot.functions.iter().find(|f| &f.code == code)
     }
 
     pub fn file(&self) -> &ScenarioFile {
@@ -161,6 +190,46 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Read each trust's RTT file, if it names one, and check that every
+/// specialty's treatment function is in it. Relative paths are taken from
+/// `base` (the scenario file's folder).
+fn load_initial_lists(
+    file: &ScenarioFile,
+    base: Option<&Path>,
+) -> Result<Vec<Option<rtt_csv::RttListSnapshot>>, (String, String)> {
+    file.trusts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let Some(src) = &t.initial_list_from else {
+                return Ok(None);
+            };
+            let path = match base {
+                Some(b) if Path::new(&src.file).is_relative() => b.join(&src.file),
+                _ => Path::new(&src.file).to_path_buf(),
+            };
+            let snapshot = rtt_csv::load_part2(&path, &src.provider)
+                .map_err(|e| (format!("trusts[{i}].initial_list_from"), e.to_string()))?;
+            for (j, sp) in t.specialties.iter().enumerate() {
+                if !snapshot.functions.iter().any(|f| f.code == sp.code) {
+                    let codes: Vec<&str> = snapshot.functions.iter().map(|f| f.code.as_str()).collect();
+                    return Err((
+                        format!("trusts[{i}].specialties[{j}].code"),
+                        format!(
+                            "treatment function \"{}\" has no incomplete pathways for {} in {}; the file has: {}",
+                            sp.code,
+                            snapshot.provider_code,
+                            path.display(),
+                            codes.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Ok(Some(snapshot))
+        })
         .collect()
 }
 

@@ -191,6 +191,12 @@ fn check_trust(t: &Trust, at: &str) -> Result<(), Failure> {
                 format!("specialty \"{}\" appears twice in this trust", sp.code),
             );
         }
+        if sp.waiting_list.is_none() && t.initial_list_from.is_none() {
+            return fail(
+                format!("{at}.waiting_list"),
+                "missing: give the specialty's initial waiting list (incomplete pathways, 0 or more), or give the trust an `initial_list_from` RTT file",
+            );
+        }
         check_specialty(sp, &at)?;
     }
     Ok(())
@@ -237,7 +243,8 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
             }
         }
     }
-    let referrals = sp.referrals_per_week.get() > 0.0 || sp.waiting_list.get() > 0;
+    let referrals =
+        sp.referrals_per_week.get() > 0.0 || sp.waiting_list.is_some_and(|w| w.get() > 0);
     let new_slots: u32 = sp.clinics.iter().map(|c| c.new_slots.get()).sum();
     if referrals && new_slots == 0 {
         return fail(

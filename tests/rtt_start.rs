@@ -1,0 +1,85 @@
+//! A scenario can start a trust's waiting list from NHS England's RTT Full
+//! CSV file: the provider's Part_2 rows by treatment function and weekly
+//! band become patients with clock starts inside their bands.
+
+use assert_cmd::Command;
+use std::path::Path;
+use strikesim::ensemble::simulate_replication;
+use strikesim::model::{InitialList, World};
+use strikesim::scenario::Scenario;
+
+const SCENARIO: &str = "tests/fixtures/scenarios/rtt-start.toml";
+
+#[test]
+fn the_list_starts_with_the_files_patients_in_their_bands() {
+    let scenario = Scenario::from_file(Path::new(SCENARIO)).expect("valid");
+    let world = World::from_scenario(&scenario);
+    let [t_o, ent] = &world.trusts[0].specialties[..] else {
+        panic!("two specialties");
+    };
+    // Expected sums of the fixture (see tests/fixtures/rtt/README.md); the
+    // C_999 rows and the X01 function are not added.
+    assert_eq!(t_o.initial_list.total(), 28);
+    assert_eq!(ent.initial_list.total(), 13);
+    let InitialList::Bands(bands) = &t_o.initial_list else {
+        panic!("bands expected");
+    };
+    assert!(bands.contains(&(18 * 7, 19 * 7, 2)), "{bands:?}");
+    assert!(
+        bands.contains(&(52 * 7, 52 * 7 + 26 * 7, 4)),
+        "open band: {bands:?}"
+    );
+
+    let outcome = &simulate_replication(&world, 1, 0)[0];
+    let start = outcome.daily[0];
+    assert_eq!(start.waiting, 41);
+    // Within 18 weeks: 6 + 7 + 3 (110) and 4 + 3 + 6 (120).
+    assert_eq!(start.within_18w, 29);
+    // Over 52 weeks: the open band.
+    assert_eq!(start.over_52w, 4);
+}
+
+#[test]
+fn an_org_code_not_in_the_file_is_refused_with_its_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(SCENARIO)
+        .expect("read")
+        .replace("provider = \"RWG\"", "provider = \"ZZZ\"")
+        .replace(
+            "../rtt/",
+            &format!("{}/tests/fixtures/rtt/", env!("CARGO_MANIFEST_DIR")),
+        );
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).expect("write");
+    let out = Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("trusts[0].initial_list_from"), "{err}");
+    assert!(err.contains("ZZZ"), "{err}");
+    assert!(err.contains("RWG"), "lists codes that are there: {err}");
+}
+
+#[test]
+fn a_file_in_another_format_is_refused() {
+    let text = std::fs::read_to_string(SCENARIO)
+        .expect("read")
+        .replace("rtt_2016_01_gt52.csv", "not_rtt_beds.csv");
+    let err = Scenario::from_toml(&text, SCENARIO).expect_err("not an RTT file");
+    assert_eq!(err.field.as_deref(), Some("trusts[0].initial_list_from"));
+    assert!(err.to_string().contains("not_rtt_beds.csv"), "{err}");
+}
+
+#[test]
+fn a_specialty_missing_from_the_file_is_refused() {
+    let text = std::fs::read_to_string(SCENARIO)
+        .expect("read")
+        .replace("code = \"120\"", "code = \"502\"");
+    let err = Scenario::from_toml(&text, SCENARIO).expect_err("502 is not in the file");
+    assert_eq!(err.field.as_deref(), Some("trusts[0].specialties[1].code"));
+    assert!(err.message.contains("110, 120, X01"), "{err}");
+}
