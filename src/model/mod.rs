@@ -28,9 +28,6 @@ pub const AM_END: i64 = 12 * MINUTES_PER_HOUR + 30;
 pub const PM_START: i64 = 13 * MINUTES_PER_HOUR + 30;
 pub const PM_END: i64 = 17 * MINUTES_PER_HOUR + 30;
 
-/// Relative referral volume Monday to Friday (Mondays are busier).
-const WEEKDAY_REFERRAL_WEIGHTS: [f64; 5] = [1.10, 1.00, 1.00, 1.00, 0.90];
-
 /// What a session does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -86,6 +83,9 @@ pub struct SpecialtyModel {
     pub initial_list: InitialList,
     pub initial_admitted_share: f64,
     pub referrals_per_week: f64,
+    /// Share of the week's referrals arriving on each weekday (Monday
+    /// first; zero at weekends).
+    pub referral_share: [f64; 7],
     /// Cumulative shares of P1..P4.
     pub priority_cdf: [f64; 4],
     pub admit_share: f64,
@@ -286,6 +286,7 @@ impl World {
             .collect();
         let branch_day = plans
             .iter()
+            .filter(|p| p.stand_down_theatre > 0.0 || p.stand_down_clinic > 0.0)
             .map(|p| first_start_day - p.stand_down_days_ahead)
             .min()
             .unwrap_or(first_start_day)
@@ -452,6 +453,14 @@ fn specialty_model(sp: &scenario::Specialty, initial_list: InitialList) -> Speci
         initial_list,
         initial_admitted_share: sp.admitted_share_of_list.get(),
         referrals_per_week: sp.referrals_per_week.get(),
+        referral_share: {
+            let total: f64 = sp.referral_pattern.iter().map(|w| w.get()).sum();
+            let mut share = [0.0; 7];
+            for (s, w) in share.iter_mut().zip(sp.referral_pattern) {
+                *s = if total > 0.0 { w.get() / total } else { 0.0 };
+            }
+            share
+        },
         priority_cdf: cdf,
         admit_share: sp.admit_share.get(),
         day_case_share: sp.day_case_share.get(),
@@ -505,13 +514,4 @@ pub fn session_bounds(time: SessionTime) -> (i64, i64) {
         SessionTime::Pm => (PM_START, PM_END),
         SessionTime::AllDay => (AM_START, PM_END),
     }
-}
-
-/// Expected referrals on a day of the week (Monday = 0), per weekly volume.
-pub fn weekday_referral_share(weekday: usize) -> f64 {
-    WEEKDAY_REFERRAL_WEIGHTS
-        .get(weekday)
-        .copied()
-        .unwrap_or(0.0)
-        / WEEKDAY_REFERRAL_WEIGHTS.iter().sum::<f64>()
 }

@@ -13,8 +13,8 @@ use super::draws::{self, Purpose};
 use super::outcome::{BranchOutcome, Counters, ListState};
 use super::staffing::{allocate_upward, SlotStaff};
 use super::{
-    session_bounds, weekday_referral_share, InitialList, PlanModel, SessionKind, TrustModel, World,
-    DAYS_18_WEEKS, DAYS_52_WEEKS, SHIFT_NIGHT, SHIFT_WEEKDAY, SHIFT_WEEKEND,
+    session_bounds, InitialList, PlanModel, SessionKind, TrustModel, World, DAYS_18_WEEKS,
+    DAYS_52_WEEKS, SHIFT_NIGHT, SHIFT_WEEKDAY, SHIFT_WEEKEND,
 };
 use crate::engine::{Calendar, EventId, SimTime, MINUTES_PER_DAY};
 use crate::scenario::{SessionTime, Setting, WalkoutKind};
@@ -479,8 +479,8 @@ impl<'w> TrustSim<'w> {
     fn referrals(&mut self, day: i64) {
         let weekday = self.world.calendar.weekday(day as usize);
         for spec in 0..self.model.specialties.len() {
-            let mean =
-                self.model.specialties[spec].referrals_per_week * weekday_referral_share(weekday);
+            let sp = &self.model.specialties[spec];
+            let mean = sp.referrals_per_week * sp.referral_share[weekday];
             if mean <= 0.0 {
                 continue;
             }

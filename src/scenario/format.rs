@@ -330,6 +330,11 @@ pub struct Specialty {
     /// New referrals (RTT clock starts) per week; arrivals are Poisson,
     /// weekdays only.
     pub referrals_per_week: NonNegative,
+    /// Relative referral volume Monday to Friday (default
+    /// [1.1, 1.0, 1.0, 1.0, 0.9]: Mondays busier). Referrals arrive on
+    /// working days only.
+    #[serde(default = "default_referral_pattern")]
+    pub referral_pattern: [NonNegative; 5],
     /// Clinical priority mix of new referrals (default 15% urgent).
     #[serde(default)]
     pub priority: PriorityMix,
@@ -366,6 +371,9 @@ pub struct Specialty {
     pub clinics: Vec<ClinicTemplate>,
 }
 
+fn default_referral_pattern() -> [NonNegative; 5] {
+    [1.1, 1.0, 1.0, 1.0, 0.9].map(|w| NonNegative::try_from(w).expect("valid"))
+}
 fn default_admitted_share() -> Probability {
     Probability::new(0.25).expect("valid")
 }

@@ -245,6 +245,12 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
     }
     let referrals =
         sp.referrals_per_week.get() > 0.0 || sp.waiting_list.is_some_and(|w| w.get() > 0);
+    if sp.referrals_per_week.get() > 0.0 && sp.referral_pattern.iter().all(|w| w.get() == 0.0) {
+        return fail(
+            format!("{at}.referral_pattern"),
+            "all five weekday weights are 0, so no referral could arrive; give at least one a weight above 0",
+        );
+    }
     let new_slots: u32 = sp.clinics.iter().map(|c| c.new_slots.get()).sum();
     if referrals && new_slots == 0 {
         return fail(
@@ -389,7 +395,9 @@ fn check_plans(s: &ScenarioFile) -> Result<(), Failure> {
         }
         let decided =
             first_walkout - chrono::Duration::days(i64::from(p.stand_down.days_ahead.get()));
-        if decided.date() < start.date() {
+        let stands_down =
+            p.stand_down.theatre_share.get() > 0.0 || p.stand_down.clinic_share.get() > 0.0;
+        if stands_down && decided.date() < start.date() {
             return fail(
                 format!("{at}.stand_down.days_ahead"),
                 format!(
