@@ -301,21 +301,7 @@ fn compare_csv(
                 r.plan.clone(),
                 r.metric.clone(),
             ];
-            rec.extend(
-                [
-                    r.mean,
-                    r.ci95_low,
-                    r.ci95_high,
-                    r.p05,
-                    r.p50,
-                    r.p95,
-                    r.diff_mean,
-                    r.diff_ci95_low,
-                    r.diff_ci95_high,
-                ]
-                .iter()
-                .map(|v| format!("{v:.4}")),
-            );
+            rec.extend(r.numbers().iter().map(|&v| super::tables::num(v)));
             w.write_record(&rec).map_err(fail)?;
         }
     }

@@ -174,6 +174,23 @@ pub struct SummaryRow {
     pub diff_ci95_high: f64,
 }
 
+impl SummaryRow {
+    /// The nine numbers of the row, in column order.
+    pub fn numbers(&self) -> [f64; 9] {
+        [
+            self.mean,
+            self.ci95_low,
+            self.ci95_high,
+            self.p05,
+            self.p50,
+            self.p95,
+            self.diff_mean,
+            self.diff_ci95_low,
+            self.diff_ci95_high,
+        ]
+    }
+}
+
 /// One row of `weekly.csv`: a weekly metric over replications for one plan.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct WeeklyRow {
@@ -300,17 +317,7 @@ impl RunData {
                 path,
                 i + 2,
                 &format!("{} {}", r.plan, r.metric),
-                &[
-                    r.mean,
-                    r.ci95_low,
-                    r.ci95_high,
-                    r.p05,
-                    r.p50,
-                    r.p95,
-                    r.diff_mean,
-                    r.diff_ci95_low,
-                    r.diff_ci95_high,
-                ],
+                &r.numbers(),
             )?;
             rows.push(row);
         }

@@ -4,6 +4,7 @@
 //! Numbers are printed with a fixed number of decimals so that the same
 //! results always give the same bytes.
 
+use super::run_data::{SUMMARY_HEADER, WEEKLY_HEADER};
 use super::OutputError;
 use crate::ensemble::metrics::{METRICS, PCT_SCALE, WEEKLY_METRICS};
 use crate::ensemble::stats::summarise;
@@ -69,22 +70,7 @@ pub fn summary_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Ou
             ]);
         }
     }
-    csv_bytes(
-        &[
-            "plan",
-            "metric",
-            "mean",
-            "ci95_low",
-            "ci95_high",
-            "p05",
-            "p50",
-            "p95",
-            "diff_mean",
-            "diff_ci95_low",
-            "diff_ci95_high",
-        ],
-        rows.into_iter(),
-    )
+    csv_bytes(&SUMMARY_HEADER, rows.into_iter())
 }
 
 /// `replications.csv`: one row per replication and plan.
@@ -133,8 +119,5 @@ pub fn weekly_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Out
             }
         }
     }
-    csv_bytes(
-        &["plan", "week_start", "metric", "mean", "p05", "p50", "p95"],
-        rows.into_iter(),
-    )
+    csv_bytes(&WEEKLY_HEADER, rows.into_iter())
 }
