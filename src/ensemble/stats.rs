@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(s.p50, 3.0);
         assert!((s.p05 - 1.2).abs() < 1e-12);
         // sd = 1.5811, se = 0.7071, t(4) = 2.776
-        assert!((s.ci95_high - (3.0 + 2.776 * 0.707_106_78)).abs() < 1e-6);
+        assert!((s.ci95_high - (3.0 + 2.776 * std::f64::consts::FRAC_1_SQRT_2)).abs() < 1e-6);
         assert!((t975(1000) - 1.962_339).abs() < 1e-3);
     }
 }

@@ -4,23 +4,7 @@ use crate::ensemble::metrics::Metric;
 use crate::ensemble::stats::summarise;
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
-
-fn fmt_count(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+use crate::output::human;
 
 /// Per plan: cancellations (mean and 5th-95th percentile range), extra 18-
 /// and 52-week waiters against the counterfactual (mean difference and its
@@ -47,9 +31,9 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
         let s = summarise(&result.column(b, m as usize));
         format!(
             "{} [{}-{}]",
-            fmt_count(s.mean),
-            fmt_count(s.p05),
-            fmt_count(s.p95)
+            human::count(s.mean),
+            human::count(s.p05),
+            human::count(s.p95)
         )
     };
     let diff = |b: usize, m: Metric| {
@@ -62,10 +46,10 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
             .collect();
         let s = summarise(&d);
         format!(
-            "{:+} ({:+} to {:+})",
-            s.mean.round() as i64,
-            s.ci95_low.round() as i64,
-            s.ci95_high.round() as i64
+            "{} ({} to {})",
+            human::signed_count(s.mean),
+            human::signed_count(s.ci95_low),
+            human::signed_count(s.ci95_high)
         )
     };
     for (b, name) in names.iter().enumerate() {
@@ -97,14 +81,4 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
     }
     out.push_str("\n\"recovered\": share of replications back within tolerance of the counterfactual before the end, and the median days it took.\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_get_thousands_separators() {
-        assert_eq!(super::fmt_count(1234567.4), "1,234,567");
-        assert_eq!(super::fmt_count(-999.0), "-999");
-        assert_eq!(super::fmt_count(1000.0), "1,000");
-    }
 }
