@@ -322,7 +322,8 @@ fn frame<DB: DrawingBackend>(
     let (title, size) = fit_text(root, title, 40.0, (WIDTH - 80) * 9 / 10);
     root.draw_text(&title, &bold(size), (40, 22))
         .map_err(draw_err)?;
-    root.draw_text(subtitle, &font(24.0).color(&MUTED), (40, 76))
+    let (subtitle, size) = fit_text(root, subtitle, 24.0, WIDTH - 80);
+    root.draw_text(&subtitle, &font(size).color(&MUTED), (40, 76))
         .map_err(draw_err)?;
     root.draw_text(
         &format!("Source: {source}"),
@@ -971,7 +972,7 @@ impl ChartKind for RecoveryChart {
             * 1.04;
 
         let subtitle = format!(
-            "Share of {} replications whose list and 18-week share are back to the no-strike world; a curve ending below 100% did not recover in every replication.",
+            "Share of {} replications back within tolerance of the no-strike world (list and 18-week share). Below 100% at the end: some never recovered.",
             human::count(n as f64)
         );
         let (plot, legend) = frame(
