@@ -1,9 +1,11 @@
 //! The event calendar: a priority queue of future events ordered by
 //! (time, insertion sequence), with cancellation.
 //!
-//! Events live in a slab; the heap holds small keys pointing into it. A
-//! cancelled event's slab slot is emptied and its key is skipped when it
-//! reaches the top, so cancelling is O(1) and popping stays O(log n).
+//! Events live in a slab; the heap holds small keys pointing into it, each
+//! carrying its (time, sequence) order compared as one `u128`, so ordering
+//! never touches the slab. A cancelled event's slab slot is emptied and its
+//! key is skipped when it reaches the top, so cancelling is O(1) and popping
+//! stays O(log n).
 
 use super::SimTime;
 use std::cmp::Ordering;
@@ -20,16 +22,37 @@ pub struct EventId {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key {
-    time: i64,
+    /// The time with its sign bit flipped, so unsigned order is time order.
+    time: u64,
     seq: u64,
     slot: u32,
+}
+
+impl Key {
+    fn new(time: i64, seq: u64, slot: u32) -> Key {
+        Key {
+            time: (time as u64) ^ (1 << 63),
+            seq,
+            slot,
+        }
+    }
+
+    /// (time, seq) as one integer, compared in one go. Kept as two `u64`
+    /// fields so a key is 24 bytes, not the 32 a `u128` field would align to.
+    fn order(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.seq)
+    }
+
+    fn time(&self) -> i64 {
+        (self.time ^ (1 << 63)) as i64
+    }
 }
 
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
         // Reversed: BinaryHeap is a max-heap and we want the earliest
         // (time, seq) on top.
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.order().cmp(&self.order())
     }
 }
 
@@ -116,11 +139,7 @@ impl<E> Calendar<E> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(Key {
-            time: time.minutes(),
-            seq,
-            slot,
-        });
+        self.heap.push(Key::new(time.minutes(), seq, slot));
         self.pending += 1;
         EventId { slot, seq }
     }
@@ -139,7 +158,7 @@ impl<E> Calendar<E> {
     /// Time of the next pending event, without removing it.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         self.skip_cancelled();
-        self.heap.peek().map(|k| SimTime(k.time))
+        self.heap.peek().map(|k| SimTime(k.time()))
     }
 
     /// Remove and return the next event, advancing the clock to its time.
@@ -147,14 +166,14 @@ impl<E> Calendar<E> {
         loop {
             let key = self.heap.pop()?;
             let slot = &mut self.slots[key.slot as usize];
-            if let Some(event) = slot.event.take() {
-                self.free.push(key.slot);
+            let event = slot.event.take();
+            // Fired or cancelled, the slot is free for reuse from now on.
+            self.free.push(key.slot);
+            if let Some(event) = event {
                 self.pending -= 1;
-                self.now = SimTime(key.time);
+                self.now = SimTime(key.time());
                 return Some((self.now, event));
             }
-            // Cancelled: its slot was freed for reuse only now.
-            self.free.push(key.slot);
         }
     }
 

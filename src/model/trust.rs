@@ -130,8 +130,21 @@ impl Session {
 }
 
 /// Queue order: class (0 = binding rebook, 1..=4 = P1..P4), then the
-/// deadline or clock start (longest wait first), then patient id.
-type QueueEntry = Reverse<(u8, i32, u32, u32)>;
+/// deadline or clock start (longest wait first), then patient id, then the
+/// patient's queueing epoch; packed by [`queue_entry`] into one integer in
+/// that order, so the heap compares one `u128`, not a tuple.
+type QueueEntry = Reverse<u128>;
+
+fn queue_entry(class: u8, order: i32, id: u32, epoch: u32) -> QueueEntry {
+    // Flipping the sign bit makes unsigned order the same as signed order.
+    let order = (order as u32) ^ (1 << 31);
+    Reverse(
+        u128::from(class) << 96
+            | u128::from(order) << 64
+            | u128::from(id) << 32
+            | u128::from(epoch),
+    )
+}
 
 #[derive(Debug, Clone, Default)]
 struct SpecState {
@@ -343,7 +356,7 @@ impl<'w> TrustSim<'w> {
             _ if p.day_case => 2,
             _ => 1,
         };
-        let entry = Reverse((class, order, id, p.epoch));
+        let entry = queue_entry(class, order, id, p.epoch);
         self.specs[usize::from(p.spec)].queues[q].push(entry);
     }
 
@@ -676,7 +689,8 @@ impl<'w> TrustSim<'w> {
     }
 
     fn pop_valid(&mut self, spec: usize, q: usize) -> Option<u32> {
-        while let Some(Reverse((_, _, id, epoch))) = self.specs[spec].queues[q].pop() {
+        while let Some(Reverse(entry)) = self.specs[spec].queues[q].pop() {
+            let (id, epoch) = ((entry >> 32) as u32, entry as u32);
             let p = &self.patients[id as usize];
             let waiting = matches!(p.stage, Stage::AwaitingFirst | Stage::AwaitingAdmission);
             if p.epoch == epoch && waiting && p.session == NO_SESSION {
