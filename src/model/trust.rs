@@ -23,6 +23,7 @@ use rand_distr::{Distribution, Poisson};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 /// Oldest clock start of the initial list, in days before the start.
 const MAX_INITIAL_AGE_DAYS: i64 = 3 * 365;
@@ -82,6 +83,7 @@ enum Status {
 
 #[derive(Debug, Clone)]
 struct Session {
+    day: i32,
     time: SessionTime,
     kind: SessionKind,
     juniors: [u32; 3],
@@ -151,6 +153,9 @@ struct SpecState {
     sessions: Vec<Session>,
     by_day: Vec<Vec<u32>>,
     queues: [BinaryHeap<QueueEntry>; 3],
+    /// Per booking queue, a day before which every open session is full, so
+    /// booking can start there (it only ever skips full sessions).
+    free_from: [i64; 3],
     /// Staff committed to all-day sessions today, unavailable in the afternoon.
     all_day_juniors: [u32; 3],
     all_day_consultants: u32,
@@ -164,6 +169,63 @@ enum Event {
     Removal { patient: u32 },
     Requeue { patient: u32 },
     StandDown { walkout: u16 },
+}
+
+/// A patient's attributes, drawn once at referral from the trust's
+/// referral stream, so every branch gets the same patients.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    spec: u16,
+    priority: u8,
+    admit: bool,
+    day_case: bool,
+    decision_delay_min: i64,
+    /// Minutes after referral at which the patient would leave the list
+    /// untreated, if removals happen at all.
+    removal_after_min: Option<i64>,
+}
+
+impl Arrival {
+    /// Draw a patient of specialty `spec`. `stage` and `complex` describe
+    /// patients already on the list at the start.
+    fn draw(
+        rng: &mut Xoshiro256PlusPlus,
+        model: &TrustModel,
+        spec: usize,
+        stage: Stage,
+        complex: bool,
+    ) -> Arrival {
+        let sp = &model.specialties[spec];
+        let u: [f64; 8] = std::array::from_fn(|_| rng.random());
+        let priority = sp.priority_cdf.iter().position(|&c| u[0] < c).unwrap_or(3) as u8;
+        // Among patients already waiting for a decision at the start,
+        // complex pathways are over-represented by their length.
+        let complex_share = if stage == Stage::Deciding {
+            sp.complex_share * sp.complex_mean_days / sp.mean_decision_days().max(1e-9)
+        } else {
+            sp.complex_share
+        };
+        let exp = |x: f64| -(1.0 - x).ln();
+        let decision_days = if complex {
+            // Already far along a complex pathway: one step to go.
+            sp.complex_mean_days * exp(u[3]) / 3.0
+        } else if u[5] < complex_share {
+            // Several steps in turn: Erlang-3, so few run past a year.
+            sp.complex_mean_days * (exp(u[3]) + exp(u[6]) + exp(u[7])) / 3.0
+        } else {
+            sp.decision_mean_days * exp(u[3])
+        };
+        let rate = model.removal_rate_per_day;
+        Arrival {
+            spec: spec as u16,
+            priority,
+            admit: u[1] < sp.admit_share,
+            day_case: u[2] < sp.day_case_share,
+            decision_delay_min: (decision_days * MINUTES_PER_DAY as f64) as i64,
+            removal_after_min: (rate > 0.0)
+                .then(|| (exp(u[4]) / rate * MINUTES_PER_DAY as f64).min(1e15) as i64),
+        }
+    }
 }
 
 /// Random inputs for one trust in one replication, made by the ensemble
@@ -189,7 +251,8 @@ pub struct TrustSim<'w> {
     cal: Calendar<Event>,
     patients: Vec<Patient>,
     specs: Vec<SpecState>,
-    rng: Xoshiro256PlusPlus,
+    /// Every working day's referrals, drawn once per replication.
+    referral_book: Arc<Vec<Vec<Arrival>>>,
     draw_key: u64,
     participation: Vec<f64>,
     /// Per walkout: not yet decided, or the recall time if a major incident
@@ -226,7 +289,7 @@ impl<'w> TrustSim<'w> {
                 };
                 model.specialties.len()
             ],
-            rng: streams.referrals,
+            referral_book: Arc::new(Vec::new()),
             draw_key: streams.draw_key,
             recall: vec![None; world.walkouts.len()],
             participation: streams.participation,
@@ -237,7 +300,11 @@ impl<'w> TrustSim<'w> {
             waiting: 0,
             created_until: -1,
         };
-        sim.seed_initial_list();
+        let mut rng = streams.referrals;
+        sim.seed_initial_list(&mut rng);
+        sim.referral_book = Arc::new(sim.draw_referrals(&mut rng));
+        let expected: usize = sim.referral_book.iter().map(Vec::len).sum();
+        sim.patients.reserve(expected);
         let horizon = model.clinic_horizon_days.max(model.theatre_horizon_days);
         for day in 0..horizon.min(world.days) {
             sim.create_sessions(day);
@@ -362,54 +429,18 @@ impl<'w> TrustSim<'w> {
 
     // ----- patients arriving -----
 
-    fn new_patient(&mut self, spec: usize, clock_start: i32, stage: Stage, complex: bool) -> u32 {
-        let sp = &self.model.specialties[spec];
-        let u: [f64; 8] = [
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-            self.rng.random(),
-        ];
-        let priority = sp.priority_cdf.iter().position(|&c| u[0] < c).unwrap_or(3) as u8;
-        let admit = stage == Stage::AwaitingAdmission || u[1] < sp.admit_share;
-        let day_case = u[2] < sp.day_case_share;
-        // Among patients already waiting for a decision at the start,
-        // complex pathways are over-represented by their length.
-        let complex_share = if stage == Stage::Deciding {
-            sp.complex_share * sp.complex_mean_days / sp.mean_decision_days().max(1e-9)
-        } else {
-            sp.complex_share
-        };
-        let exp = |x: f64| -(1.0 - x).ln();
-        let decision_days = if complex {
-            // Already far along a complex pathway: one step to go.
-            sp.complex_mean_days * exp(u[3]) / 3.0
-        } else if u[5] < complex_share {
-            // Several steps in turn: Erlang-3, so few run past a year.
-            sp.complex_mean_days * (exp(u[3]) + exp(u[6]) + exp(u[7])) / 3.0
-        } else {
-            sp.decision_mean_days * exp(u[3])
-        };
-        let decision_delay_min = (decision_days * MINUTES_PER_DAY as f64) as i64;
+    fn new_patient(&mut self, a: Arrival, clock_start: i32, stage: Stage) -> u32 {
         let id = self.patients.len() as u32;
-        let rate = self.model.removal_rate_per_day;
-        let removal = if rate > 0.0 {
-            let after = -(1.0 - u[4]).ln() / rate;
-            let at = self.cal.now() + (after * MINUTES_PER_DAY as f64).min(1e15) as i64;
+        let removal = a.removal_after_min.and_then(|after| {
+            let at = self.cal.now() + after;
             (at < self.world.end()).then(|| self.cal.schedule(at, Event::Removal { patient: id }))
-        } else {
-            None
-        };
+        });
         self.patients.push(Patient {
             clock_start,
-            spec: spec as u16,
-            priority,
-            admit,
-            day_case,
+            spec: a.spec,
+            priority: a.priority,
+            admit: stage == Stage::AwaitingAdmission || a.admit,
+            day_case: a.day_case,
             stage,
             session: NO_SESSION,
             epoch: 0,
@@ -417,23 +448,24 @@ impl<'w> TrustSim<'w> {
             declined: 0,
             rebook_deadline: None,
             rebook_counted: false,
-            decision_delay_min,
+            decision_delay_min: a.decision_delay_min,
             removal,
         });
         self.list_add(clock_start);
         if stage == Stage::Deciding {
             // Already seen in clinic: the decision is still to come.
             // Waits are memoryless: the rest of the wait is a fresh draw.
-            let wait = self.patients[id as usize].decision_delay_min;
-            self.cal
-                .schedule(self.cal.now() + wait, Event::Decision { patient: id });
+            self.cal.schedule(
+                self.cal.now() + a.decision_delay_min,
+                Event::Decision { patient: id },
+            );
         } else {
             self.enqueue(id);
         }
         id
     }
 
-    fn seed_initial_list(&mut self) {
+    fn seed_initial_list(&mut self, rng: &mut Xoshiro256PlusPlus) {
         let share = self.model.within_18w_share.clamp(0.001, 0.999);
         // Without an RTT file: exponential ages with the stated share within
         // 18 weeks.
@@ -458,8 +490,8 @@ impl<'w> TrustSim<'w> {
             };
             for (from, to, count) in bands {
                 for _ in 0..count {
-                    let u: f64 = self.rng.random();
-                    let v: f64 = self.rng.random();
+                    let u: f64 = rng.random();
+                    let v: f64 = rng.random();
                     // A band "over F up to T weeks" holds waits of F weeks
                     // and a day up to T weeks.
                     let age = if to > from {
@@ -482,26 +514,52 @@ impl<'w> TrustSim<'w> {
                     } else {
                         Stage::AwaitingFirst
                     };
-                    self.new_patient(spec, -age as i32, stage, long);
+                    let a = Arrival::draw(rng, self.model, spec, stage, long);
+                    self.new_patient(a, -age as i32, stage);
                     self.counters.initial_list += 1;
                 }
             }
         }
     }
 
+    /// Referrals of every working day of the run, drawn in day order from
+    /// the referral stream (after the initial list), shared by all branches.
+    fn draw_referrals(&self, rng: &mut Xoshiro256PlusPlus) -> Vec<Vec<Arrival>> {
+        let cal = &self.world.calendar;
+        (0..self.world.days)
+            .map(|day| {
+                let mut today = Vec::new();
+                if !cal.is_working_day(day as usize) {
+                    return today;
+                }
+                let weekday = cal.weekday(day as usize);
+                for spec in 0..self.model.specialties.len() {
+                    let sp = &self.model.specialties[spec];
+                    let mean = sp.referrals_per_week * sp.referral_share[weekday];
+                    if mean <= 0.0 {
+                        continue;
+                    }
+                    let n = Poisson::new(mean).map_or(0.0, |d| d.sample(rng)) as u64;
+                    for _ in 0..n {
+                        today.push(Arrival::draw(
+                            rng,
+                            self.model,
+                            spec,
+                            Stage::AwaitingFirst,
+                            false,
+                        ));
+                    }
+                }
+                today
+            })
+            .collect()
+    }
+
     fn referrals(&mut self, day: i64) {
-        let weekday = self.world.calendar.weekday(day as usize);
-        for spec in 0..self.model.specialties.len() {
-            let sp = &self.model.specialties[spec];
-            let mean = sp.referrals_per_week * sp.referral_share[weekday];
-            if mean <= 0.0 {
-                continue;
-            }
-            let n = Poisson::new(mean).map_or(0.0, |d| d.sample(&mut self.rng)) as u64;
-            for _ in 0..n {
-                self.new_patient(spec, day as i32, Stage::AwaitingFirst, false);
-                self.counters.referred += 1;
-            }
+        let arrivals = Arc::clone(&self.referral_book);
+        for &a in &arrivals[day as usize] {
+            self.new_patient(a, day as i32, Stage::AwaitingFirst);
+            self.counters.referred += 1;
         }
     }
 
@@ -595,9 +653,8 @@ impl<'w> TrustSim<'w> {
             .walkouts
             .iter()
             .any(|w| w.trusts[self.trust] && w.overlaps(from, to));
-        let st = &mut self.specs[spec];
-        st.by_day[day as usize].push(st.sessions.len() as u32);
-        st.sessions.push(Session {
+        let mut session = Session {
+            day: day as i32,
             time: tpl.time,
             kind: tpl.kind,
             juniors: tpl.juniors,
@@ -605,7 +662,13 @@ impl<'w> TrustSim<'w> {
             status: Status::Open,
             catch_up,
             on_walkout,
-        });
+        };
+        session.booked.reserve_exact(session.capacity());
+        let st = &mut self.specs[spec];
+        let q = session.queue();
+        st.free_from[q] = st.free_from[q].min(day);
+        st.by_day[day as usize].push(st.sessions.len() as u32);
+        st.sessions.push(session);
     }
 
     /// Fill open places over the booking horizons from the queues, in
@@ -622,10 +685,9 @@ impl<'w> TrustSim<'w> {
                         today + m.theatre_horizon_days,
                     )
                 };
-                for day in first..=last.min(self.world.days - 1) {
-                    if self.specs[spec].queues[q].is_empty() {
-                        break;
-                    }
+                let end = last.min(self.world.days - 1);
+                let mut free_from = end + 1;
+                'days: for day in first.max(self.specs[spec].free_from[q])..=end {
                     for k in 0..self.specs[spec].by_day[day as usize].len() {
                         let sid = self.specs[spec].by_day[day as usize][k];
                         let s = &self.specs[spec].sessions[sid as usize];
@@ -635,7 +697,10 @@ impl<'w> TrustSim<'w> {
                         let mut free = s.capacity().saturating_sub(s.booked.len());
                         while free > 0 {
                             let Some(id) = self.pop_valid(spec, q) else {
-                                break;
+                                // Nobody left to book: this day may keep
+                                // free places.
+                                free_from = day;
+                                break 'days;
                             };
                             if !self.declines(id) {
                                 self.place(spec, sid, id, day);
@@ -644,6 +709,7 @@ impl<'w> TrustSim<'w> {
                         }
                     }
                 }
+                self.specs[spec].free_from[q] = free_from;
             }
         }
     }
@@ -1052,10 +1118,13 @@ impl<'w> TrustSim<'w> {
         }
         let sid = p.session;
         if sid != NO_SESSION {
-            let booked = &mut self.specs[usize::from(p.spec)].sessions[sid as usize].booked;
-            if let Some(i) = booked.iter().position(|&b| b == id) {
-                booked.remove(i);
+            let st = &mut self.specs[usize::from(p.spec)];
+            let s = &mut st.sessions[sid as usize];
+            if let Some(i) = s.booked.iter().position(|&b| b == id) {
+                s.booked.remove(i);
             }
+            let q = s.queue();
+            st.free_from[q] = st.free_from[q].min(i64::from(s.day));
         }
         if p.rebook_counted {
             p.rebook_counted = false;
