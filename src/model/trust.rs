@@ -165,7 +165,6 @@ struct SpecState {
 enum Event {
     DayStart,
     HalfDay { pm: bool },
-    Decision { patient: u32 },
     Removal { patient: u32 },
     Requeue { patient: u32 },
     StandDown { walkout: u16 },
@@ -251,6 +250,8 @@ pub struct TrustSim<'w> {
     cal: Calendar<Event>,
     patients: Vec<Patient>,
     specs: Vec<SpecState>,
+    /// Patients whose decision falls due by 00:00 of each day.
+    decisions: Vec<Vec<u32>>,
     /// Every working day's referrals, drawn once per replication.
     referral_book: Arc<Vec<Vec<Arrival>>>,
     draw_key: u64,
@@ -290,6 +291,7 @@ impl<'w> TrustSim<'w> {
                 model.specialties.len()
             ],
             referral_book: Arc::new(Vec::new()),
+            decisions: vec![Vec::new(); n_days],
             draw_key: streams.draw_key,
             recall: vec![None; world.walkouts.len()],
             participation: streams.participation,
@@ -354,6 +356,7 @@ impl<'w> TrustSim<'w> {
     pub fn finish(mut self) -> BranchOutcome {
         let end = self.world.days;
         self.run_until_day(end);
+        self.decide_due(end);
         self.daily.push(self.list_state(end));
         let late = self.patients.iter().filter(|p| p.rebook_counted).count() as u64;
         self.counters.rebooked_late += late;
@@ -367,7 +370,6 @@ impl<'w> TrustSim<'w> {
         match event {
             Event::DayStart => self.day_start(now.day()),
             Event::HalfDay { pm } => self.half_day(now.day(), pm),
-            Event::Decision { patient } => self.decision(patient),
             Event::Removal { patient } => self.removal(patient),
             Event::Requeue { patient } => self.requeue(patient),
             Event::StandDown { walkout } => self.stand_down(usize::from(walkout)),
@@ -455,10 +457,7 @@ impl<'w> TrustSim<'w> {
         if stage == Stage::Deciding {
             // Already seen in clinic: the decision is still to come.
             // Waits are memoryless: the rest of the wait is a fresh draw.
-            self.cal.schedule(
-                self.cal.now() + a.decision_delay_min,
-                Event::Decision { patient: id },
-            );
+            self.schedule_decision(id, self.cal.now() + a.decision_delay_min);
         } else {
             self.enqueue(id);
         }
@@ -566,6 +565,7 @@ impl<'w> TrustSim<'w> {
     // ----- days and sessions -----
 
     fn day_start(&mut self, day: i64) {
+        self.decide_due(day);
         self.daily.push(self.list_state(day));
         let horizon = self
             .model
@@ -1043,8 +1043,7 @@ impl<'w> TrustSim<'w> {
                     if delay <= 0 {
                         self.decision(id);
                     } else {
-                        self.cal
-                            .schedule(now + delay, Event::Decision { patient: id });
+                        self.schedule_decision(id, now + delay);
                     }
                 }
             }
@@ -1094,6 +1093,24 @@ impl<'w> TrustSim<'w> {
         p.rebook_deadline = Some((day + self.plan.binding_days) as i32);
         p.rebook_counted = counted;
         self.enqueue(id);
+    }
+
+    /// Decisions are made in clinic time but only matter from the next
+    /// booking round, at 00:00: keep them in a bucket per day rather than
+    /// one calendar event each.
+    fn schedule_decision(&mut self, id: u32, at: SimTime) {
+        let day = (at.minutes() + MINUTES_PER_DAY - 1).div_euclid(MINUTES_PER_DAY);
+        if let Some(bucket) = self.decisions.get_mut(day as usize) {
+            bucket.push(id);
+        }
+    }
+
+    /// Make the decisions due by 00:00 on `day`.
+    fn decide_due(&mut self, day: i64) {
+        let due = std::mem::take(&mut self.decisions[day as usize]);
+        for id in due {
+            self.decision(id);
+        }
     }
 
     fn decision(&mut self, id: u32) {
