@@ -203,7 +203,8 @@ pub struct WeeklyRow {
     pub p95: f64,
 }
 
-/// One row of `replications.csv`: every metric of one plan in one replication.
+/// One row of `replications.csv`: the metrics the output side reads
+/// ([`REQUIRED_REPLICATION_METRICS`]) of one plan in one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationRow {
     pub replication: u64,
@@ -370,7 +371,11 @@ impl RunData {
                     read_error(path, format!("line {line}: column `{name}`: {cell:?}: {e}"))
                 })?;
                 check_finite(path, line, name, &[v])?;
-                values.insert(name.clone(), v);
+                // Keep only what the charts read, so memory stays small
+                // however many replications there are.
+                if REQUIRED_REPLICATION_METRICS.contains(&name.as_str()) {
+                    values.insert(name.clone(), v);
+                }
             }
             rows.push(ReplicationRow {
                 replication,
