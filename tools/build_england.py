@@ -53,17 +53,17 @@ JUNIOR_CONSULTANT_RATIO = 1.1
 #: national draw per replication) and its spread between trusts.
 PARTICIPATION_MEAN = 0.84
 PARTICIPATION_SD = 0.03
-PARTICIPATION_BETWEEN_TRUST_SD = 0.08
+PARTICIPATION_BETWEEN_TRUST_SD = 0.15
 #: Share of routine (unprotected) theatre lists stood down in advance, and
 #: how many days ahead (12 January 2016: decided Friday 8 January).
 STAND_DOWN_THEATRE_SHARE = 0.0
 STAND_DOWN_CLINIC_SHARE = 0.0
 STAND_DOWN_DAYS_AHEAD = 4
 #: Share of consultants' spare sessions acting down into junior places.
-CONSULTANT_ACT_DOWN_SHARE = 0.5
+CONSULTANT_ACT_DOWN_SHARE = 0.6
 #: Sandwell: major incident, strikers recalled.
 SANDWELL_THRESHOLD = 0.5
-SANDWELL_RECALL_SHARE = 0.9
+SANDWELL_RECALL_SHARE = 0.15
 SANDWELL_DELAY_HOURS = 0
 
 # --------------------------------------------------------------------------
