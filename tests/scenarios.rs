@@ -151,6 +151,9 @@ fn sandwell_major_incident_comes_out_near_two_percent() {
     assert_eq!(names, ["major-incident", "as-on-the-day"]);
     let incident = diff_mean(&result, 1, Metric::elective_activity_lost_pct);
     let without = diff_mean(&result, 2, Metric::elective_activity_lost_pct);
-    assert!((0.5..=4.0).contains(&incident), "major incident: {incident}%");
+    assert!(
+        (0.5..=4.0).contains(&incident),
+        "major incident: {incident}%"
+    );
     assert!(without > incident + 2.0, "{without}% vs {incident}%");
 }
