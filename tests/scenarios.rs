@@ -1,0 +1,159 @@
+//! The scenario library in `scenarios/`: every file validates through the
+//! library, the single-trust scenarios run (shortened), and the calibration
+//! on 12 January 2016 (docs/VALIDATION.md) is guarded with a few
+//! replications of the national scenario.
+
+use std::path::{Path, PathBuf};
+use strikesim::ensemble::metrics::Metric;
+use strikesim::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
+use strikesim::model::World;
+use strikesim::scenario::Scenario;
+
+fn scenario_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Every `.toml` under `scenarios/`, examples included.
+fn scenario_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![scenario_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read scenarios/") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The scenario in `file` with its horizon cut to `weeks` after the walkout.
+fn shortened(file: &str, weeks: u32) -> Scenario {
+    let path = scenario_dir().join(file);
+    let text = std::fs::read_to_string(&path).expect("read scenario");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("weeks_after = "))
+        .expect("weeks_after line");
+    let text = text.replacen(line, &format!("weeks_after = {weeks}"), 1);
+    Scenario::from_toml(&text, file).expect("valid")
+}
+
+fn ensemble(scenario: &Scenario, replications: u64) -> EnsembleResult {
+    let world = World::from_scenario(scenario);
+    run_ensemble(
+        &world,
+        EnsembleOptions {
+            seed: scenario.file().seed,
+            replications,
+            threads: 2,
+        },
+        &|_| {},
+    )
+    .expect("runs")
+}
+
+/// Mean paired difference of `metric` between plan `plan` (1-based branch)
+/// and the counterfactual (branch 0).
+fn diff_mean(result: &EnsembleResult, plan: usize, metric: Metric) -> f64 {
+    let b = result.column(plan, metric as usize);
+    let c = result.column(0, metric as usize);
+    b.iter().zip(&c).map(|(b, c)| b - c).sum::<f64>() / b.len() as f64
+}
+
+#[test]
+fn every_scenario_file_is_valid() {
+    let files = scenario_files();
+    for must in [
+        "england-2016-01-12.toml",
+        "england-2016-01-26-48h.toml",
+        "sandwell-2016-01-12.toml",
+    ] {
+        assert!(
+            files.iter().any(|f| f.ends_with(must)),
+            "{must} missing from scenarios/"
+        );
+    }
+    assert!(files.len() >= 7, "{files:?}");
+    for file in &files {
+        if let Err(e) = Scenario::from_file(file) {
+            panic!("{} is not valid: {e}", file.display());
+        }
+    }
+}
+
+#[test]
+fn the_england_scenarios_hold_every_acute_trust() {
+    for file in ["england-2016-01-12.toml", "england-2016-01-26-48h.toml"] {
+        let s = Scenario::from_file(&scenario_dir().join(file)).expect("valid");
+        let trusts = &s.file().trusts;
+        assert_eq!(trusts.len(), 151, "{file}");
+        for code in ["RXK", "RWG"] {
+            assert!(trusts.iter().any(|t| t.code == code), "{code} in {file}");
+        }
+    }
+}
+
+#[test]
+fn the_single_trust_scenarios_run() {
+    for file in scenario_files() {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("england-") {
+            continue;
+        }
+        let rel = file.strip_prefix(scenario_dir()).unwrap();
+        let scenario = shortened(&rel.to_string_lossy(), 2);
+        let result = ensemble(&scenario, 2);
+        assert_eq!(result.rows.len(), 2, "{name}");
+        for plan in 1..=scenario.file().plans.len() {
+            let lost = diff_mean(&result, plan, Metric::elective_activity_lost_pct);
+            assert!((-5.0..=100.0).contains(&lost), "{name} plan {plan}: {lost}");
+        }
+    }
+}
+
+/// The calibration of docs/VALIDATION.md, guarded loosely with three
+/// replications of the national scenario (about 3 s each in a release
+/// build, a few times that in the test profile): NHS England counted 3,454
+/// elective operations postponed and trusts reported about a 10% hit.
+#[test]
+fn national_12_january_stays_calibrated() {
+    let scenario = Scenario::from_file(&scenario_dir().join("england-2016-01-12.toml")).unwrap();
+    let result = ensemble(&scenario, 3);
+    let cancelled = diff_mean(&result, 1, Metric::elective_cancelled);
+    let lost = diff_mean(&result, 1, Metric::elective_activity_lost_pct);
+    assert!(
+        (2_400.0..=4_500.0).contains(&cancelled),
+        "elective operations cancelled: {cancelled} (published 3,454)"
+    );
+    assert!(
+        (7.0..=14.0).contains(&lost),
+        "elective activity lost: {lost}% (published about 10%)"
+    );
+}
+
+/// Sandwell: a major incident and recall bring the day's loss near 2%,
+/// well below the same trust without one.
+#[test]
+fn sandwell_major_incident_comes_out_near_two_percent() {
+    let scenario = shortened("sandwell-2016-01-12.toml", 1);
+    let result = ensemble(&scenario, 20);
+    let names: Vec<&str> = scenario
+        .file()
+        .plans
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["major-incident", "as-on-the-day"]);
+    let incident = diff_mean(&result, 1, Metric::elective_activity_lost_pct);
+    let without = diff_mean(&result, 2, Metric::elective_activity_lost_pct);
+    assert!(
+        (0.5..=4.0).contains(&incident),
+        "major incident: {incident}%"
+    );
+    assert!(without > incident + 2.0, "{without}% vs {incident}%");
+}
