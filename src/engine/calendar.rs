@@ -1,15 +1,14 @@
 //! The event calendar: a priority queue of future events ordered by
 //! (time, insertion sequence), with cancellation.
 //!
-//! Events live in a slab; the heap holds small keys pointing into it, each
-//! carrying its (time, sequence) order compared as one `u128`, so ordering
-//! never touches the slab. A cancelled event's slab slot is emptied and its
-//! key is skipped when it reaches the top, so cancelling is O(1) and popping
-//! stays O(log n).
+//! Events live in a slab; a radix heap holds their (time, sequence) order as
+//! one `u128` with the slot, so ordering never touches the slab. Time never
+//! runs backwards, which is what a radix heap needs. A cancelled event's
+//! slab slot is emptied and its key is skipped when it reaches the top, so
+//! cancelling is O(1).
 
+use super::radix::RadixHeap;
 use super::SimTime;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// A handle to a scheduled event, used to cancel it. Handles stay valid
 /// (and harmless) after the event has fired or been cancelled: cancelling a
@@ -20,46 +19,14 @@ pub struct EventId {
     seq: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Key {
-    /// The time with its sign bit flipped, so unsigned order is time order.
-    time: u64,
-    seq: u64,
-    slot: u32,
+/// (time, sequence) as one integer: the time with its sign bit flipped so
+/// unsigned order is time order, then the insertion sequence.
+fn order(time: i64, seq: u64) -> u128 {
+    (u128::from((time as u64) ^ (1 << 63)) << 64) | u128::from(seq)
 }
 
-impl Key {
-    fn new(time: i64, seq: u64, slot: u32) -> Key {
-        Key {
-            time: (time as u64) ^ (1 << 63),
-            seq,
-            slot,
-        }
-    }
-
-    /// (time, seq) as one integer, compared in one go. Kept as two `u64`
-    /// fields so a key is 24 bytes, not the 32 a `u128` field would align to.
-    fn order(&self) -> u128 {
-        (u128::from(self.time) << 64) | u128::from(self.seq)
-    }
-
-    fn time(&self) -> i64 {
-        (self.time ^ (1 << 63)) as i64
-    }
-}
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the earliest
-        // (time, seq) on top.
-        other.order().cmp(&self.order())
-    }
-}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+fn time_of(order: u128) -> i64 {
+    (((order >> 64) as u64) ^ (1 << 63)) as i64
 }
 
 #[derive(Debug, Clone)]
@@ -73,7 +40,8 @@ struct Slot<E> {
 pub struct Calendar<E> {
     now: SimTime,
     next_seq: u64,
-    heap: BinaryHeap<Key>,
+    /// (time, seq) order of each pending (or cancelled) event and its slot.
+    heap: RadixHeap<u32>,
     slots: Vec<Slot<E>>,
     free: Vec<u32>,
     pending: usize,
@@ -94,7 +62,7 @@ impl<E> Calendar<E> {
         Calendar {
             now: SimTime::ZERO,
             next_seq: 0,
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: RadixHeap::new(),
             slots: Vec::with_capacity(capacity),
             free: Vec::new(),
             pending: 0,
@@ -139,7 +107,7 @@ impl<E> Calendar<E> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(Key::new(time.minutes(), seq, slot));
+        self.heap.push(order(time.minutes(), seq), slot);
         self.pending += 1;
         EventId { slot, seq }
     }
@@ -158,20 +126,19 @@ impl<E> Calendar<E> {
     /// Time of the next pending event, without removing it.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         self.skip_cancelled();
-        self.heap.peek().map(|k| SimTime(k.time()))
+        self.heap.peek().map(|(k, _)| SimTime(time_of(k)))
     }
 
     /// Remove and return the next event, advancing the clock to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         loop {
-            let key = self.heap.pop()?;
-            let slot = &mut self.slots[key.slot as usize];
-            let event = slot.event.take();
+            let (key, slot) = self.heap.pop()?;
+            let event = self.slots[slot as usize].event.take();
             // Fired or cancelled, the slot is free for reuse from now on.
-            self.free.push(key.slot);
+            self.free.push(slot);
             if let Some(event) = event {
                 self.pending -= 1;
-                self.now = SimTime(key.time());
+                self.now = SimTime(time_of(key));
                 return Some((self.now, event));
             }
         }
@@ -192,11 +159,10 @@ impl<E> Calendar<E> {
     }
 
     fn skip_cancelled(&mut self) {
-        while let Some(key) = self.heap.peek() {
-            if self.slots[key.slot as usize].event.is_some() {
+        while let Some((_, slot)) = self.heap.peek() {
+            if self.slots[slot as usize].event.is_some() {
                 return;
             }
-            let slot = key.slot;
             self.heap.pop();
             self.free.push(slot);
         }

@@ -7,7 +7,9 @@
 //! scheduled. Nothing here knows about hospitals, files or threads.
 
 mod calendar;
+mod radix;
 mod time;
 
 pub use calendar::{Calendar, EventId};
+pub use radix::RadixHeap;
 pub use time::{SimTime, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK};
