@@ -96,7 +96,7 @@ fn hold_with_cancellation(c: &mut Criterion) {
                     k += 1;
                     cal.schedule(now + dt, black_box(event));
                 }
-                if step % CANCEL_EVERY == 0 {
+                if step.is_multiple_of(CANCEL_EVERY) {
                     let slot = (step / CANCEL_EVERY) % LAG;
                     if let Some(id) = doomed[slot].take() {
                         black_box(cal.cancel(id));

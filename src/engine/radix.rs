@@ -122,7 +122,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x % 3 != 0 || h.is_empty() {
+            if !x.is_multiple_of(3) || h.is_empty() {
                 let key = last + u128::from(x % 5000) * (1 << 64) + u128::from(step);
                 h.push(key, step);
                 reference.push(std::cmp::Reverse((key, step)));

@@ -864,8 +864,8 @@ impl<'w> TrustSim<'w> {
         consultants = consultants.saturating_sub(self.resting_after_night(spec, day));
         if pm {
             let st = &self.specs[spec];
-            for g in 0..3 {
-                juniors[g] = juniors[g].saturating_sub(st.all_day_juniors[g]);
+            for (free, used) in juniors.iter_mut().zip(st.all_day_juniors) {
+                *free = free.saturating_sub(used);
             }
             consultants = consultants.saturating_sub(st.all_day_consultants);
         }
@@ -913,7 +913,7 @@ impl<'w> TrustSim<'w> {
         let p = self.participation[w];
         let recall_share = self.plan.major_incident.map_or(0.0, |m| m.1);
         let mut out = [0u32; 3];
-        for g in 0..3 {
+        for (g, striking) in out.iter_mut().enumerate() {
             if !walkout.grades[g] {
                 continue;
             }
@@ -927,7 +927,7 @@ impl<'w> TrustSim<'w> {
                 let returns = recalled
                     && draws::uniform(self.draw_key ^ Purpose::Recall as u64, k, i) < recall_share;
                 if strikes && !returns {
-                    out[g] += 1;
+                    *striking += 1;
                 }
             }
         }
