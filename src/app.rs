@@ -395,10 +395,9 @@ pub fn write_tables(
         &dir.join("summary.csv"),
         &tables::summary_csv(world, result)?,
     )?;
-    output::write_atomic(
-        &dir.join("replications.csv"),
-        &tables::replications_csv(world, result)?,
-    )?;
+    output::write_atomic_with(&dir.join("replications.csv"), |w| {
+        tables::write_replications_csv(w, world, result)
+    })?;
     output::write_atomic(&dir.join("weekly.csv"), &tables::weekly_csv(world, result)?)?;
     output::write_atomic(&dir.join("manifest.json"), &json)?;
     Ok(())

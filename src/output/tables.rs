@@ -29,18 +29,28 @@ pub fn branch_names(world: &World) -> Vec<String> {
     world.branches().map(|p| p.name.clone()).collect()
 }
 
+fn write_csv(
+    out: &mut dyn std::io::Write,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> csv::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 fn csv_bytes(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<Vec<u8>, OutputError> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let err = |e: csv::Error| OutputError::Other(format!("cannot format CSV: {e}"));
-    w.write_record(header).map_err(err)?;
-    for row in rows {
-        w.write_record(&row).map_err(err)?;
-    }
-    w.into_inner()
-        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, header, rows)
+        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))?;
+    Ok(bytes)
 }
 
 /// `summary.csv`: per plan and metric, the mean with its 95% interval,
@@ -75,6 +85,19 @@ pub fn summary_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Ou
 
 /// `replications.csv`: one row per replication and plan.
 pub fn replications_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
+    let mut bytes = Vec::new();
+    write_replications_csv(&mut bytes, world, result)
+        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))?;
+    Ok(bytes)
+}
+
+/// Stream `replications.csv` into `out`, a row at a time, so that writing
+/// it takes no memory in proportion to the replications.
+pub fn write_replications_csv(
+    out: &mut dyn std::io::Write,
+    world: &World,
+    result: &EnsembleResult,
+) -> std::io::Result<()> {
     let names = branch_names(world);
     let mut header = vec!["replication", "plan"];
     header.extend(METRICS.iter().map(|m| m.name));
@@ -85,7 +108,7 @@ pub fn replications_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8
             row
         })
     });
-    csv_bytes(&header, rows)
+    write_csv(out, &header, rows).map_err(std::io::Error::other)
 }
 
 /// `weekly.csv`: per plan, week and series, the mean and percentiles over
