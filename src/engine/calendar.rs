@@ -1,13 +1,13 @@
 //! The event calendar: a priority queue of future events ordered by
 //! (time, insertion sequence), with cancellation.
 //!
-//! Events live in a slab; a radix heap holds their (time, sequence) order as
-//! one `u128` with the slot, so ordering never touches the slab. Time never
-//! runs backwards, which is what a radix heap needs. A cancelled event's
+//! Events live in a slab; a radix queue holds their slots by time, first in,
+//! first out among equal times (by insertion sequence, kept in the slab).
+//! Time never runs backwards, which is what a radix queue needs. A cancelled event's
 //! slab slot is emptied and its key is skipped when it reaches the top, so
 //! cancelling is O(1).
 
-use super::radix::RadixHeap;
+use super::radix::RadixQueue;
 use super::SimTime;
 
 /// A handle to a scheduled event, used to cancel it. Handles stay valid
@@ -19,14 +19,13 @@ pub struct EventId {
     seq: u64,
 }
 
-/// (time, sequence) as one integer: the time with its sign bit flipped so
-/// unsigned order is time order, then the insertion sequence.
-fn order(time: i64, seq: u64) -> u128 {
-    (u128::from((time as u64) ^ (1 << 63)) << 64) | u128::from(seq)
+/// A time as an unsigned integer in the same order (sign bit flipped).
+fn key(time: i64) -> u64 {
+    (time as u64) ^ (1 << 63)
 }
 
-fn time_of(order: u128) -> i64 {
-    (((order >> 64) as u64) ^ (1 << 63)) as i64
+fn time_of(key: u64) -> i64 {
+    (key ^ (1 << 63)) as i64
 }
 
 #[derive(Debug, Clone)]
@@ -40,8 +39,8 @@ struct Slot<E> {
 pub struct Calendar<E> {
     now: SimTime,
     next_seq: u64,
-    /// (time, seq) order of each pending (or cancelled) event and its slot.
-    heap: RadixHeap<u32>,
+    /// Slots of pending (or cancelled) events by time, first in, first out.
+    queue: RadixQueue,
     slots: Vec<Slot<E>>,
     free: Vec<u32>,
     pending: usize,
@@ -62,7 +61,7 @@ impl<E> Calendar<E> {
         Calendar {
             now: SimTime::ZERO,
             next_seq: 0,
-            heap: RadixHeap::new(),
+            queue: RadixQueue::new(),
             slots: Vec::with_capacity(capacity),
             free: Vec::new(),
             pending: 0,
@@ -107,7 +106,7 @@ impl<E> Calendar<E> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(order(time.minutes(), seq), slot);
+        self.queue.push(key(time.minutes()), slot);
         self.pending += 1;
         EventId { slot, seq }
     }
@@ -126,13 +125,17 @@ impl<E> Calendar<E> {
     /// Time of the next pending event, without removing it.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         self.skip_cancelled();
-        self.heap.peek().map(|(k, _)| SimTime(time_of(k)))
+        let slots = &self.slots;
+        self.queue
+            .peek(|s| slots[s as usize].seq)
+            .map(|(k, _)| SimTime(time_of(k)))
     }
 
     /// Remove and return the next event, advancing the clock to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         loop {
-            let (key, slot) = self.heap.pop()?;
+            let slots = &self.slots;
+            let (key, slot) = self.queue.pop(|s| slots[s as usize].seq)?;
             let event = self.slots[slot as usize].event.take();
             // Fired or cancelled, the slot is free for reuse from now on.
             self.free.push(slot);
@@ -159,11 +162,15 @@ impl<E> Calendar<E> {
     }
 
     fn skip_cancelled(&mut self) {
-        while let Some((_, slot)) = self.heap.peek() {
-            if self.slots[slot as usize].event.is_some() {
+        loop {
+            let slots = &self.slots;
+            let Some((_, slot)) = self.queue.peek(|s| slots[s as usize].seq) else {
+                return;
+            };
+            if slots[slot as usize].event.is_some() {
                 return;
             }
-            self.heap.pop();
+            self.queue.pop(|s| slots[s as usize].seq);
             self.free.push(slot);
         }
     }

@@ -11,5 +11,5 @@ mod radix;
 mod time;
 
 pub use calendar::{Calendar, EventId};
-pub use radix::RadixHeap;
+pub use radix::RadixQueue;
 pub use time::{SimTime, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK};

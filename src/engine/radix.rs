@@ -1,36 +1,44 @@
-//! A radix heap: a monotone priority queue on `u128` keys.
+//! A radix queue: a monotone priority queue on 64-bit times, first in,
+//! first out among equal times.
 //!
 //! An event calendar only ever schedules at or after the current time, so
-//! every key pushed is at least the last key popped. A radix heap uses that:
-//! each key sits in the bucket of the highest bit in which it differs from
-//! the last key popped, and a key only ever moves to lower buckets, so
-//! popping costs amortised O(log of the key range), with plain vector pushes
-//! instead of a binary heap's sifting.
+//! every time pushed is at least the last time popped. A radix queue uses
+//! that: each entry sits in the bucket of the highest bit in which its time
+//! differs from the last time popped, and only ever moves to lower buckets,
+//! so popping costs amortised O(log of the time range), with plain vector
+//! appends instead of a binary heap's sifting. Entries due at the current
+//! time wait in a first-in, first-out line ordered by their insertion
+//! sequence, which the caller supplies.
 
-/// Number of buckets: bucket 0 holds keys equal to the last popped key,
-/// bucket b (1..=128) keys whose highest differing bit is b - 1.
-const BUCKETS: usize = 129;
+use std::collections::VecDeque;
+
+/// Buckets 1..=64: bucket b holds times whose highest bit differing from
+/// the last time popped is b - 1 (bucket 0 is unused: see `due`).
+const BUCKETS: usize = 65;
 
 #[derive(Debug, Clone)]
-pub struct RadixHeap<V> {
-    last: u128,
+pub struct RadixQueue {
+    last: u64,
     len: usize,
-    buckets: Vec<Vec<(u128, V)>>,
-    /// Bit b - 1 set when bucket b (1..=128) is non-empty.
-    occupied: u128,
+    /// Entries whose time equals `last`, in insertion order.
+    due: VecDeque<u32>,
+    buckets: Vec<Vec<(u64, u32)>>,
+    /// Bit b - 1 set when bucket b is non-empty.
+    occupied: u64,
 }
 
-impl<V: Copy> Default for RadixHeap<V> {
+impl Default for RadixQueue {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<V: Copy> RadixHeap<V> {
+impl RadixQueue {
     pub fn new() -> Self {
-        RadixHeap {
+        RadixQueue {
             last: 0,
             len: 0,
+            due: VecDeque::new(),
             buckets: vec![Vec::new(); BUCKETS],
             occupied: 0,
         }
@@ -44,48 +52,54 @@ impl<V: Copy> RadixHeap<V> {
         self.len == 0
     }
 
+    /// Add `id` at `time`. `time` must not be before the last time popped,
+    /// and `id` must come after every queued id of the same time in the
+    /// order `seq_of` gives (the calendar's insertion sequence does).
     #[inline]
-    fn bucket_of(&self, key: u128) -> usize {
-        (128 - (key ^ self.last).leading_zeros()) as usize
-    }
-
-    /// Add `value` under `key`; `key` must not be below the last key popped.
-    #[inline]
-    pub fn push(&mut self, key: u128, value: V) {
-        debug_assert!(key >= self.last, "radix heap keys must not decrease");
-        let b = self.bucket_of(key.max(self.last));
-        self.buckets[b].push((key.max(self.last), value));
-        if b > 0 {
+    pub fn push(&mut self, time: u64, id: u32) {
+        debug_assert!(time >= self.last, "radix queue times must not decrease");
+        let time = time.max(self.last);
+        if time == self.last {
+            self.due.push_back(id);
+        } else {
+            let b = (64 - (time ^ self.last).leading_zeros()) as usize;
+            self.buckets[b].push((time, id));
             self.occupied |= 1 << (b - 1);
         }
         self.len += 1;
     }
 
-    /// Make bucket 0 hold the smallest key; return it.
-    fn settle(&mut self) -> Option<u128> {
-        if !self.buckets[0].is_empty() {
+    /// Make `due` hold the entries of the smallest time; return that time.
+    fn settle(&mut self, seq_of: impl Fn(u32) -> u64) -> Option<u64> {
+        if !self.due.is_empty() {
             return Some(self.last);
         }
         if self.occupied == 0 {
             return None;
         }
         let b = self.occupied.trailing_zeros() as usize + 1;
-        let items = std::mem::take(&mut self.buckets[b]);
+        let mut items = std::mem::take(&mut self.buckets[b]);
         self.occupied &= !(1 << (b - 1));
         self.last = items
             .iter()
-            .map(|&(k, _)| k)
+            .map(|&(t, _)| t)
             .min()
             .expect("bucket is non-empty");
-        for &(k, v) in &items {
-            let nb = self.bucket_of(k);
-            self.buckets[nb].push((k, v));
-            if nb > 0 {
+        let mut ties = Vec::new();
+        for &(t, id) in &items {
+            if t == self.last {
+                ties.push(id);
+            } else {
+                let nb = (64 - (t ^ self.last).leading_zeros()) as usize;
+                self.buckets[nb].push((t, id));
                 self.occupied |= 1 << (nb - 1);
             }
         }
-        // Hand the emptied vector's allocation back to its bucket.
-        let mut items = items;
+        if ties.len() > 1 {
+            ties.sort_unstable_by_key(|&id| seq_of(id));
+        }
+        self.due.extend(ties);
+        // Give the emptied vector's allocation back to its bucket.
         items.clear();
         if self.buckets[b].is_empty() {
             self.buckets[b] = items;
@@ -93,18 +107,18 @@ impl<V: Copy> RadixHeap<V> {
         Some(self.last)
     }
 
-    /// The entry with the smallest key, without removing it.
-    pub fn peek(&mut self) -> Option<(u128, V)> {
-        self.settle()?;
-        self.buckets[0].last().copied()
+    /// The next entry, without removing it.
+    pub fn peek(&mut self, seq_of: impl Fn(u32) -> u64) -> Option<(u64, u32)> {
+        let time = self.settle(seq_of)?;
+        self.due.front().map(|&id| (time, id))
     }
 
-    /// Remove and return the entry with the smallest key. Among equal keys
-    /// the order is unspecified: give keys a unique tie-breaker.
-    pub fn pop(&mut self) -> Option<(u128, V)> {
-        self.settle()?;
+    /// Remove and return the next entry: the smallest time, and among equal
+    /// times the first pushed.
+    pub fn pop(&mut self, seq_of: impl Fn(u32) -> u64) -> Option<(u64, u32)> {
+        let time = self.settle(seq_of)?;
         self.len -= 1;
-        self.buckets[0].pop()
+        self.due.pop_front().map(|id| (time, id))
     }
 }
 
@@ -113,26 +127,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pops_in_key_order_with_monotone_pushes() {
-        let mut h = RadixHeap::new();
-        let mut x: u64 = 88172645463325252;
+    fn pops_in_time_then_insertion_order() {
+        let mut q = RadixQueue::new();
         let mut reference = std::collections::BinaryHeap::new();
-        let mut last = 0u128;
-        for step in 0..20_000u32 {
+        let mut x: u64 = 88172645463325252;
+        let mut last = 0u64;
+        // Ids are insertion sequence numbers, so seq_of is the identity.
+        for id in 0..20_000u32 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if !x.is_multiple_of(3) || h.is_empty() {
-                let key = last + u128::from(x % 5000) * (1 << 64) + u128::from(step);
-                h.push(key, step);
-                reference.push(std::cmp::Reverse((key, step)));
+            if !x.is_multiple_of(3) || q.is_empty() {
+                // Few distinct times, so ties are common.
+                let time = last + x % 7 * 100;
+                q.push(time, id);
+                reference.push(std::cmp::Reverse((time, id)));
             } else {
-                let (k, v) = h.pop().expect("non-empty");
-                let std::cmp::Reverse((rk, rv)) = reference.pop().expect("non-empty");
-                assert_eq!((k, v), (rk, rv));
-                last = k;
+                let got = q.pop(u64::from).expect("non-empty");
+                let std::cmp::Reverse(want) = reference.pop().expect("non-empty");
+                assert_eq!(got, want);
+                last = got.0;
             }
-            assert_eq!(h.len(), reference.len());
+            assert_eq!(q.len(), reference.len());
         }
     }
 }
