@@ -5,7 +5,6 @@
 //! the report and comparisons depend only on files, never on the simulation.
 //! Nothing here writes files or knows how the numbers were made.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -209,7 +208,8 @@ pub struct WeeklyRow {
 pub struct ReplicationRow {
     pub replication: u64,
     pub plan: String,
-    pub values: BTreeMap<String, f64>,
+    /// Values of [`REQUIRED_REPLICATION_METRICS`], in that order.
+    pub values: [f64; REQUIRED_REPLICATION_METRICS.len()],
 }
 
 /// Everything the output side knows about a finished run.
@@ -365,7 +365,7 @@ impl RunData {
                     format!("line {line}: replication {:?}: {e}", &record[0]),
                 )
             })?;
-            let mut values = BTreeMap::new();
+            let mut values = [f64::NAN; REQUIRED_REPLICATION_METRICS.len()];
             for (name, cell) in metrics.iter().zip(record.iter().skip(2)) {
                 let v = cell.parse::<f64>().map_err(|e| {
                     read_error(path, format!("line {line}: column `{name}`: {cell:?}: {e}"))
@@ -373,8 +373,8 @@ impl RunData {
                 check_finite(path, line, name, &[v])?;
                 // Keep only what the charts read, so memory stays small
                 // however many replications there are.
-                if REQUIRED_REPLICATION_METRICS.contains(&name.as_str()) {
-                    values.insert(name.clone(), v);
+                if let Some(i) = REQUIRED_REPLICATION_METRICS.iter().position(|m| m == name) {
+                    values[i] = v;
                 }
             }
             rows.push(ReplicationRow {
@@ -489,7 +489,12 @@ impl RunData {
         self.replications
             .iter()
             .filter(|r| r.plan == plan)
-            .filter_map(|r| r.values.get(metric).copied())
+            .filter_map(|r| {
+                let i = REQUIRED_REPLICATION_METRICS
+                    .iter()
+                    .position(|m| *m == metric)?;
+                Some(r.values[i])
+            })
             .collect()
     }
 
