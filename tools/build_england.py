@@ -60,7 +60,7 @@ STAND_DOWN_THEATRE_SHARE = 0.0
 STAND_DOWN_CLINIC_SHARE = 0.0
 STAND_DOWN_DAYS_AHEAD = 4
 #: Share of consultants' spare sessions acting down into junior places.
-CONSULTANT_ACT_DOWN_SHARE = 0.59
+CONSULTANT_ACT_DOWN_SHARE = 0.60
 #: Sandwell: major incident, strikers recalled.
 SANDWELL_THRESHOLD = 0.5
 SANDWELL_RECALL_SHARE = 0.15

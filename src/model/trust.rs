@@ -971,10 +971,14 @@ impl<'w> TrustSim<'w> {
             let st = &self.specs[spec];
             ids.sort_by_key(|&sid| {
                 let s = &st.sessions[sid as usize];
+                // Protected work first, then theatre before clinics, then
+                // the most work: an inpatient case counts one and a half day cases
+                // (longer operations, harder to rebook).
+                let weight = if s.setting_index() == 0 { 3 } else { 2 };
                 (
                     !self.is_protected(s),
                     !s.is_theatre(),
-                    Reverse(s.booked.len()),
+                    Reverse(weight * s.booked.len()),
                     sid,
                 )
             });
