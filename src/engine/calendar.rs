@@ -155,12 +155,6 @@ impl<E> Calendar<E> {
         }
     }
 
-    /// Advance the clock to `time` without an event (e.g. at the end of a
-    /// run). Never moves it backwards.
-    pub fn advance_to(&mut self, time: SimTime) {
-        self.now = self.now.max(time);
-    }
-
     fn skip_cancelled(&mut self) {
         loop {
             let slots = &self.slots;
