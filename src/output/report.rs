@@ -304,7 +304,7 @@ fn plan_reading(data: &RunData, plan: &str) -> String {
     }
     let _ = write!(
         text,
-        ". Over the run, {} elective operations were stood down in advance and {} cancelled on the day \
+        ". Around the walkout (from the first stand-down decision to the day after it), {} elective operations were stood down in advance and {} cancelled on the day \
          (without the strike: {} and {}), and {} outpatient appointments were cancelled \
          (without the strike: {}); figures are means with 95% intervals. ",
         ci("elective_cancelled_in_advance"),
