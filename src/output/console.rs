@@ -45,12 +45,7 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
             .map(|(a, c)| a - c)
             .collect();
         let s = summarise(&d);
-        format!(
-            "{} ({} to {})",
-            human::signed_count(s.mean),
-            human::signed_count(s.ci95_low),
-            human::signed_count(s.ci95_high)
-        )
+        human::with_interval(human::signed_count, s.mean, s.ci95_low, s.ci95_high)
     };
     for (b, name) in names.iter().enumerate() {
         let recovered = summarise(&result.column(b, Metric::recovered as usize)).mean;

@@ -36,6 +36,11 @@ fn no_negative_zero(s: String) -> String {
     }
 }
 
+/// `value (low to high)`, each formatted by `f`.
+pub fn with_interval(f: impl Fn(f64) -> String, v: f64, low: f64, high: f64) -> String {
+    format!("{} ({} to {})", f(v), f(low), f(high))
+}
+
 /// A count, rounded to a whole number: `12,345`.
 pub fn count(v: f64) -> String {
     no_negative_zero(group_thousands(&format!("{v:.0}")))

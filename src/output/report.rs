@@ -131,11 +131,6 @@ fn difference(kind: Kind, v: f64) -> String {
     }
 }
 
-/// `value (low to high)`.
-fn with_interval(f: impl Fn(f64) -> String, v: f64, low: f64, high: f64) -> String {
-    format!("{} ({} to {})", f(v), f(low), f(high))
-}
-
 /// One plan of one run, as a table row group names it.
 pub struct PlanRef<'a> {
     pub label: String,
@@ -162,7 +157,7 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
             let diff = if p.plan == COUNTERFACTUAL {
                 "(reference)".to_string()
             } else {
-                with_interval(
+                human::with_interval(
                     |v| difference(kind, v),
                     r.diff_mean,
                     r.diff_ci95_low,
@@ -172,7 +167,7 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
             rows.push(vec![
                 label.to_string(),
                 p.label.clone(),
-                with_interval(|v| value(kind, v), r.mean, r.ci95_low, r.ci95_high),
+                human::with_interval(|v| value(kind, v), r.mean, r.ci95_low, r.ci95_high),
                 diff,
             ]);
         }
@@ -274,20 +269,15 @@ fn plan_reading(data: &RunData, plan: &str) -> String {
     let cf = |m: &str| data.summary_of(COUNTERFACTUAL, m);
     let ci = |m: &str| {
         let r = s(m);
-        format!(
-            "{} ({} to {})",
-            human::count(r.mean),
-            human::count(r.ci95_low),
-            human::count(r.ci95_high)
-        )
+        human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
     };
     let diff = |m: &str| {
         let r = s(m);
-        format!(
-            "{} ({} to {})",
-            human::signed_count(r.diff_mean),
-            human::signed_count(r.diff_ci95_low),
-            human::signed_count(r.diff_ci95_high)
+        human::with_interval(
+            human::signed_count,
+            r.diff_mean,
+            r.diff_ci95_low,
+            r.diff_ci95_high,
         )
     };
     let description = data
