@@ -98,7 +98,7 @@ fn the_list_and_the_wait_match_the_bulk_service_queue() {
     let scenario = scenario();
     let world = World::from_scenario(&scenario);
     let working: Vec<usize> = (0..world.days as usize)
-        .filter(|&d| world.calendar.is_working_day(d))
+        .filter(|&d| world.dates.is_working_day(d))
         .collect();
     let (mut sum, mut days, mut treated) = (0.0, 0.0, 0.0);
     for replication in 0..6 {

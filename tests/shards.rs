@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
-use strikesim::scenario::sha256_hex;
+use strikesim::model::random::sha256_hex;
 use tempfile::TempDir;
 
 /// Replications of the shared ensemble.

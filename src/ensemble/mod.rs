@@ -12,9 +12,9 @@
 pub mod metrics;
 pub mod shard;
 pub mod stats;
-pub mod streams;
 
 use crate::model::outcome::BranchOutcome;
+use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{ParticipationModel, World};
 use metrics::{metric_row, weekly_values, MetricRow, WEEKLY_METRICS};
@@ -23,7 +23,6 @@ use rand_distr::{Beta, Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
-use streams::{stream, stream_key, StreamPurpose, NATIONAL};
 
 /// What one replication produced: per branch (counterfactual first), the
 /// metric row and the weekly values.
@@ -43,7 +42,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         .enumerate()
         .map(|(w, walkout)| {
             let key = NATIONAL - w as u64;
-            let mut rng = stream(seed, replication, key, StreamPurpose::NationalParticipation);
+            let mut rng = stream(seed, replication, key, Purpose::NationalParticipation);
             draw_participation(&walkout.participation, &mut rng)
         })
         .collect();
@@ -51,7 +50,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
     let mut totals = vec![BranchOutcome::default(); n_branches];
     for trust in 0..world.trusts.len() {
         let t = trust as u64;
-        let mut prng = stream(seed, replication, t, StreamPurpose::TrustParticipation);
+        let mut prng = stream(seed, replication, t, Purpose::TrustParticipation);
         let participation = world
             .walkouts
             .iter()
@@ -62,8 +61,8 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
             })
             .collect();
         let streams = TrustStreams {
-            referrals: stream(seed, replication, t, StreamPurpose::Referrals),
-            draw_key: stream_key(seed, replication, t, StreamPurpose::Draws),
+            referrals: stream(seed, replication, t, Purpose::Referrals),
+            draw_base: stream_key(seed, replication, t, Purpose::DrawBase),
             participation,
         };
         let mut sim = TrustSim::new(world, trust, streams);

@@ -23,7 +23,7 @@
 
 use super::stats::Histogram;
 use super::EnsembleResult;
-use crate::scenario::sha256_hex;
+use crate::model::random::sha256_hex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

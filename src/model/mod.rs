@@ -7,15 +7,15 @@
 //! replication. [`trust::TrustSim`] runs one trust through simulated time on
 //! the [`crate::engine::Calendar`].
 
-pub mod calendar;
-pub mod draws;
+pub mod dates;
 pub mod outcome;
+pub mod random;
 pub mod staffing;
 pub mod trust;
 
 use crate::engine::{SimTime, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::scenario::{self, Scenario, SessionTime, Setting, WalkoutKind};
-use calendar::SimCalendar;
+use dates::Dates;
 
 /// Days in an 18-week and a 52-week wait.
 pub const DAYS_18_WEEKS: i64 = 18 * 7;
@@ -225,7 +225,7 @@ impl CatchUpModel {
 /// The whole scenario in simulation terms, shared by every replication.
 #[derive(Debug, Clone)]
 pub struct World {
-    pub calendar: SimCalendar,
+    pub dates: Dates,
     pub trusts: Vec<TrustModel>,
     pub walkouts: Vec<WalkoutModel>,
     /// The scenario's plans (the counterfactual is not among them).
@@ -293,7 +293,7 @@ impl World {
             .min(first_start_day)
             .max(0);
         World {
-            calendar: SimCalendar::new(start, days as usize + 1),
+            dates: Dates::new(start, days as usize + 1),
             trusts: s
                 .trusts
                 .iter()
@@ -321,7 +321,7 @@ impl World {
     pub fn week_starts(&self) -> Vec<i64> {
         (0..=self.days)
             .filter(|&d| {
-                (d as usize) < self.calendar.len() && self.calendar.weekday(d as usize) == 0
+                (d as usize) < self.dates.len() && self.dates.weekday(d as usize) == 0
             })
             .collect()
     }

@@ -9,7 +9,7 @@
 //! counter-based draws keyed by patient or rota place, so all branches share
 //! them.
 
-use super::draws::{self, Purpose};
+use super::random::{self, draw_key, Purpose};
 use super::outcome::{BranchOutcome, Counters, ListState};
 use super::staffing::{allocate_upward, SlotStaff};
 use super::{
@@ -234,7 +234,7 @@ pub struct TrustStreams {
     /// Referral arrivals and patient attributes (and the initial list).
     pub referrals: Xoshiro256PlusPlus,
     /// Base key for counter-based draws.
-    pub draw_key: u64,
+    pub draw_base: u64,
     /// This trust's participation in each walkout.
     pub participation: Vec<f64>,
 }
@@ -254,7 +254,7 @@ pub struct TrustSim<'w> {
     decisions: Vec<Vec<u32>>,
     /// Every working day's referrals, drawn once per replication.
     referral_book: Arc<Vec<Vec<Arrival>>>,
-    draw_key: u64,
+    draw_base: u64,
     participation: Vec<f64>,
     /// Per walkout: not yet decided, or the recall time if a major incident
     /// was declared (None inside = not declared).
@@ -292,7 +292,7 @@ impl<'w> TrustSim<'w> {
             ],
             referral_book: Arc::new(Vec::new()),
             decisions: vec![Vec::new(); n_days],
-            draw_key: streams.draw_key,
+            draw_base: streams.draw_base,
             recall: vec![None; world.walkouts.len()],
             participation: streams.participation,
             counters: Counters::default(),
@@ -524,14 +524,14 @@ impl<'w> TrustSim<'w> {
     /// Referrals of every working day of the run, drawn in day order from
     /// the referral stream (after the initial list), shared by all branches.
     fn draw_referrals(&self, rng: &mut Xoshiro256PlusPlus) -> Vec<Vec<Arrival>> {
-        let cal = &self.world.calendar;
+        let dates = &self.world.dates;
         (0..self.world.days)
             .map(|day| {
                 let mut today = Vec::new();
-                if !cal.is_working_day(day as usize) {
+                if !dates.is_working_day(day as usize) {
                     return today;
                 }
-                let weekday = cal.weekday(day as usize);
+                let weekday = dates.weekday(day as usize);
                 for spec in 0..self.model.specialties.len() {
                     let sp = &self.model.specialties[spec];
                     let mean = sp.referrals_per_week * sp.referral_share[weekday];
@@ -575,7 +575,7 @@ impl<'w> TrustSim<'w> {
         if ahead < self.world.days {
             self.create_sessions(ahead);
         }
-        if self.world.calendar.is_working_day(day as usize) {
+        if self.world.dates.is_working_day(day as usize) {
             self.referrals(day);
         }
         self.book(day);
@@ -596,8 +596,8 @@ impl<'w> TrustSim<'w> {
     }
 
     fn create_sessions(&mut self, day: i64) {
-        let cal = &self.world.calendar;
-        let (weekday, holiday) = (cal.weekday(day as usize), cal.is_bank_holiday(day as usize));
+        let dates = &self.world.dates;
+        let (weekday, holiday) = (dates.weekday(day as usize), dates.is_bank_holiday(day as usize));
         for spec in 0..self.specs.len() {
             if holiday {
                 break;
@@ -619,7 +619,7 @@ impl<'w> TrustSim<'w> {
         let Some(cu) = &self.plan.catch_up else {
             return;
         };
-        let weekday = self.world.calendar.weekday(day as usize);
+        let weekday = self.world.dates.weekday(day as usize);
         if day < cu.first_day || day > cu.last_day || !cu.weekdays[weekday] {
             return;
         }
@@ -721,9 +721,9 @@ impl<'w> TrustSim<'w> {
         if p.rebook_deadline.is_some() || self.model.offer_decline_rate <= 0.0 {
             return false;
         }
-        let key = self.draw_key ^ Purpose::DeclineOffer as u64;
+        let key = draw_key(self.draw_base, Purpose::DeclineOffer);
         let offer = u64::from(p.attempts) << 8 | u64::from(p.declined);
-        if draws::uniform(key, u64::from(id), offer) >= self.model.offer_decline_rate {
+        if random::uniform(key, u64::from(id), offer) >= self.model.offer_decline_rate {
             return false;
         }
         p.declined += 1;
@@ -731,8 +731,8 @@ impl<'w> TrustSim<'w> {
             self.counters.removed += 1;
             self.clock_stop(id, Stage::Removed);
         } else {
-            let u = draws::uniform(
-                self.draw_key ^ Purpose::Deferral as u64,
+            let u = random::uniform(
+                draw_key(self.draw_base, Purpose::Deferral),
                 u64::from(id),
                 offer,
             );
@@ -817,7 +817,7 @@ impl<'w> TrustSim<'w> {
     /// Who is free for elective work in this half-day of this specialty.
     fn slot_staff(&mut self, spec: usize, day: i64, pm: bool, n_sessions: u32) -> SlotStaff {
         let sp = &self.model.specialties[spec];
-        let shift = if self.world.calendar.is_working_day(day as usize) {
+        let shift = if self.world.dates.is_working_day(day as usize) {
             SHIFT_WEEKDAY
         } else {
             SHIFT_WEEKEND
@@ -921,11 +921,11 @@ impl<'w> TrustSim<'w> {
                 WalkoutKind::EmergencyCareProvided => sp.rota[shift][g] - sp.floor[shift][g],
                 WalkoutKind::FullWalkout => sp.rota[shift][g],
             };
-            let k = draws::key(&[w as u64, spec as u64, g as u64, shift as u64]);
+            let k = random::key(&[w as u64, spec as u64, g as u64, shift as u64]);
             for i in 0..u64::from(eligible) {
-                let strikes = draws::uniform(self.draw_key ^ Purpose::Strikes as u64, k, i) < p;
+                let strikes = random::uniform(draw_key(self.draw_base, Purpose::Strikes), k, i) < p;
                 let returns = recalled
-                    && draws::uniform(self.draw_key ^ Purpose::Recall as u64, k, i) < recall_share;
+                    && random::uniform(draw_key(self.draw_base, Purpose::Recall), k, i) < recall_share;
                 if strikes && !returns {
                     *striking += 1;
                 }
@@ -1019,8 +1019,8 @@ impl<'w> TrustSim<'w> {
                 if on_walkout {
                     self.counters.elective_planned_walkout += 1;
                 }
-                let u = draws::uniform(
-                    self.draw_key ^ Purpose::BackgroundCancel as u64,
+                let u = random::uniform(
+                    draw_key(self.draw_base, Purpose::BackgroundCancel),
                     draw.0,
                     draw.1,
                 );
@@ -1038,7 +1038,7 @@ impl<'w> TrustSim<'w> {
                 }
             } else {
                 let u =
-                    draws::uniform(self.draw_key ^ Purpose::DidNotAttend as u64, draw.0, draw.1);
+                    random::uniform(draw_key(self.draw_base, Purpose::DidNotAttend), draw.0, draw.1);
                 if u < self.model.dna_rate {
                     self.enqueue(id);
                 } else {
@@ -1236,7 +1236,7 @@ mod tests {
     fn streams(world: &World) -> TrustStreams {
         TrustStreams {
             referrals: Xoshiro256PlusPlus::seed_from_u64(7),
-            draw_key: 99,
+            draw_base: 99,
             participation: vec![0.7; world.walkouts.len()],
         }
     }

@@ -111,7 +111,7 @@ pub fn manifest(
     wall_seconds: f64,
 ) -> Manifest {
     let s = scenario.file();
-    let date = |d: i64| world.calendar.date(d);
+    let date = |d: i64| world.dates.date(d);
     Manifest {
         tool: "strikesim".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -122,7 +122,7 @@ pub fn weekly_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Out
             continue;
         };
         for (w, &day) in weeks.iter().enumerate() {
-            let date = world.calendar.date(day).format("%Y-%m-%d").to_string();
+            let date = world.dates.date(day).format("%Y-%m-%d").to_string();
             for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
                 let h = &series[w][m];
                 let scale = if *metric == "within_18w_pct" {

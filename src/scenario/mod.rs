@@ -15,7 +15,7 @@ pub mod values;
 pub use format::*;
 pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
 
-use sha2::{Digest, Sha256};
+use crate::model::random::sha256_hex;
 use std::fmt;
 use std::path::Path;
 
@@ -183,14 +183,6 @@ impl Scenario {
     pub fn name(&self) -> &str {
         &self.file.name
     }
-}
-
-/// SHA-256 of some bytes, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Read each trust's RTT file, if it names one, and check that every

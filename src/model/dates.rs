@@ -1,5 +1,5 @@
-//! The real calendar under simulated days: dates, weekdays and English bank
-//! holidays.
+//! Real dates under simulated days: weekdays and English bank holidays.
+//! (The event queue is [`crate::engine::Calendar`]; this is not it.)
 //!
 //! Bank holidays are computed, not listed: the fixed and Monday holidays,
 //! Easter from the Gregorian computus, substitute days when Christmas, Boxing
@@ -94,15 +94,15 @@ pub fn bank_holidays(year: i32) -> Vec<NaiveDate> {
 
 /// Simulated days laid on real dates from a start date.
 #[derive(Debug, Clone)]
-pub struct SimCalendar {
+pub struct Dates {
     start: NaiveDate,
     /// For each simulated day: weekday (Monday = 0) and bank-holiday flag.
     days: Vec<(u8, bool)>,
 }
 
-impl SimCalendar {
+impl Dates {
     /// Days `0..n_days` from `start`.
-    pub fn new(start: NaiveDate, n_days: usize) -> SimCalendar {
+    pub fn new(start: NaiveDate, n_days: usize) -> Dates {
         let end = start + Duration::days(n_days as i64);
         let holidays: Vec<NaiveDate> = (start.year()..=end.year())
             .flat_map(bank_holidays)
@@ -116,7 +116,7 @@ impl SimCalendar {
                 )
             })
             .collect();
-        SimCalendar { start, days }
+        Dates { start, days }
     }
 
     pub fn start(&self) -> NaiveDate {
@@ -183,15 +183,15 @@ mod tests {
     }
 
     #[test]
-    fn calendar_knows_weekends_and_holidays() {
-        let cal = SimCalendar::new(ymd(2015, 12, 28), 14);
+    fn dates_know_weekends_and_holidays() {
+        let dates = Dates::new(ymd(2015, 12, 28), 14);
         // 28 Dec 2015 was a Monday and the Boxing Day substitute.
-        assert_eq!(cal.weekday(0), 0);
-        assert!(cal.is_bank_holiday(0));
-        assert!(!cal.is_working_day(0));
-        assert!(cal.is_working_day(1));
-        assert!(cal.is_bank_holiday(4)); // 1 Jan 2016
-        assert!(!cal.is_working_day(5)); // Saturday
-        assert_eq!(cal.day_of(ymd(2016, 1, 4)), 7);
+        assert_eq!(dates.weekday(0), 0);
+        assert!(dates.is_bank_holiday(0));
+        assert!(!dates.is_working_day(0));
+        assert!(dates.is_working_day(1));
+        assert!(dates.is_bank_holiday(4)); // 1 Jan 2016
+        assert!(!dates.is_working_day(5)); // Saturday
+        assert_eq!(dates.day_of(ymd(2016, 1, 4)), 7);
     }
 }
