@@ -6,13 +6,12 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
 use strikesim::ensemble::{run_ensemble, run_replication, EnsembleOptions};
-use strikesim::model::World;
 use strikesim::scenario::Scenario;
 
 const SEED: u64 = 20160126;
 
 fn replication(c: &mut Criterion) {
-    let world = World::from_scenario(&Scenario::bundled_default());
+    let world = Scenario::bundled_default().world();
     let mut group = c.benchmark_group("default_scenario");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));

@@ -157,7 +157,7 @@ fn simulate_and_write(
         ..
     } = prepared;
     let (replications, seed) = (*replications, *seed);
-    let world = World::from_scenario(scenario);
+    let world = scenario.world();
     let started = Instant::now();
     progress.start(replications);
     let result = ensemble::run_ensemble(
@@ -228,7 +228,7 @@ pub fn run_shard(
         Path::new("output").join(s.name()).join("shards")
     })?;
 
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     let indices = spec.indices(replications);
     let started = Instant::now();
     progress.start(indices.len() as u64);
@@ -356,7 +356,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
             merged.scenario.sha256
         )));
     }
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
     for (name, s) in &shapes {

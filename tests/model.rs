@@ -4,6 +4,7 @@
 
 use strikesim::ensemble::metrics::Metric;
 use strikesim::ensemble::{run_ensemble, simulate_replication, EnsembleOptions, EnsembleResult};
+use strikesim::model::trust::{TrustSim, TrustStreams};
 use strikesim::model::World;
 use strikesim::scenario::Scenario;
 
@@ -17,7 +18,7 @@ fn with_participation(line: &str) -> Scenario {
 }
 
 fn ensemble(scenario: &Scenario, replications: u64, seed: u64) -> (World, EnsembleResult) {
-    let world = World::from_scenario(scenario);
+    let world = scenario.world();
     let result = run_ensemble(
         &world,
         EnsembleOptions {
@@ -39,7 +40,7 @@ fn mean(result: &EnsembleResult, branch: usize, metric: Metric) -> f64 {
 #[test]
 fn every_patient_is_accounted_for_in_every_branch() {
     let scenario = Scenario::bundled_default();
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     for replication in 0..3 {
         for (b, outcome) in simulate_replication(&world, 11, replication)
             .iter()
@@ -126,4 +127,27 @@ fn golden_values_of_a_small_fixed_seed_run() {
     let (world, result) = ensemble(&Scenario::bundled_default(), 2, 20160126);
     let csv = strikesim::output::tables::replications_csv(&world, &result).expect("csv");
     insta::assert_snapshot!(String::from_utf8(csv).expect("utf-8"));
+}
+
+/// One trust driven directly, from streams made by hand rather than by the
+/// ensemble: patients in = patients treated, removed or still waiting.
+#[test]
+fn one_trust_run_by_hand_conserves_patients() {
+    use rand::SeedableRng;
+    let world = Scenario::bundled_default().world();
+    let streams = TrustStreams {
+        referrals: rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7),
+        draw_base: 99,
+        participation: vec![0.7; world.walkouts.len()],
+    };
+    let mut sim = TrustSim::new(&world, 0, streams);
+    sim.run_until_day(world.branch_day);
+    let out = sim.branch(&world.plans[0], true).finish();
+    let c = out.counters;
+    let end = out.daily.last().expect("daily").waiting;
+    assert_eq!(
+        c.initial_list + c.referred,
+        c.treated_admitted + c.treated_non_admitted + c.removed + end
+    );
+    assert_eq!(out.daily.len() as i64, world.days + 1);
 }

@@ -16,7 +16,6 @@
 //! match both within 3%.
 
 use strikesim::ensemble::simulate_replication;
-use strikesim::model::World;
 use strikesim::scenario::Scenario;
 
 const LAMBDA: f64 = 8.0; // referrals per working day
@@ -96,7 +95,7 @@ fn analytic_mean_list(lambda: f64, c: usize) -> f64 {
 #[test]
 fn the_list_and_the_wait_match_the_bulk_service_queue() {
     let scenario = scenario();
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     let working: Vec<usize> = (0..world.days as usize)
         .filter(|&d| world.dates.is_working_day(d))
         .collect();

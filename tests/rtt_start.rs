@@ -5,7 +5,7 @@
 use assert_cmd::Command;
 use std::path::Path;
 use strikesim::ensemble::simulate_replication;
-use strikesim::model::{InitialList, World};
+use strikesim::model::InitialList;
 use strikesim::scenario::Scenario;
 
 const SCENARIO: &str = "tests/fixtures/scenarios/rtt-start.toml";
@@ -13,7 +13,7 @@ const SCENARIO: &str = "tests/fixtures/scenarios/rtt-start.toml";
 #[test]
 fn the_list_starts_with_the_files_patients_in_their_bands() {
     let scenario = Scenario::from_file(Path::new(SCENARIO)).expect("valid");
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     let [t_o, ent] = &world.trusts[0].specialties[..] else {
         panic!("two specialties");
     };

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use strikesim::ensemble::metrics::Metric;
 use strikesim::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
-use strikesim::model::World;
 use strikesim::scenario::Scenario;
 
 fn scenario_dir() -> PathBuf {
@@ -44,7 +43,7 @@ fn shortened(file: &str, weeks: u32) -> Scenario {
 }
 
 fn ensemble(scenario: &Scenario, replications: u64) -> EnsembleResult {
-    let world = World::from_scenario(scenario);
+    let world = scenario.world();
     run_ensemble(
         &world,
         EnsembleOptions {

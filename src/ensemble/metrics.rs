@@ -87,10 +87,10 @@ pub type MetricRow = [f64; N_METRICS];
 pub fn recovery_day(world: &World, branch: &[ListState], cf: &[ListState]) -> Option<i64> {
     let from = world.after_walkouts_day.max(0) as usize;
     let within = |b: &ListState, c: &ListState| {
-        let list_tol = world.recovery_list_pct / 100.0 * c.waiting as f64;
+        let list_tol = world.recovery_list_pct.get() / 100.0 * c.waiting as f64;
         // One-sided: doing better than the counterfactual counts.
         b.waiting as f64 - c.waiting as f64 <= list_tol
-            && c.within_18w_pct() - b.within_18w_pct() <= world.recovery_points
+            && c.within_18w_pct() - b.within_18w_pct() <= world.recovery_points.get()
     };
     let n = branch.len().min(cf.len());
     if from >= n {

@@ -16,10 +16,8 @@ pub mod stats;
 use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
-use crate::model::{ParticipationModel, World};
+use crate::model::World;
 use metrics::{metric_row, weekly_values, MetricRow, WEEKLY_METRICS};
-use rand::RngExt;
-use rand_distr::{Beta, Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
@@ -43,7 +41,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         .map(|(w, walkout)| {
             let key = NATIONAL - w as u64;
             let mut rng = stream(seed, replication, key, Purpose::NationalParticipation);
-            draw_participation(&walkout.participation, &mut rng)
+            walkout.participation.sample(&mut rng)
         })
         .collect();
     let n_branches = 1 + world.plans.len();
@@ -55,10 +53,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
             .walkouts
             .iter()
             .zip(&national)
-            .map(|(w, &p)| {
-                let z: f64 = StandardNormal.sample(&mut prng);
-                (p + w.between_trust_sd * z).clamp(0.0, 1.0)
-            })
+            .map(|(w, &p)| w.trust_participation(p, &mut prng))
             .collect();
         let streams = TrustStreams {
             referrals: stream(seed, replication, t, Purpose::Referrals),
@@ -73,16 +68,6 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         }
     }
     totals
-}
-
-fn draw_participation(p: &ParticipationModel, rng: &mut impl rand::Rng) -> f64 {
-    match *p {
-        ParticipationModel::Fixed(v) => v,
-        ParticipationModel::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
-        ParticipationModel::Beta { alpha, beta, mean } => Beta::new(alpha, beta)
-            .map(|d| d.sample(rng))
-            .unwrap_or(mean),
-    }
 }
 
 /// One replication, summarised.

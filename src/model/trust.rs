@@ -13,11 +13,11 @@ use super::random::{self, draw_key, Purpose};
 use super::outcome::{BranchOutcome, Counters, ListState};
 use super::staffing::{allocate_upward, SlotStaff};
 use super::{
-    session_bounds, InitialList, PlanModel, SessionKind, TrustModel, World, DAYS_18_WEEKS,
+    InitialList, PlanModel, SessionKind, TrustModel, World, DAYS_18_WEEKS,
     DAYS_52_WEEKS, SHIFT_NIGHT, SHIFT_WEEKDAY, SHIFT_WEEKEND,
 };
 use crate::engine::{Calendar, EventId, SimTime, MINUTES_PER_DAY};
-use crate::scenario::{SessionTime, Setting, WalkoutKind};
+use super::vocab::{SessionTime, Setting, WalkoutKind, AM_START, PM_END, PM_START};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -200,9 +200,9 @@ impl Arrival {
         // Among patients already waiting for a decision at the start,
         // complex pathways are over-represented by their length.
         let complex_share = if stage == Stage::Deciding {
-            sp.complex_share * sp.complex_mean_days / sp.mean_decision_days().max(1e-9)
+            sp.complex_share.get() * sp.complex_mean_days / sp.mean_decision_days().max(1e-9)
         } else {
-            sp.complex_share
+            sp.complex_share.get()
         };
         let exp = |x: f64| -(1.0 - x).ln();
         let decision_days = if complex {
@@ -218,8 +218,8 @@ impl Arrival {
         Arrival {
             spec: spec as u16,
             priority,
-            admit: u[1] < sp.admit_share,
-            day_case: u[2] < sp.day_case_share,
+            admit: u[1] < sp.admit_share.get(),
+            day_case: u[2] < sp.day_case_share.get(),
             decision_delay_min: (decision_days * MINUTES_PER_DAY as f64) as i64,
             removal_after_min: (rate > 0.0)
                 .then(|| (exp(u[4]) / rate * MINUTES_PER_DAY as f64).min(1e15) as i64),
@@ -336,7 +336,7 @@ impl<'w> TrustSim<'w> {
                 }
                 let decide =
                     SimTime::from_days(walkout.start.day() - plan.stand_down_days_ahead) + 12 * 60;
-                if plan.stand_down_theatre > 0.0 || plan.stand_down_clinic > 0.0 {
+                if plan.stand_down_theatre.get() > 0.0 || plan.stand_down_clinic.get() > 0.0 {
                     sim.cal.schedule(
                         decide.max(sim.cal.now()),
                         Event::StandDown { walkout: w as u16 },
@@ -465,13 +465,13 @@ impl<'w> TrustSim<'w> {
     }
 
     fn seed_initial_list(&mut self, rng: &mut Xoshiro256PlusPlus) {
-        let share = self.model.within_18w_share.clamp(0.001, 0.999);
+        let share = (self.model.within_18w.get() / 100.0).clamp(0.001, 0.999);
         // Without an RTT file: exponential ages with the stated share within
         // 18 weeks.
         let mean_age = -(DAYS_18_WEEKS as f64) / (1.0 - share).ln();
         for spec in 0..self.model.specialties.len() {
             let sp = &self.model.specialties[spec];
-            let admitted = sp.initial_admitted_share;
+            let admitted = sp.initial_admitted_share.get();
             let n = sp.initial_list.total();
             // Patients seen and awaiting a decision: the steady-state
             // number in that stage, first appointments a week times the
@@ -479,7 +479,7 @@ impl<'w> TrustSim<'w> {
             let deciding = if n == 0 {
                 0.0
             } else {
-                (sp.referrals_per_week * sp.mean_decision_days() / 7.0 / n as f64)
+                (sp.referrals_per_week.get() * sp.mean_decision_days() / 7.0 / n as f64)
                     .clamp(0.0, 1.0 - admitted)
             };
             // (first day, day after the last, patients) of each age band.
@@ -534,7 +534,7 @@ impl<'w> TrustSim<'w> {
                 let weekday = dates.weekday(day as usize);
                 for spec in 0..self.model.specialties.len() {
                     let sp = &self.model.specialties[spec];
-                    let mean = sp.referrals_per_week * sp.referral_share[weekday];
+                    let mean = sp.referrals_per_week.get() * sp.referral_share[weekday];
                     if mean <= 0.0 {
                         continue;
                     }
@@ -585,11 +585,11 @@ impl<'w> TrustSim<'w> {
             .any(|s| !s.by_day[day as usize].is_empty());
         if has_sessions {
             self.cal.schedule(
-                World::at(day, super::AM_START),
+                World::at(day, AM_START),
                 Event::HalfDay { pm: false },
             );
             self.cal
-                .schedule(World::at(day, super::PM_START), Event::HalfDay { pm: true });
+                .schedule(World::at(day, PM_START), Event::HalfDay { pm: true });
         }
         self.cal
             .schedule(SimTime::from_days(day + 1), Event::DayStart);
@@ -646,7 +646,7 @@ impl<'w> TrustSim<'w> {
 
     fn push_session(&mut self, spec: usize, day: i64, template: usize, catch_up: bool) {
         let tpl = &self.model.specialties[spec].templates[template];
-        let (from, to) = session_bounds(tpl.time);
+        let (from, to) = tpl.time.bounds();
         let (from, to) = (World::at(day, from), World::at(day, to));
         let on_walkout = self
             .world
@@ -718,12 +718,13 @@ impl<'w> TrustSim<'w> {
     /// them; a second sends them back to their GP (off the list).
     fn declines(&mut self, id: u32) -> bool {
         let p = &mut self.patients[id as usize];
-        if p.rebook_deadline.is_some() || self.model.offer_decline_rate <= 0.0 {
+        let decline_rate = self.model.offer_decline_rate.get();
+        if p.rebook_deadline.is_some() || decline_rate <= 0.0 {
             return false;
         }
         let key = draw_key(self.draw_base, Purpose::DeclineOffer);
         let offer = u64::from(p.attempts) << 8 | u64::from(p.declined);
-        if random::uniform(key, u64::from(id), offer) >= self.model.offer_decline_rate {
+        if random::uniform(key, u64::from(id), offer) >= decline_rate {
             return false;
         }
         p.declined += 1;
@@ -824,9 +825,9 @@ impl<'w> TrustSim<'w> {
         };
         let (rota, floor) = (sp.rota[shift], sp.floor[shift]);
         let (from, to) = if pm {
-            (super::PM_START, super::PM_END)
+            (PM_START, PM_END)
         } else {
-            (super::AM_START, super::PM_END)
+            (AM_START, PM_END)
         };
         let (from, to) = (World::at(day, from), World::at(day, to));
         let now = self.cal.now();
@@ -873,7 +874,7 @@ impl<'w> TrustSim<'w> {
         SlotStaff {
             juniors,
             consultants,
-            act_down: (self.plan.act_down_share * f64::from(spare_consultants)).floor() as u32,
+            act_down: (self.plan.act_down_share.get() * f64::from(spare_consultants)).floor() as u32,
         }
     }
 
@@ -911,7 +912,7 @@ impl<'w> TrustSim<'w> {
         let walkout = &self.world.walkouts[w];
         let sp = &self.model.specialties[spec];
         let p = self.participation[w];
-        let recall_share = self.plan.major_incident.map_or(0.0, |m| m.1);
+        let recall_share = self.plan.major_incident.map_or(0.0, |m| m.recall_share.get());
         let mut out = [0u32; 3];
         for (g, striking) in out.iter_mut().enumerate() {
             if !walkout.grades[g] {
@@ -941,7 +942,7 @@ impl<'w> TrustSim<'w> {
         if let Some(decided) = self.recall[w] {
             return decided;
         }
-        let decided = self.plan.major_incident.and_then(|(threshold, _, delay)| {
+        let decided = self.plan.major_incident.and_then(|incident| {
             let (mut rostered, mut present) = (0u32, 0u32);
             for spec in 0..self.model.specialties.len() {
                 let rota = self.model.specialties[spec].rota[SHIFT_WEEKDAY];
@@ -950,7 +951,8 @@ impl<'w> TrustSim<'w> {
                 present += rota.iter().sum::<u32>() - strikers.iter().sum::<u32>();
             }
             let share = f64::from(present) / f64::from(rostered.max(1));
-            (share < threshold).then(|| self.world.walkouts[w].start + delay)
+            (share < incident.threshold.get())
+                .then(|| self.world.walkouts[w].start + incident.delay_minutes)
         });
         self.recall[w] = Some(decided);
         decided
@@ -1024,7 +1026,7 @@ impl<'w> TrustSim<'w> {
                     draw.0,
                     draw.1,
                 );
-                if u < self.model.background_cancel_rate {
+                if u < self.model.background_cancel_rate.get() {
                     if counted {
                         self.counters.elective_on_day[setting] += 1;
                     }
@@ -1039,7 +1041,7 @@ impl<'w> TrustSim<'w> {
             } else {
                 let u =
                     random::uniform(draw_key(self.draw_base, Purpose::DidNotAttend), draw.0, draw.1);
-                if u < self.model.dna_rate {
+                if u < self.model.dna_rate.get() {
                     self.enqueue(id);
                 } else {
                     p.stage = Stage::Deciding;
@@ -1165,8 +1167,8 @@ impl<'w> TrustSim<'w> {
                 continue;
             }
             for (theatre, share) in [
-                (true, plan.stand_down_theatre),
-                (false, plan.stand_down_clinic),
+                (true, plan.stand_down_theatre.get()),
+                (false, plan.stand_down_clinic.get()),
             ] {
                 if share <= 0.0 {
                     continue;
@@ -1175,7 +1177,7 @@ impl<'w> TrustSim<'w> {
                 for day in walkout.start.day()..=walkout.end.day().min(self.world.days - 1) {
                     for &sid in &self.specs[spec].by_day[day as usize] {
                         let s = &self.specs[spec].sessions[sid as usize];
-                        let (from, to) = session_bounds(s.time);
+                        let (from, to) = s.time.bounds();
                         let overlaps = walkout.overlaps(World::at(day, from), World::at(day, to));
                         if overlaps
                             && s.status == Status::Open
@@ -1224,35 +1226,5 @@ impl<'w> TrustSim<'w> {
             }
             self.enqueue(id);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::Scenario;
-    use rand::SeedableRng;
-
-    fn streams(world: &World) -> TrustStreams {
-        TrustStreams {
-            referrals: Xoshiro256PlusPlus::seed_from_u64(7),
-            draw_base: 99,
-            participation: vec![0.7; world.walkouts.len()],
-        }
-    }
-
-    #[test]
-    fn patients_are_conserved() {
-        let world = World::from_scenario(&Scenario::bundled_default());
-        let mut sim = TrustSim::new(&world, 0, streams(&world));
-        sim.run_until_day(world.branch_day);
-        let out = sim.branch(&world.plans[0], true).finish();
-        let c = out.counters;
-        let end = out.daily.last().expect("daily").waiting;
-        assert_eq!(
-            c.initial_list + c.referred,
-            c.treated_admitted + c.treated_non_admitted + c.removed + end
-        );
-        assert_eq!(out.daily.len() as i64, world.days + 1);
     }
 }

@@ -6,6 +6,8 @@
 //! than one field live in [`super::validate`].
 
 use super::values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
+/// The domain vocabulary is the model's; the file format names it.
+pub use crate::model::vocab::{Grade, SessionTime, Setting, WalkoutKind, Weekday};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -90,36 +92,6 @@ fn default_points_tolerance() -> NonNegative {
     NonNegative::try_from(0.2).expect("non-negative")
 }
 
-/// Junior-doctor grades.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    /// Foundation years 1-2.
-    Foundation,
-    /// Core trainees.
-    Core,
-    /// Specialty registrars.
-    Registrar,
-}
-
-impl Grade {
-    pub const ALL: [Grade; 3] = [Grade::Foundation, Grade::Core, Grade::Registrar];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Grade::Foundation => "foundation",
-            Grade::Core => "core",
-            Grade::Registrar => "registrar",
-        }
-    }
-}
-
 /// A head count per junior grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -140,16 +112,6 @@ impl GradeCounts {
     pub fn total(&self) -> u32 {
         self.as_array().iter().sum()
     }
-}
-
-/// What strikers do about emergency care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WalkoutKind {
-    /// Strikers rostered on emergency duties work them (12 January 2016).
-    EmergencyCareProvided,
-    /// Nobody in a striking grade works; consultants fill the emergency floor.
-    FullWalkout,
 }
 
 /// How many of the juniors in a striking grade strike: drawn once per
@@ -400,46 +362,6 @@ pub struct Rota {
     /// Weekend and bank-holiday day shift (covers catch-up lists).
     #[serde(default)]
     pub weekend: GradeCounts,
-}
-
-/// Day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Weekday {
-    Mon,
-    Tue,
-    Wed,
-    Thu,
-    Fri,
-    Sat,
-    Sun,
-}
-
-impl Weekday {
-    /// Monday = 0.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Session of the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionTime {
-    /// 08:30 to 12:30.
-    Am,
-    /// 13:30 to 17:30.
-    Pm,
-    /// 08:30 to 17:30.
-    AllDay,
-}
-
-/// Inpatient or day case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Setting {
-    Inpatient,
-    DayCase,
 }
 
 fn weekdays() -> Vec<Weekday> {

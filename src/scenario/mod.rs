@@ -5,7 +5,15 @@
 //! validated [`Scenario`] (cross-field checks: references, the horizon, a
 //! rota that can staff its own template). Errors say which file, which
 //! field, where (line and column when known), the value and what is allowed.
+//! [`Scenario::world`] (in `build.rs`) turns it into the model's
+//! [`crate::model::World`].
+//!
+//! The domain vocabulary (grades, walkout kinds, session times, settings,
+//! weekdays) and the value types (`Probability` and friends) belong to the
+//! model and are re-exported here for the file format: `scenario` depends
+//! on `model`, never the other way round.
 
+mod build;
 pub mod format;
 mod locate;
 pub mod rtt_csv;

@@ -1,0 +1,241 @@
+//! The scenario turned into simulation terms: a validated [`Scenario`]
+//! becomes the model's [`World`] (days and minutes from the start date,
+//! per-weekday templates, rotas by shift, the branch day).
+//!
+//! This is the one place the file format meets the model. The model does
+//! not know the file format; validation happens before this (see
+//! `validate.rs`), so nothing here can fail.
+
+use super::{Participation, Plan, Rota, Scenario, Specialty, Trust, Weekday};
+use crate::engine::{SimTime, MINUTES_PER_HOUR};
+use crate::model::dates::Dates;
+use crate::model::vocab::Grade;
+use crate::model::{
+    CatchUpModel, InitialList, MajorIncidentModel, ParticipationModel, PlanModel, SessionKind,
+    SessionTemplate, SpecialtyModel, TrustModel, WalkoutModel, World, OPEN_BAND_DAYS,
+};
+
+impl Scenario {
+    /// The scenario in simulation terms: days and minutes from the start
+    /// date, per-weekday templates, the branch day and the simulated period.
+    pub fn world(&self) -> World {
+        let s = self.file();
+        let start = s.start.0;
+        let at = |dt: chrono::NaiveDateTime| {
+            SimTime((dt - start.and_hms_opt(0, 0, 0).expect("midnight")).num_minutes())
+        };
+        let walkouts: Vec<WalkoutModel> = s
+            .walkouts
+            .iter()
+            .map(|w| WalkoutModel {
+                name: w.name.clone(),
+                start: at(w.start.0),
+                end: at(w.end_time()),
+                kind: w.kind,
+                grades: Grade::ALL.map(|g| w.grades.contains(&g)),
+                participation: participation_model(&w.participation),
+                between_trust_sd: w.between_trust_sd,
+                trusts: s
+                    .trusts
+                    .iter()
+                    .map(|t| w.trusts.is_empty() || w.trusts.contains(&t.code))
+                    .collect(),
+            })
+            .collect();
+        let first_start_day = walkouts
+            .iter()
+            .map(|w| w.start.day())
+            .min()
+            .expect("validated");
+        let last_end = walkouts.iter().map(|w| w.end).max().expect("validated");
+        // The first day after the last walkout: a walkout ending at 08:00
+        // still affects that morning's sessions.
+        let after_walkouts_day = last_end.day() + 1;
+        let days = after_walkouts_day + 7 * i64::from(s.weeks_after.get());
+        let plans: Vec<PlanModel> = s
+            .plans
+            .iter()
+            .map(|p| plan_model(p, after_walkouts_day))
+            .collect();
+        let branch_day = plans
+            .iter()
+            .filter(|p| p.stand_down_theatre.get() > 0.0 || p.stand_down_clinic.get() > 0.0)
+            .map(|p| first_start_day - p.stand_down_days_ahead)
+            .min()
+            .unwrap_or(first_start_day)
+            .min(first_start_day)
+            .max(0);
+        World {
+            dates: Dates::new(start, days as usize + 1),
+            trusts: s
+                .trusts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| trust_model(self, i, t))
+                .collect(),
+            walkouts,
+            counterfactual: PlanModel::counterfactual(28),
+            plans,
+            branch_day,
+            after_walkouts_day,
+            count_window: (branch_day, after_walkouts_day),
+            days,
+            recovery_list_pct: s.recovery.list_size_pct,
+            recovery_points: s.recovery.within_18w_points,
+        }
+    }
+}
+
+fn participation_model(p: &Participation) -> ParticipationModel {
+    match p {
+        Participation::Fixed { value } => ParticipationModel::Fixed(*value),
+        Participation::Uniform { low, high } => ParticipationModel::Uniform(*low, *high),
+        Participation::Beta { mean, sd } => ParticipationModel::beta(*mean, *sd),
+    }
+}
+
+fn weekday_mask(days: &[Weekday]) -> [bool; 7] {
+    let mut mask = [false; 7];
+    for d in days {
+        mask[d.index()] = true;
+    }
+    mask
+}
+
+fn trust_model(scenario: &Scenario, index: usize, t: &Trust) -> TrustModel {
+    TrustModel {
+        code: t.code.clone(),
+        name: t.name.clone(),
+        within_18w: t.within_18w_pct,
+        dna_rate: t.dna_rate,
+        background_cancel_rate: t.background_cancel_rate,
+        removal_rate_per_day: -(1.0 - t.removal_rate_per_week.get()).ln() / 7.0,
+        offer_decline_rate: t.offer_decline_rate,
+        deferral_mean_days: t.deferral_weeks.get() * 7.0,
+        clinic_horizon_days: i64::from(t.clinic_booking_days.get()),
+        theatre_horizon_days: i64::from(t.theatre_booking_days.get()),
+        admission_notice_days: i64::from(t.admission_notice_days.get()),
+        specialties: t
+            .specialties
+            .iter()
+            .enumerate()
+            .map(|(j, sp)| {
+                let initial = match scenario.initial_bands(index, j) {
+                    Some(f) => InitialList::Bands(
+                        f.bands
+                            .iter()
+                            .map(|b| {
+                                let from = i64::from(b.from_weeks) * 7;
+                                let to = b
+                                    .to_weeks
+                                    .map_or(from + OPEN_BAND_DAYS, |w| i64::from(w) * 7);
+                                (from, to, b.count.min(u64::from(u32::MAX)) as u32)
+                            })
+                            .collect(),
+                    ),
+                    None => InitialList::Count(sp.waiting_list.map_or(0, |c| c.get())),
+                };
+                specialty_model(sp, initial)
+            })
+            .collect(),
+    }
+}
+
+fn specialty_model(sp: &Specialty, initial_list: InitialList) -> SpecialtyModel {
+    let shares = sp.priority.shares();
+    let mut cdf = [0.0; 4];
+    let mut acc = 0.0;
+    for (c, s) in cdf.iter_mut().zip(shares) {
+        acc += s;
+        *c = acc;
+    }
+    cdf[3] = 1.0;
+    let shifts = |r: &Rota| {
+        [
+            r.weekday_day.as_array(),
+            r.night.as_array(),
+            r.weekend.as_array(),
+        ]
+    };
+    let mut templates: Vec<SessionTemplate> = sp
+        .theatre_lists
+        .iter()
+        .map(|l| SessionTemplate {
+            weekdays: weekday_mask(&l.days),
+            time: l.session,
+            kind: SessionKind::Theatre {
+                setting: l.setting,
+                cases: l.cases.get(),
+            },
+            count: l.count.get(),
+            juniors: l.juniors.as_array(),
+        })
+        .collect();
+    templates.extend(sp.clinics.iter().map(|c| SessionTemplate {
+        weekdays: weekday_mask(&c.days),
+        time: c.session,
+        kind: SessionKind::Clinic {
+            new_slots: c.new_slots.get(),
+            follow_up_slots: c.follow_up_slots.get(),
+        },
+        count: c.count.get(),
+        juniors: c.juniors.as_array(),
+    }));
+    SpecialtyModel {
+        code: sp.code.clone(),
+        name: sp.name.clone(),
+        initial_list,
+        initial_admitted_share: sp.admitted_share_of_list,
+        referrals_per_week: sp.referrals_per_week,
+        referral_share: {
+            let total: f64 = sp.referral_pattern.iter().map(|w| w.get()).sum();
+            let mut share = [0.0; 7];
+            for (s, w) in share.iter_mut().zip(sp.referral_pattern) {
+                *s = if total > 0.0 { w.get() / total } else { 0.0 };
+            }
+            share
+        },
+        priority_cdf: cdf,
+        admit_share: sp.admit_share,
+        day_case_share: sp.day_case_share,
+        decision_mean_days: sp.decision_weeks.get() * 7.0,
+        complex_share: sp.complex_pathway_share,
+        complex_mean_days: sp.complex_pathway_weeks.get() * 7.0,
+        consultants: sp.consultants.get(),
+        rota: shifts(&sp.rota),
+        floor: shifts(&sp.emergency_floor),
+        templates,
+    }
+}
+
+fn plan_model(p: &Plan, after_walkouts_day: i64) -> PlanModel {
+    let list = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    PlanModel {
+        name: p.name.clone(),
+        protect_up_to: p.protect.up_to(),
+        stand_down_theatre: p.stand_down.theatre_share,
+        stand_down_clinic: p.stand_down.clinic_share,
+        stand_down_days_ahead: i64::from(p.stand_down.days_ahead.get()),
+        stand_down_specialties: list(&p.stand_down.specialties),
+        act_down_share: p.consultant_act_down_share,
+        major_incident: p.major_incident.as_ref().map(|m| MajorIncidentModel {
+            threshold: m.threshold,
+            recall_share: m.recall_share,
+            delay_minutes: i64::from(m.delay_hours.get()) * MINUTES_PER_HOUR,
+        }),
+        binding_days: i64::from(p.rebooking.binding_days.get()),
+        stood_down_first: p.rebooking.stood_down_first,
+        catch_up: p.catch_up.as_ref().map(|c| {
+            let first_day = after_walkouts_day - 1 + i64::from(c.start_days_after.get());
+            CatchUpModel {
+                first_day,
+                last_day: first_day + 7 * i64::from(c.weeks.get()) - 1,
+                weekdays: weekday_mask(&c.days),
+                theatre_lists: c.theatre_lists.get(),
+                clinics: c.clinics.get(),
+                specialties: list(&c.specialties),
+            }
+        }),
+    }
+}
+
