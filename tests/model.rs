@@ -5,7 +5,7 @@
 use strikesim::ensemble::metrics::Metric;
 use strikesim::ensemble::{run_ensemble, simulate_replication, EnsembleOptions, EnsembleResult};
 use strikesim::model::trust::{TrustSim, TrustStreams};
-use strikesim::model::World;
+use strikesim::model::{Branch, World};
 use strikesim::scenario::Scenario;
 
 const DEFAULT: &str = include_str!("../scenarios/default.toml");
@@ -142,7 +142,7 @@ fn one_trust_run_by_hand_conserves_patients() {
     };
     let mut sim = TrustSim::new(&world, 0, streams);
     sim.run_until_day(world.branch_day);
-    let out = sim.branch(&world.plans[0], true).finish();
+    let out = sim.branch(Branch::Plan(0)).finish();
     let c = out.counters;
     let end = out.daily.last().expect("daily").waiting;
     assert_eq!(

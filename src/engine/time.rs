@@ -20,6 +20,11 @@ impl SimTime {
         SimTime(days * MINUTES_PER_DAY)
     }
 
+    /// `minute_of_day` minutes after midnight on `day`.
+    pub const fn at(day: i64, minute_of_day: i64) -> SimTime {
+        SimTime(day * MINUTES_PER_DAY + minute_of_day)
+    }
+
     pub const fn minutes(self) -> i64 {
         self.0
     }
@@ -69,6 +74,7 @@ mod tests {
         assert_eq!(SimTime(-1).day(), -1);
         assert_eq!(SimTime(-1).minute_of_day(), 1439);
         assert_eq!(SimTime::from_days(2) + 8 * 60, SimTime(2 * 1440 + 480));
+        assert_eq!(SimTime::at(2, 8 * 60), SimTime::from_days(2) + 8 * 60);
         assert_eq!(format!("{}", SimTime(1440 + 485)), "day 1 08:05");
     }
 }

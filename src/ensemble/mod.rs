@@ -16,7 +16,7 @@ pub mod stats;
 use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
-use crate::model::World;
+use crate::model::{Branch, World};
 use metrics::{metric_row, weekly_values, MetricRow, WEEKLY_METRICS};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,9 +62,9 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         };
         let mut sim = TrustSim::new(world, trust, streams);
         sim.run_until_day(world.branch_day);
-        for (b, plan) in world.branches().enumerate() {
-            let outcome = sim.branch(plan, b > 0).finish();
-            totals[b].add(&outcome);
+        for branch in world.branch_ids() {
+            let outcome = sim.branch(branch).finish();
+            totals[branch.index()].add(&outcome);
         }
     }
     totals
@@ -73,7 +73,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
 /// One replication, summarised.
 pub fn run_replication(world: &World, seed: u64, replication: u64) -> ReplicationResult {
     let outcomes = simulate_replication(world, seed, replication);
-    let cf = &outcomes[0];
+    let cf = &outcomes[Branch::Counterfactual.index()];
     let weeks = world.week_starts();
     ReplicationResult {
         replication,

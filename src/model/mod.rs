@@ -16,8 +16,9 @@ pub mod values;
 pub mod vocab;
 pub mod walkout;
 
-use crate::engine::{SimTime, MINUTES_PER_DAY};
+use crate::engine::SimTime;
 use dates::Dates;
+use staffing::{Juniors, Rota};
 use values::{NonNegative, Percent, Probability};
 use vocab::{SessionTime, Setting};
 pub use walkout::{ParticipationModel, WalkoutModel};
@@ -46,7 +47,7 @@ pub struct SessionTemplate {
     pub time: SessionTime,
     pub kind: SessionKind,
     pub count: u32,
-    pub juniors: [u32; 3],
+    pub juniors: Juniors,
 }
 
 /// How a specialty's waiting list starts.
@@ -94,9 +95,10 @@ pub struct SpecialtyModel {
     /// Mean days to a decision on a complex pathway.
     pub complex_mean_days: f64,
     pub consultants: u32,
-    /// Rostered juniors by shift (weekday day, night, weekend) and grade.
-    pub rota: [[u32; 3]; 3],
-    pub floor: [[u32; 3]; 3],
+    /// Rostered juniors by shift and grade.
+    pub rota: Rota,
+    /// Juniors each shift needs for emergency work, filled first.
+    pub floor: Rota,
     pub templates: Vec<SessionTemplate>,
 }
 
@@ -108,11 +110,6 @@ impl SpecialtyModel {
         (1.0 - complex) * self.decision_mean_days + complex * self.complex_mean_days
     }
 }
-
-/// Shift indices into [`SpecialtyModel::rota`].
-pub const SHIFT_WEEKDAY: usize = 0;
-pub const SHIFT_NIGHT: usize = 1;
-pub const SHIFT_WEEKEND: usize = 2;
 
 /// A trust in simulation terms.
 #[derive(Debug, Clone)]
@@ -173,10 +170,11 @@ pub struct PlanModel {
 }
 
 impl PlanModel {
-    /// The no-strike counterfactual: nothing stood down, nobody diverted.
-    pub fn counterfactual(binding_days: i64) -> PlanModel {
+    /// The no-strike counterfactual: nothing stood down, nobody diverted,
+    /// the 28-day rule for on-the-day cancellations.
+    pub fn counterfactual() -> PlanModel {
         PlanModel {
-            name: "counterfactual".into(),
+            name: COUNTERFACTUAL_NAME.into(),
             protect_up_to: Some(1),
             stand_down_theatre: Probability::ZERO,
             stand_down_clinic: Probability::ZERO,
@@ -184,7 +182,7 @@ impl PlanModel {
             stand_down_specialties: None,
             act_down_share: Probability::ZERO,
             major_incident: None,
-            binding_days,
+            binding_days: 28,
             stood_down_first: false,
             catch_up: None,
         }
@@ -192,6 +190,11 @@ impl PlanModel {
 
     fn applies_to(list: &Option<Vec<String>>, code: &str) -> bool {
         list.as_ref().is_none_or(|l| l.iter().any(|c| c == code))
+    }
+
+    /// Does the plan stand anything down in advance?
+    pub fn has_stand_down(&self) -> bool {
+        self.stand_down_theatre.get() > 0.0 || self.stand_down_clinic.get() > 0.0
     }
 
     pub fn stands_down(&self, code: &str) -> bool {
@@ -236,21 +239,56 @@ impl World {
     /// Day indices of the Mondays on which weekly figures are taken.
     pub fn week_starts(&self) -> Vec<i64> {
         (0..=self.days)
-            .filter(|&d| {
-                (d as usize) < self.dates.len() && self.dates.weekday(d as usize) == 0
-            })
+            .filter(|&d| (d as usize) < self.dates.len() && self.dates.weekday(d as usize) == 0)
             .collect()
     }
 
-    /// Every branch run in a replication: the counterfactual first, then the
-    /// plans in scenario order.
-    pub fn branches(&self) -> impl Iterator<Item = &PlanModel> {
-        std::iter::once(&self.counterfactual).chain(self.plans.iter())
+    /// Every branch run in a replication, in [`Branch::index`] order: the
+    /// counterfactual first, then the plans in scenario order.
+    pub fn branch_ids(&self) -> impl Iterator<Item = Branch> {
+        std::iter::once(Branch::Counterfactual).chain((0..self.plans.len()).map(Branch::Plan))
     }
 
-    /// Minutes from the start to `day` at `minute_of_day`.
-    pub fn at(day: i64, minute_of_day: i64) -> SimTime {
-        SimTime(day * MINUTES_PER_DAY + minute_of_day)
+    /// The plan a branch runs under.
+    pub fn plan(&self, branch: Branch) -> &PlanModel {
+        match branch {
+            Branch::Counterfactual => &self.counterfactual,
+            Branch::Plan(i) => &self.plans[i],
+        }
+    }
+
+    /// The plans of every branch, in [`Branch::index`] order.
+    pub fn branches(&self) -> impl Iterator<Item = &PlanModel> {
+        self.branch_ids().map(|b| self.plan(b))
     }
 }
 
+/// The name of the no-strike branch (a plan may not take it).
+pub const COUNTERFACTUAL_NAME: &str = "counterfactual";
+
+/// One branch of a replication. Every branch continues from the same
+/// snapshot at [`World::branch_day`], with the same patients and draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branch {
+    /// The same world without the walkouts, under
+    /// [`PlanModel::counterfactual`].
+    Counterfactual,
+    /// The walkouts, answered with the scenario's plan of this index.
+    Plan(usize),
+}
+
+impl Branch {
+    /// Position among a replication's outcomes (and in every table): the
+    /// counterfactual is 0, plan `i` is `i + 1`.
+    pub const fn index(self) -> usize {
+        match self {
+            Branch::Counterfactual => 0,
+            Branch::Plan(i) => i + 1,
+        }
+    }
+
+    /// Do the walkouts happen in this branch?
+    pub const fn strikes(self) -> bool {
+        matches!(self, Branch::Plan(_))
+    }
+}

@@ -119,4 +119,3 @@ impl Setting {
         self as usize
     }
 }
-

@@ -6,9 +6,10 @@
 //! not know the file format; validation happens before this (see
 //! `validate.rs`), so nothing here can fail.
 
-use super::{Participation, Plan, Rota, Scenario, Specialty, Trust, Weekday};
+use super::{Participation, Plan, Scenario, Specialty, Trust, Weekday};
 use crate::engine::{SimTime, MINUTES_PER_HOUR};
 use crate::model::dates::Dates;
+use crate::model::staffing::Rota;
 use crate::model::vocab::Grade;
 use crate::model::{
     CatchUpModel, InitialList, MajorIncidentModel, ParticipationModel, PlanModel, SessionKind,
@@ -59,7 +60,7 @@ impl Scenario {
             .collect();
         let branch_day = plans
             .iter()
-            .filter(|p| p.stand_down_theatre.get() > 0.0 || p.stand_down_clinic.get() > 0.0)
+            .filter(|p| p.has_stand_down())
             .map(|p| first_start_day - p.stand_down_days_ahead)
             .min()
             .unwrap_or(first_start_day)
@@ -74,7 +75,7 @@ impl Scenario {
                 .map(|(i, t)| trust_model(self, i, t))
                 .collect(),
             walkouts,
-            counterfactual: PlanModel::counterfactual(28),
+            counterfactual: PlanModel::counterfactual(),
             plans,
             branch_day,
             after_walkouts_day,
@@ -150,12 +151,13 @@ fn specialty_model(sp: &Specialty, initial_list: InitialList) -> SpecialtyModel 
         *c = acc;
     }
     cdf[3] = 1.0;
-    let shifts = |r: &Rota| {
-        [
+    // The file's rota, in the model's shift order.
+    let shifts = |r: &super::Rota| {
+        Rota([
             r.weekday_day.as_array(),
             r.night.as_array(),
             r.weekend.as_array(),
-        ]
+        ])
     };
     let mut templates: Vec<SessionTemplate> = sp
         .theatre_lists
@@ -238,4 +240,3 @@ fn plan_model(p: &Plan, after_walkouts_day: i64) -> PlanModel {
         }),
     }
 }
-

@@ -4,7 +4,8 @@
 //! allowed.
 
 use super::format::*;
-use crate::model::staffing::allocate_upward;
+use crate::model::staffing::{allocate_upward, less};
+use crate::model::COUNTERFACTUAL_NAME;
 use std::collections::HashSet;
 
 type Failure = (String, String);
@@ -322,9 +323,9 @@ fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
                 (sp.rota.weekday_day, sp.emergency_floor.weekday_day)
             };
             let (r, f) = (rota.as_array(), floor.as_array());
-            let mut spare = [r[0] - f[0], r[1] - f[1], r[2] - f[2]];
+            let free = less(&r, &f);
+            let mut spare = free;
             if allocate_upward(&mut spare, &need) > 0 {
-                let free = [r[0] - f[0], r[1] - f[1], r[2] - f[2]];
                 // Seniors fill junior places, so grade g and above fall
                 // short when they need more than they have between them.
                 let from = |v: &[u32; 3], g: usize| v[g..].iter().sum::<u32>();
@@ -375,7 +376,7 @@ fn check_plans(s: &ScenarioFile) -> Result<(), Failure> {
     let mut names = HashSet::new();
     for (i, p) in s.plans.iter().enumerate() {
         let at = format!("plans[{i}]");
-        if p.name == "counterfactual" {
+        if p.name == COUNTERFACTUAL_NAME {
             return fail(
                 format!("{at}.name"),
                 "\"counterfactual\" is reserved for the no-strike run that is always added; choose another name",

@@ -1,0 +1,218 @@
+//! One trust run through simulated time: referrals, booking, sessions
+//! staffed from the rota, walkouts, stand-downs, recalls, rebooking and
+//! catch-up, on the event calendar.
+//!
+//! A [`TrustSim`] is cloned at the branch point so that every plan and the
+//! counterfactual continue from the same state. Patient attributes are drawn
+//! once at referral from the trust's referral stream; later chance events
+//! (did-not-attend, background cancellations, who strikes) are
+//! counter-based draws keyed by patient or rota place, so all branches share
+//! them.
+//!
+//! This file holds the simulation's state, the event loop and branching.
+//! The rest is split by concern, each file an `impl TrustSim` block:
+//!
+//! - `state.rs`: patients, sessions, booking queues, events (types only);
+//! - `patients.rs`: the initial list, referrals, the waiting list,
+//!   decisions, removals, declined offers;
+//! - `booking.rs`: queueing patients and booking them into sessions;
+//! - `sessions.rs`: creating sessions (and catch-up), staffing each
+//!   half-day from the rota, running and cancelling sessions;
+//! - `walkout.rs`: everything by which a walkout changes staffing and
+//!   sessions: strikers, recalls, consultants resting after a night, the
+//!   plan's advance stand-downs.
+
+mod booking;
+mod patients;
+mod sessions;
+mod state;
+mod walkout;
+
+use super::outcome::{BranchOutcome, Counters, ListState};
+use super::vocab::{AM_START, PM_START};
+use super::{Branch, PlanModel, TrustModel, World};
+use crate::engine::{Calendar, SimTime};
+use patients::Arrival;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use state::{Event, Patient, Recall, SpecState};
+use std::sync::Arc;
+
+/// Oldest clock start of the initial list, in days before the start.
+const MAX_INITIAL_AGE_DAYS: i64 = 3 * 365;
+
+/// Random inputs for one trust in one replication, made by the ensemble
+/// from keyed streams.
+#[derive(Debug, Clone)]
+pub struct TrustStreams {
+    /// Referral arrivals and patient attributes (and the initial list).
+    pub referrals: Xoshiro256PlusPlus,
+    /// Base key for counter-based draws (see [`super::random::draw_key`]).
+    pub draw_base: u64,
+    /// This trust's participation in each walkout.
+    pub participation: Vec<f64>,
+}
+
+/// One trust's simulation state.
+#[derive(Debug, Clone)]
+pub struct TrustSim<'w> {
+    world: &'w World,
+    trust: usize,
+    model: &'w TrustModel,
+    /// The plan of the branch being run (the counterfactual's before the
+    /// branch point).
+    plan: &'w PlanModel,
+    /// Do the walkouts happen in this branch?
+    striking: bool,
+    events: Calendar<Event>,
+    patients: Vec<Patient>,
+    specs: Vec<SpecState>,
+    /// Patients whose decision falls due by 00:00 of each day.
+    decisions: Vec<Vec<u32>>,
+    /// Every working day's referrals, drawn once per replication.
+    referral_book: Arc<Vec<Vec<Arrival>>>,
+    draw_base: u64,
+    participation: Vec<f64>,
+    /// Per walkout, what is known of its major incident recall.
+    recall: Vec<Recall>,
+    counters: Counters,
+    daily: Vec<ListState>,
+    /// Patients on the list by clock-start day (index = day - offset).
+    by_start: Vec<u32>,
+    offset: i64,
+    waiting: u64,
+    /// Sessions exist up to this day.
+    created_until: i64,
+}
+
+impl<'w> TrustSim<'w> {
+    /// Set up trust `trust` at day 0 with its initial waiting list, running
+    /// as the counterfactual until [`TrustSim::branch`].
+    pub fn new(world: &'w World, trust: usize, streams: TrustStreams) -> TrustSim<'w> {
+        let model = &world.trusts[trust];
+        let n_days = world.days as usize + 1;
+        let offset = -MAX_INITIAL_AGE_DAYS;
+        let mut sim = TrustSim {
+            world,
+            trust,
+            model,
+            plan: world.plan(Branch::Counterfactual),
+            striking: Branch::Counterfactual.strikes(),
+            events: Calendar::with_capacity(1024),
+            patients: Vec::new(),
+            specs: vec![
+                SpecState {
+                    by_day: vec![Vec::new(); n_days],
+                    ..SpecState::default()
+                };
+                model.specialties.len()
+            ],
+            referral_book: Arc::new(Vec::new()),
+            decisions: vec![Vec::new(); n_days],
+            draw_base: streams.draw_base,
+            recall: vec![Recall::NotYetChecked; world.walkouts.len()],
+            participation: streams.participation,
+            counters: Counters::default(),
+            daily: Vec::with_capacity(n_days),
+            by_start: vec![0; (world.days - offset) as usize + 1],
+            offset,
+            waiting: 0,
+            created_until: -1,
+        };
+        let mut rng = streams.referrals;
+        sim.seed_initial_list(&mut rng);
+        sim.referral_book = Arc::new(sim.draw_referrals(&mut rng));
+        let expected: usize = sim.referral_book.iter().map(Vec::len).sum();
+        sim.patients.reserve(expected);
+        let horizon = model.clinic_horizon_days.max(model.theatre_horizon_days);
+        for day in 0..horizon.min(world.days) {
+            sim.create_sessions(day);
+        }
+        sim.events.schedule(SimTime::ZERO, Event::DayStart);
+        sim
+    }
+
+    /// Run every event before 00:00 on `day`.
+    pub fn run_until_day(&mut self, day: i64) {
+        let until = SimTime::from_days(day) + -1;
+        while let Some((now, event)) = self.events.pop_until(until) {
+            self.handle(now, event);
+        }
+    }
+
+    /// A copy of this state that continues as `branch`: under its plan,
+    /// with the walkouts (a plan) or without them (the counterfactual).
+    pub fn branch(&self, branch: Branch) -> TrustSim<'w> {
+        let mut sim = self.clone();
+        sim.plan = self.world.plan(branch);
+        sim.striking = branch.strikes();
+        if sim.striking {
+            sim.schedule_stand_downs();
+        }
+        if sim.plan.catch_up.is_some() {
+            for day in 0..=sim.created_until {
+                sim.add_catch_up_sessions(day);
+            }
+        }
+        sim
+    }
+
+    /// Run to the end and hand back what happened.
+    pub fn finish(mut self) -> BranchOutcome {
+        let end = self.world.days;
+        self.run_until_day(end);
+        self.decide_due(end);
+        self.daily.push(self.list_state(end));
+        let late = self.patients.iter().filter(|p| p.rebook_counted).count() as u64;
+        self.counters.rebooked_late += late;
+        BranchOutcome {
+            counters: self.counters,
+            daily: self.daily,
+        }
+    }
+
+    fn handle(&mut self, now: SimTime, event: Event) {
+        match event {
+            Event::DayStart => self.day_start(now.day()),
+            Event::HalfDay { pm } => self.half_day(now.day(), pm),
+            Event::Removal { patient } => self.removal(patient),
+            Event::Requeue { patient } => self.requeue(patient),
+            Event::StandDown { walkout } => self.stand_down(usize::from(walkout)),
+        }
+    }
+
+    /// 00:00: decisions due, the day's list state, sessions at the edge of
+    /// the booking horizon, referrals, booking, and the half-days.
+    fn day_start(&mut self, day: i64) {
+        self.decide_due(day);
+        self.daily.push(self.list_state(day));
+        let horizon = self
+            .model
+            .clinic_horizon_days
+            .max(self.model.theatre_horizon_days);
+        let ahead = day + horizon;
+        if ahead < self.world.days {
+            self.create_sessions(ahead);
+        }
+        if self.world.dates.is_working_day(day as usize) {
+            self.referrals(day);
+        }
+        self.book(day);
+        let has_sessions = self
+            .specs
+            .iter()
+            .any(|s| !s.by_day[day as usize].is_empty());
+        if has_sessions {
+            let (morning, afternoon) = (SimTime::at(day, AM_START), SimTime::at(day, PM_START));
+            self.events.schedule(morning, Event::HalfDay { pm: false });
+            self.events.schedule(afternoon, Event::HalfDay { pm: true });
+        }
+        self.events
+            .schedule(SimTime::from_days(day + 1), Event::DayStart);
+    }
+
+    /// Are cancellations of sessions on `day` counted?
+    pub(super) fn in_window(&self, day: i64) -> bool {
+        let (a, b) = self.world.count_window;
+        (a..=b).contains(&day)
+    }
+}

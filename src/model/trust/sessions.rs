@@ -1,0 +1,292 @@
+//! Sessions: creating them from the weekly template (and the plan's
+//! catch-up), staffing each half-day from the rota, and running or
+//! cancelling them.
+//!
+//! The staffing here is the normal day's: the rota less its emergency
+//! floor, consultants, staff tied up in all-day sessions. How a walkout
+//! changes who is present is in `walkout.rs`, which `slot_staff` asks.
+
+use super::state::{Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW};
+use super::TrustSim;
+use crate::engine::SimTime;
+use crate::model::random::{self, draw_key, Purpose};
+use crate::model::staffing::{less, Shift, SlotStaff};
+use crate::model::vocab::{SessionTime, Setting};
+use crate::model::SessionKind;
+use std::cmp::Reverse;
+
+impl TrustSim<'_> {
+    /// The template's sessions of `day` (none on a bank holiday), and the
+    /// plan's catch-up sessions.
+    pub(super) fn create_sessions(&mut self, day: i64) {
+        let dates = &self.world.dates;
+        let (weekday, holiday) = (
+            dates.weekday(day as usize),
+            dates.is_bank_holiday(day as usize),
+        );
+        for spec in 0..self.specs.len() {
+            if holiday {
+                break;
+            }
+            for t in 0..self.model.specialties[spec].templates.len() {
+                let tpl = &self.model.specialties[spec].templates[t];
+                if tpl.weekdays[weekday] {
+                    for _ in 0..tpl.count {
+                        self.push_session(spec, day, t, false);
+                    }
+                }
+            }
+        }
+        self.created_until = day;
+        self.add_catch_up_sessions(day);
+    }
+
+    /// The plan's catch-up sessions of `day`: copies of each covered
+    /// specialty's templates, theatre lists and clinics in file order.
+    pub(super) fn add_catch_up_sessions(&mut self, day: i64) {
+        let Some(cu) = &self.plan.catch_up else {
+            return;
+        };
+        let weekday = self.world.dates.weekday(day as usize);
+        if day < cu.first_day || day > cu.last_day || !cu.weekdays[weekday] {
+            return;
+        }
+        for spec in 0..self.specs.len() {
+            let sp = &self.model.specialties[spec];
+            if !cu.covers(&sp.code) {
+                continue;
+            }
+            let theatre: Vec<usize> = (0..sp.templates.len())
+                .filter(|&t| matches!(sp.templates[t].kind, SessionKind::Theatre { .. }))
+                .collect();
+            let clinics: Vec<usize> = (0..sp.templates.len())
+                .filter(|&t| matches!(sp.templates[t].kind, SessionKind::Clinic { .. }))
+                .collect();
+            for (pool, n) in [(&theatre, cu.theatre_lists), (&clinics, cu.clinics)] {
+                for k in 0..n as usize {
+                    if let Some(&t) = pool.get(k % pool.len().max(1)) {
+                        self.push_session(spec, day, t, true);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_session(&mut self, spec: usize, day: i64, template: usize, catch_up: bool) {
+        let tpl = &self.model.specialties[spec].templates[template];
+        let (from, to) = tpl.time.bounds();
+        let on_walkout = self.affected_by_walkout(SimTime::at(day, from), SimTime::at(day, to));
+        let mut session = Session {
+            day: day as i32,
+            time: tpl.time,
+            kind: tpl.kind,
+            juniors: tpl.juniors,
+            booked: Vec::new(),
+            status: Status::Open,
+            catch_up,
+            on_walkout,
+        };
+        session.booked.reserve_exact(session.capacity());
+        let st = &mut self.specs[spec];
+        let q = session.queue();
+        st.free_from[q] = st.free_from[q].min(day);
+        st.by_day[day as usize].push(st.sessions.len() as u32);
+        st.sessions.push(session);
+    }
+
+    /// 08:30 or 13:30: staff and run (or cancel) each specialty's open
+    /// sessions of the half-day.
+    pub(super) fn half_day(&mut self, day: i64, pm: bool) {
+        for spec in 0..self.specs.len() {
+            let ids: Vec<u32> = self.specs[spec].by_day[day as usize]
+                .iter()
+                .copied()
+                .filter(|&sid| {
+                    let s = &self.specs[spec].sessions[sid as usize];
+                    s.status == Status::Open && s.in_afternoon() == pm
+                })
+                .collect();
+            if !pm {
+                self.specs[spec].all_day_juniors = [0; 3];
+                self.specs[spec].all_day_consultants = 0;
+            }
+            if ids.is_empty() {
+                continue;
+            }
+            self.staff_and_run(spec, day, pm, ids);
+        }
+    }
+
+    /// Who is free for elective work in this half-day of this specialty.
+    fn slot_staff(&mut self, spec: usize, day: i64, pm: bool, n_sessions: u32) -> SlotStaff {
+        let sp = &self.model.specialties[spec];
+        let shift = Shift::day_shift(self.world.dates.is_working_day(day as usize));
+        let mut juniors = less(&sp.rota[shift], &sp.floor[shift]);
+        let mut consultants = sp.consultants;
+        if let Some(w) = self.walkout_in_half_day(day, pm) {
+            (juniors, consultants) = self.staff_in_walkout(w, spec, shift, juniors, consultants);
+        }
+        consultants = consultants.saturating_sub(self.resting_after_night(spec, day));
+        if pm {
+            let st = &self.specs[spec];
+            for (free, used) in juniors.iter_mut().zip(st.all_day_juniors) {
+                *free = free.saturating_sub(used);
+            }
+            consultants = consultants.saturating_sub(st.all_day_consultants);
+        }
+        let spare_consultants = consultants.saturating_sub(n_sessions);
+        SlotStaff {
+            juniors,
+            consultants,
+            act_down: (self.plan.act_down_share.get() * f64::from(spare_consultants)).floor()
+                as u32,
+        }
+    }
+
+    /// Is the session protected from stand-downs and staffed first?
+    pub(super) fn is_protected(&self, s: &Session) -> bool {
+        s.catch_up
+            || self.plan.protect_up_to.is_some_and(|up_to| {
+                s.booked
+                    .iter()
+                    .any(|&id| self.patients[id as usize].priority <= up_to)
+            })
+    }
+
+    /// Staff the half-day's sessions in priority order; run those staffed
+    /// and cancel the rest on the day.
+    fn staff_and_run(&mut self, spec: usize, day: i64, pm: bool, mut ids: Vec<u32>) {
+        let mut staff = self.slot_staff(spec, day, pm, ids.len() as u32);
+        {
+            let st = &self.specs[spec];
+            ids.sort_by_key(|&sid| {
+                let s = &st.sessions[sid as usize];
+                // Protected work first, then theatre before clinics, then
+                // the most work: an inpatient case counts one and a half day cases
+                // (longer operations, harder to rebook).
+                let weight = match s.admission_setting() {
+                    Some(Setting::DayCase) => 2,
+                    Some(Setting::Inpatient) | None => 3,
+                };
+                (
+                    !self.is_protected(s),
+                    !s.is_theatre(),
+                    Reverse(weight * s.booked.len()),
+                    sid,
+                )
+            });
+        }
+        for sid in ids {
+            let s = &self.specs[spec].sessions[sid as usize];
+            let before = staff;
+            let staffed = staff.try_staff(&s.juniors);
+            if staffed && s.time == SessionTime::AllDay {
+                let st = &mut self.specs[spec];
+                for g in 0..3 {
+                    st.all_day_juniors[g] += before.juniors[g] - staff.juniors[g];
+                }
+                st.all_day_consultants += 1;
+            }
+            if staffed {
+                self.run_session(spec, sid, day);
+            } else {
+                self.cancel_on_day(spec, sid, day);
+            }
+        }
+    }
+
+    /// Run a staffed session: operations (less background cancellations)
+    /// or first appointments (less those who do not attend).
+    fn run_session(&mut self, spec: usize, sid: u32, day: i64) {
+        let booked = std::mem::take(&mut self.specs[spec].sessions[sid as usize].booked);
+        let s = &mut self.specs[spec].sessions[sid as usize];
+        s.status = Status::Ran;
+        let (admission, on_walkout) = (s.admission_setting(), s.on_walkout);
+        let counted = self.in_window(day);
+        let now = self.events.now();
+        for &id in &booked {
+            let p = &mut self.patients[id as usize];
+            p.session = NO_SESSION;
+            p.attempts += 1;
+            let draw = (u64::from(id), u64::from(p.attempts));
+            if let Some(setting) = admission {
+                if on_walkout {
+                    self.counters.elective_planned_walkout += 1;
+                }
+                let u = random::uniform(
+                    draw_key(self.draw_base, Purpose::BackgroundCancel),
+                    draw.0,
+                    draw.1,
+                );
+                if u < self.model.background_cancel_rate.get() {
+                    if counted {
+                        self.counters.elective_on_day[setting.index()] += 1;
+                    }
+                    self.rebook_binding(id, day, counted);
+                } else {
+                    if on_walkout {
+                        self.counters.elective_done_walkout += 1;
+                    }
+                    self.counters.treated_admitted += 1;
+                    self.clock_stop(id, Stage::Treated);
+                }
+            } else {
+                let u = random::uniform(
+                    draw_key(self.draw_base, Purpose::DidNotAttend),
+                    draw.0,
+                    draw.1,
+                );
+                if u < self.model.dna_rate.get() {
+                    self.enqueue(id);
+                } else {
+                    p.stage = Stage::Deciding;
+                    let delay = p.decision_delay_min;
+                    if delay <= 0 {
+                        self.decision(id);
+                    } else {
+                        self.schedule_decision(id, now + delay);
+                    }
+                }
+            }
+        }
+        // Reuse the allocation: the session is over.
+        let mut booked = booked;
+        booked.clear();
+        self.specs[spec].sessions[sid as usize].booked = booked;
+    }
+
+    /// Cancel an unstaffed session on the day: theatre patients get a
+    /// binding new date, clinic patients go back in the queue.
+    fn cancel_on_day(&mut self, spec: usize, sid: u32, day: i64) {
+        let counted = self.in_window(day);
+        let s = &mut self.specs[spec].sessions[sid as usize];
+        s.status = Status::Cancelled;
+        let booked = std::mem::take(&mut s.booked);
+        let (admission, on_walkout) = (s.admission_setting(), s.on_walkout);
+        if let SessionKind::Clinic {
+            follow_up_slots, ..
+        } = s.kind
+        {
+            if counted {
+                self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += u64::from(follow_up_slots);
+            }
+        }
+        for id in booked {
+            self.patients[id as usize].session = NO_SESSION;
+            if let Some(setting) = admission {
+                if on_walkout {
+                    self.counters.elective_planned_walkout += 1;
+                }
+                if counted {
+                    self.counters.elective_on_day[setting.index()] += 1;
+                }
+                self.rebook_binding(id, day, counted);
+            } else {
+                if counted {
+                    self.counters.outpatient[OUTPATIENT_NEW] += 1;
+                }
+                self.enqueue(id);
+            }
+        }
+    }
+}
