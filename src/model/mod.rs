@@ -1,11 +1,38 @@
 //! The domain: trusts, their weekly templates, junior-doctor rotas, patient
 //! pathways with an RTT clock, walkouts and the plans trusts answer them
-//! with. No I/O and no threads here.
+//! with. No I/O and no threads here, and no knowledge of the scenario file
+//! format: `model` depends only on `engine` (and std and crates).
 //!
-//! [`World`] is the scenario turned into simulation terms (days, minutes,
-//! per-weekday templates); it is built once and shared read-only by every
-//! replication. [`trust::TrustSim`] runs one trust through simulated time on
-//! the [`crate::engine::Calendar`].
+//! [`World`] is the scenario in simulation terms (days, minutes,
+//! per-weekday templates); `scenario/build.rs` makes it once and every
+//! replication shares it read-only. [`trust::TrustSim`] runs one trust
+//! through simulated time on the [`crate::engine::Calendar`], once per
+//! [`Branch`]: the counterfactual and each plan.
+//!
+//! Here: the model's structs (this file), the vocabulary and value types
+//! ([`vocab`], [`values`]), real dates ([`dates`]), rotas and staffing
+//! rules ([`staffing`]), walkouts and participation ([`walkout`]), keyed
+//! random numbers and hashes ([`random`]), the trust simulation
+//! ([`trust`]) and what a branch produced ([`outcome`]).
+//!
+//! # Adding a plan lever
+//!
+//! 1. The file format: a field of `scenario::format::Plan` (or one of its
+//!    parts), with its doc comment (it becomes the JSON schema) and a
+//!    default, using a value type from [`values`] so a bad value is
+//!    refused while parsing.
+//! 2. Checks that need other fields: `scenario/validate.rs` (`check_plans`),
+//!    and a case in `tests/bad_input.rs`.
+//! 3. The model: a field of [`PlanModel`] (keeping the validated type), its
+//!    value in [`PlanModel::counterfactual`] (the lever off), and the
+//!    translation in `scenario/build.rs` (`plan_model`).
+//! 4. Where the trust simulation reads it: `trust/walkout.rs` for anything
+//!    that acts through a walkout (stand-downs, recall), `trust/sessions.rs`
+//!    for staffing and running sessions, `trust/booking.rs` for booking.
+//!    If it can change the branch day, see `Scenario::world`.
+//! 5. Docs: `describe_plan` in `output/manifest.rs` (the manifest and the
+//!    report's assumptions), `scenarios/README.md`, and the README if it
+//!    changes what the model does.
 
 pub mod dates;
 pub mod outcome;
