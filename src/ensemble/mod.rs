@@ -1,4 +1,4 @@
-//! Replications, random streams and aggregation.
+//! Replications and aggregation.
 //!
 //! A replication simulates every trust up to the branch point once, then
 //! runs the counterfactual and each plan from that snapshot with the same
@@ -8,6 +8,11 @@
 //! summary row per replication and plan plus fixed-size weekly histograms.
 //! An ensemble can be split into shards run on different machines and
 //! merged exactly ([`shard`]).
+//!
+//! Which keyed streams a replication opens, and for what, is decided here
+//! ([`simulate_replication`]); the keying itself is
+//! [`crate::model::random`], and participation is sampled by
+//! [`crate::model::walkout`].
 
 pub mod metrics;
 pub mod shard;

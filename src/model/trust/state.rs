@@ -5,10 +5,10 @@
 //! Types only, with the small methods that read them; what the simulation
 //! does with them is in the sibling files, each an `impl TrustSim` block.
 
-use super::super::vocab::{SessionTime, Setting};
-use super::super::SessionKind;
 use crate::engine::{EventId, SimTime};
 use crate::model::staffing::Juniors;
+use crate::model::vocab::{SessionTime, Setting};
+use crate::model::SessionKind;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::{Index, IndexMut};
