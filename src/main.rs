@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use strikesim::app::{self, AppError, Progress, RunOptions};
+use strikesim::app::{self, AppError, Progress, RunArgs, RunOptions, RunOutcome, ShardRequest};
 use strikesim::ensemble::shard::ShardSpec;
 
 /// Simulate NHS elective capacity under junior-doctor walkouts.
@@ -146,45 +146,50 @@ fn run(cli: Cli) -> Result<(), AppError> {
             shard_from_env,
             shard_base,
         } => {
-            let options = RunOptions {
+            let args = RunArgs {
                 scenario,
                 replications,
                 seed,
                 threads,
                 out,
             };
+            let shard = match (shard, shard_from_env) {
+                (Some(spec), _) => ShardRequest::Given(spec),
+                (None, Some(count)) => ShardRequest::FromEnv {
+                    count,
+                    base: shard_base,
+                },
+                (None, None) => ShardRequest::None,
+            };
+            let options = RunOptions::new(args, shard, &|v| std::env::var(v).ok())?;
             let bar = Bar {
                 started: Instant::now(),
                 total: Mutex::new(0),
                 bar: Mutex::new(None),
             };
-            let shard = match (shard, shard_from_env) {
-                (Some(s), _) => Some(s),
-                (None, Some(m)) => Some(app::shard_from_env(m, shard_base)?),
-                (None, None) => None,
-            };
-            if let Some(spec) = shard {
-                let done = app::run_shard(&options, spec, &bar)?;
-                println!(
+            match app::run(&options, &bar)? {
+                RunOutcome::Shard(done) => println!(
                     "Shard {} of {}: {} of {} replications written to {}",
-                    spec.index(),
-                    spec.count(),
+                    done.spec.index(),
+                    done.spec.count(),
                     done.indices.len(),
                     done.replications,
                     done.path.display()
-                );
-                return Ok(());
+                ),
+                RunOutcome::Whole(done) => {
+                    let title = format!(
+                        "{} (seed {}, {:.1} s)",
+                        done.manifest.scenario.title,
+                        done.manifest.seed,
+                        done.manifest.wall_seconds
+                    );
+                    print!(
+                        "{}",
+                        strikesim::output::console::summary_text(&done.world, &done.result, &title)
+                    );
+                    println!("Outputs written to {}", done.out_dir.display());
+                }
             }
-            let done = app::run(&options, &bar)?;
-            let title = format!(
-                "{} (seed {}, {:.1} s)",
-                done.manifest.scenario.title, done.manifest.seed, done.manifest.wall_seconds
-            );
-            print!(
-                "{}",
-                strikesim::output::console::summary_text(&done.world, &done.result, &title)
-            );
-            println!("Outputs written to {}", done.out_dir.display());
             Ok(())
         }
         Command::Merge { dirs, out } => {

@@ -157,6 +157,17 @@ impl EnsembleResult {
     }
 }
 
+/// Why an ensemble could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EnsembleError {
+    /// The worker thread pool could not be started.
+    #[error("cannot start {threads} worker threads: {source}")]
+    ThreadPool {
+        threads: usize,
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
 /// How to run an ensemble.
 #[derive(Debug, Clone, Copy)]
 pub struct EnsembleOptions {
@@ -175,11 +186,11 @@ pub fn run_indices(
     indices: &[u64],
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<EnsembleResult, String> {
+) -> Result<EnsembleResult, EnsembleError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| format!("cannot start {threads} worker threads: {e}"))?;
+        .map_err(|source| EnsembleError::ThreadPool { threads, source })?;
     let chunk = (pool.current_num_threads() * 4).max(8);
     let mut result = EnsembleResult::default();
     let mut done = 0u64;
@@ -203,7 +214,7 @@ pub fn run_ensemble(
     world: &World,
     options: EnsembleOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<EnsembleResult, String> {
+) -> Result<EnsembleResult, EnsembleError> {
     let indices: Vec<u64> = (0..options.replications).collect();
     run_indices(world, options.seed, &indices, options.threads, progress)
 }

@@ -1,0 +1,265 @@
+//! The commands as library calls: run a scenario (whole, or one shard of
+//! it) and write its outputs, merge shards, redraw a report, compare runs,
+//! validate a file, write the bundled scenario out. The binary only parses
+//! the command line into checked [`RunOptions`] and calls these; tests and
+//! notebooks can call them too.
+//!
+//! Every run goes the same way: [`prepare`] (scenario, N, seed, a writable
+//! output directory), [`simulate`] (the replications of the run mode), then
+//! [`write_run`] (a whole run, or a merge of shards) or the shard file.
+
+mod error;
+mod options;
+mod shards;
+
+pub use error::AppError;
+pub use options::{RunArgs, RunMode, RunOptions, ShardRequest};
+pub use shards::{merge, MergeSummary, ShardSummary};
+
+use crate::ensemble::{self, EnsembleResult};
+use crate::model::World;
+use crate::output::run_data::Manifest;
+use crate::output::{self, manifest, tables, OutputError};
+use crate::scenario::{Scenario, DEFAULT_SCENARIO};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What a finished whole run reports back.
+#[derive(Debug)]
+pub struct RunSummary {
+    pub out_dir: PathBuf,
+    pub world: World,
+    pub result: EnsembleResult,
+    pub manifest: Manifest,
+}
+
+/// What `run` did: the whole ensemble, or one shard of it.
+#[derive(Debug)]
+pub enum RunOutcome {
+    Whole(Box<RunSummary>),
+    Shard(ShardSummary),
+}
+
+/// Progress of a run, reported after each chunk of replications.
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn update(&self, done: u64);
+    fn finish(&self);
+}
+
+/// No progress display.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: u64) {}
+    fn update(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// What every run settles before simulating: the scenario (with its
+/// text), N, the seed and a writable output directory.
+struct Prepared {
+    scenario: Scenario,
+    text: String,
+    replications: u64,
+    seed: u64,
+    out_dir: PathBuf,
+    /// The output directory did not exist before this command.
+    created: bool,
+}
+
+/// Read the scenario and make the output directory: by default
+/// `output/<scenario name>/`, or `output/<scenario name>/shards/` for a shard.
+fn prepare(options: &RunOptions) -> Result<Prepared, AppError> {
+    let (scenario, text) = match options.scenario() {
+        Some(p) => Scenario::from_file_with_text(p)?,
+        None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
+    };
+    let replications = options.replications().map_or_else(
+        || u64::from(scenario.file().replications.get()),
+        |n| n.get(),
+    );
+    let seed = options.seed().unwrap_or(scenario.file().seed);
+    let out_dir = match (options.out(), options.mode()) {
+        (Some(out), _) => out.to_path_buf(),
+        (None, RunMode::Whole) => Path::new("output").join(scenario.name()),
+        (None, RunMode::Shard(_)) => Path::new("output").join(scenario.name()).join("shards"),
+    };
+    let created = !out_dir.exists();
+    output::ensure_writable_dir(&out_dir)?;
+    Ok(Prepared {
+        scenario,
+        text,
+        replications,
+        seed,
+        out_dir,
+        created,
+    })
+}
+
+/// The replications `indices` of a prepared run, folded in order, and the
+/// wall time they took.
+fn simulate(
+    world: &World,
+    seed: u64,
+    indices: &[u64],
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<(EnsembleResult, f64), AppError> {
+    let started = Instant::now();
+    progress.start(indices.len() as u64);
+    let result =
+        ensemble::run_indices(world, seed, indices, threads, &|done| progress.update(done))?;
+    progress.finish();
+    Ok((result, started.elapsed().as_secs_f64()))
+}
+
+/// One finished ensemble, ready to be written as a run.
+struct Finished<'a> {
+    scenario: &'a Scenario,
+    world: &'a World,
+    seed: u64,
+    replications: u64,
+    threads: usize,
+    wall_seconds: f64,
+    result: &'a EnsembleResult,
+}
+
+/// Write a run's tables, manifest, charts and report into `dir`; every
+/// file is written atomically. Shared by `run` and `merge`.
+fn write_run(dir: &Path, run: &Finished) -> Result<Manifest, AppError> {
+    let manifest = manifest::manifest(
+        run.scenario,
+        run.world,
+        run.seed,
+        run.replications,
+        run.threads,
+        run.wall_seconds,
+    );
+    write_tables(dir, run.world, run.result, &manifest)?;
+    output::report::redraw(dir)?;
+    Ok(manifest)
+}
+
+/// Run a scenario: the whole ensemble (tables, charts and report) or one
+/// shard of it (`shard-K-of-M.json`). Nothing is written unless the
+/// scenario is valid and the output directory writable; every file is
+/// written atomically, and a failed run removes an output directory it
+/// created, so nothing is left that could pass for a finished run.
+pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome, AppError> {
+    let prepared = prepare(options)?;
+    let done = run_prepared(options, &prepared, progress);
+    if done.is_err() && prepared.created {
+        let _ = std::fs::remove_dir_all(&prepared.out_dir);
+    }
+    done
+}
+
+fn run_prepared(
+    options: &RunOptions,
+    p: &Prepared,
+    progress: &dyn Progress,
+) -> Result<RunOutcome, AppError> {
+    let world = World::from_scenario(&p.scenario);
+    let indices = match options.mode() {
+        RunMode::Whole => (0..p.replications).collect(),
+        RunMode::Shard(spec) => spec.indices(p.replications),
+    };
+    let (result, wall_seconds) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
+    match options.mode() {
+        RunMode::Shard(spec) => Ok(RunOutcome::Shard(shards::write_shard(
+            p,
+            spec,
+            options.effective_threads(),
+            wall_seconds,
+            result,
+        )?)),
+        RunMode::Whole => {
+            let manifest = write_run(
+                &p.out_dir,
+                &Finished {
+                    scenario: &p.scenario,
+                    world: &world,
+                    seed: p.seed,
+                    replications: p.replications,
+                    threads: options.effective_threads(),
+                    wall_seconds,
+                    result: &result,
+                },
+            )?;
+            Ok(RunOutcome::Whole(Box::new(RunSummary {
+                out_dir: p.out_dir.clone(),
+                world,
+                result,
+                manifest,
+            })))
+        }
+    }
+}
+
+/// Write summary.csv, replications.csv, weekly.csv and manifest.json.
+pub fn write_tables(
+    dir: &Path,
+    world: &World,
+    result: &EnsembleResult,
+    manifest: &Manifest,
+) -> Result<(), OutputError> {
+    let json = serde_json::to_vec_pretty(manifest)
+        .map_err(|e| OutputError::Other(format!("cannot format manifest.json: {e}")))?;
+    output::write_atomic(
+        &dir.join("summary.csv"),
+        &tables::summary_csv(world, result)?,
+    )?;
+    output::write_atomic_with(&dir.join("replications.csv"), |w| {
+        tables::write_replications_csv(w, world, result)
+    })?;
+    output::write_atomic(&dir.join("weekly.csv"), &tables::weekly_csv(world, result)?)?;
+    output::write_atomic(&dir.join("manifest.json"), &json)?;
+    Ok(())
+}
+
+/// `strikesim report DIR`: redraw the charts and report of a finished run
+/// from its files, without simulating.
+pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
+    Ok(output::report::redraw(dir)?)
+}
+
+/// `strikesim compare DIR... --out DIR`: plans of several runs of the same
+/// world side by side.
+pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), AppError> {
+    Ok(output::compare::compare(dirs, out)?)
+}
+
+/// `strikesim validate`: a one-line verdict on a valid file.
+pub fn validate(path: &Path) -> Result<String, AppError> {
+    let s = Scenario::from_file(path)?;
+    let f = s.file();
+    let specialties: usize = f.trusts.iter().map(|t| t.specialties.len()).sum();
+    Ok(format!(
+        "{}: valid scenario \"{}\": {} trust(s), {} specialties, {} walkout(s), {} plan(s)",
+        path.display(),
+        f.name,
+        f.trusts.len(),
+        specialties,
+        f.walkouts.len(),
+        f.plans.len()
+    ))
+}
+
+/// `strikesim init`: write the bundled scenario to `path` (never over an
+/// existing file).
+pub fn init(path: &Path) -> Result<(), AppError> {
+    if path.exists() {
+        return Err(AppError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| OutputError::Dir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    output::write_atomic(path, DEFAULT_SCENARIO.as_bytes())?;
+    Ok(())
+}
