@@ -1,7 +1,7 @@
 //! The `strikesim` command: parse the command line, call the library,
 //! print errors. Nothing else lives here.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,40 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario's Monte Carlo ensemble and write its outputs.
-    Run {
-        /// Scenario file (TOML). Without it, the bundled default scenario runs.
-        scenario: Option<PathBuf>,
-        /// Replications (overrides the scenario's `replications`).
-        #[arg(long, short = 'n')]
-        replications: Option<u64>,
-        /// Master seed (overrides the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
-        /// Output directory (default: output/<scenario name>/, or
-        /// output/<scenario name>/shards/ for a shard).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Run only shard K of M (K 0-based, 0 to M-1: replications i with
-        /// i % M == K) and write DIR/shard-K-of-M.json for `strikesim merge`.
-        #[arg(long, value_name = "K/M", conflicts_with = "shard_from_env")]
-        shard: Option<ShardSpec>,
-        /// Run one shard of M, its index K taken from SLURM_ARRAY_TASK_ID
-        /// (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job).
-        #[arg(long, value_name = "M")]
-        shard_from_env: Option<u64>,
-        /// First task id of the array: K = task id - base. 0 for
-        /// `sbatch --array=0-(M-1)` and Kubernetes, 1 for `--array=1-M`.
-        #[arg(
-            long,
-            value_name = "BASE",
-            default_value_t = 0,
-            requires = "shard_from_env"
-        )]
-        shard_base: u64,
-    },
+    Run(RunCommand),
     /// Merge the shard files of `run --shard` into the outputs of one run.
     Merge {
         /// Directories holding shard-K-of-M.json files (or shard files).
@@ -87,6 +54,65 @@ enum Command {
         #[arg(default_value = "scenario.toml")]
         path: PathBuf,
     },
+}
+
+/// The arguments of `strikesim run`.
+#[derive(Args)]
+struct RunCommand {
+    /// Scenario file (TOML). Without it, the bundled default scenario runs.
+    scenario: Option<PathBuf>,
+    /// Replications (overrides the scenario's `replications`).
+    #[arg(long, short = 'n')]
+    replications: Option<u64>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    threads: usize,
+    /// Output directory (default: output/<scenario name>/, or
+    /// output/<scenario name>/shards/ for a shard).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only shard K of M (K 0-based, 0 to M-1: replications i with
+    /// i % M == K) and write DIR/shard-K-of-M.json for `strikesim merge`.
+    #[arg(long, value_name = "K/M", conflicts_with = "shard_from_env")]
+    shard: Option<ShardSpec>,
+    /// Run one shard of M, its index K taken from SLURM_ARRAY_TASK_ID
+    /// (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job).
+    #[arg(long, value_name = "M")]
+    shard_from_env: Option<u64>,
+    /// First task id of the array: K = task id - base. 0 for
+    /// `sbatch --array=0-(M-1)` and Kubernetes, 1 for `--array=1-M`.
+    #[arg(
+        long,
+        value_name = "BASE",
+        default_value_t = 0,
+        requires = "shard_from_env"
+    )]
+    shard_base: u64,
+}
+
+impl RunCommand {
+    /// Check the arguments and settle the run mode before anything runs.
+    fn options(self) -> Result<RunOptions, AppError> {
+        let shard = match (self.shard, self.shard_from_env) {
+            (Some(spec), _) => ShardRequest::Given(spec),
+            (None, Some(count)) => ShardRequest::FromEnv {
+                count,
+                base: self.shard_base,
+            },
+            (None, None) => ShardRequest::None,
+        };
+        let args = RunArgs {
+            scenario: self.scenario,
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+            out: self.out,
+        };
+        RunOptions::new(args, shard, &|v| std::env::var(v).ok())
+    }
 }
 
 /// A progress bar on stderr, shown once a run has taken more than a moment.
@@ -136,62 +162,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
-        Command::Run {
-            scenario,
-            replications,
-            seed,
-            threads,
-            out,
-            shard,
-            shard_from_env,
-            shard_base,
-        } => {
-            let args = RunArgs {
-                scenario,
-                replications,
-                seed,
-                threads,
-                out,
-            };
-            let shard = match (shard, shard_from_env) {
-                (Some(spec), _) => ShardRequest::Given(spec),
-                (None, Some(count)) => ShardRequest::FromEnv {
-                    count,
-                    base: shard_base,
-                },
-                (None, None) => ShardRequest::None,
-            };
-            let options = RunOptions::new(args, shard, &|v| std::env::var(v).ok())?;
-            let bar = Bar {
-                started: Instant::now(),
-                total: Mutex::new(0),
-                bar: Mutex::new(None),
-            };
-            match app::run(&options, &bar)? {
-                RunOutcome::Shard(done) => println!(
-                    "Shard {} of {}: {} of {} replications written to {}",
-                    done.spec.index(),
-                    done.spec.count(),
-                    done.indices.len(),
-                    done.replications,
-                    done.path.display()
-                ),
-                RunOutcome::Whole(done) => {
-                    let title = format!(
-                        "{} (seed {}, {:.1} s)",
-                        done.manifest.scenario.title,
-                        done.manifest.seed,
-                        done.manifest.wall_seconds
-                    );
-                    print!(
-                        "{}",
-                        strikesim::output::console::summary_text(&done.world, &done.result, &title)
-                    );
-                    println!("Outputs written to {}", done.out_dir.display());
-                }
-            }
-            Ok(())
-        }
+        Command::Run(command) => run_scenario(&command.options()?),
         Command::Merge { dirs, out } => {
             let done = app::merge(&dirs, &out)?;
             println!(
@@ -230,4 +201,35 @@ fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
     }
+}
+
+/// `strikesim run`: simulate with a progress bar, then say what was written.
+fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
+    let bar = Bar {
+        started: Instant::now(),
+        total: Mutex::new(0),
+        bar: Mutex::new(None),
+    };
+    match app::run(options, &bar)? {
+        RunOutcome::Shard(done) => println!(
+            "Shard {} of {}: {} of {} replications written to {}",
+            done.spec.index(),
+            done.spec.count(),
+            done.indices.len(),
+            done.replications,
+            done.path.display()
+        ),
+        RunOutcome::Whole(done) => {
+            let title = format!(
+                "{} (seed {}, {:.1} s)",
+                done.manifest.scenario.title, done.manifest.seed, done.manifest.wall_seconds
+            );
+            print!(
+                "{}",
+                strikesim::output::console::summary_text(&done.world, &done.result, &title)
+            );
+            println!("Outputs written to {}", done.out_dir.display());
+        }
+    }
+    Ok(())
 }
