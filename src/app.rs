@@ -3,7 +3,7 @@
 //! bundled scenario out. The binary only parses
 //! the command line and calls these; tests and notebooks can call them too.
 
-use crate::ensemble::metrics::{METRICS, WEEKLY_METRICS};
+use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardError, ShardScenario, ShardSpec};
 use crate::ensemble::{self, EnsembleOptions, EnsembleResult};
 use crate::model::World;
@@ -360,7 +360,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
     for (name, s) in &shapes {
-        s.check_shape(name, branches, METRICS.len(), weeks, WEEKLY_METRICS.len())?;
+        s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
     }
     output::ensure_writable_dir(out)?;
     let manifest = manifest::manifest(

@@ -17,6 +17,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::human;
+use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{ensure_writable_dir, write_atomic, OutputError};
 
@@ -223,7 +224,7 @@ pub(crate) fn render_chart_set(set: &ChartSet, dir: &Path) -> Result<Vec<PathBuf
             name: "rtt_within_18w",
             title: "Share of the RTT waiting list within 18 weeks",
             y_desc: "Patients waiting under 18 weeks (% of list)",
-            metric: "within_18w_pct",
+            metric: WeeklyMetric::Within18wPct,
             with_counterfactual: true,
             percent: true,
             standard: Some(92.0),
@@ -232,7 +233,7 @@ pub(crate) fn render_chart_set(set: &ChartSet, dir: &Path) -> Result<Vec<PathBuf
             name: "waiting_list",
             title: "RTT waiting list size",
             y_desc: "Patients on the RTT waiting list",
-            metric: "waiting_list",
+            metric: WeeklyMetric::WaitingList,
             with_counterfactual: true,
             percent: false,
             standard: None,
@@ -241,7 +242,7 @@ pub(crate) fn render_chart_set(set: &ChartSet, dir: &Path) -> Result<Vec<PathBuf
             name: "extra_waiters",
             title: "Extra patients waiting because of the walkouts",
             y_desc: "Extra patients on the list (plan minus no-strike world)",
-            metric: "extra_waiters",
+            metric: WeeklyMetric::ExtraWaiters,
             with_counterfactual: false,
             percent: false,
             standard: None,
@@ -250,7 +251,7 @@ pub(crate) fn render_chart_set(set: &ChartSet, dir: &Path) -> Result<Vec<PathBuf
             name: "over_52w",
             title: "Patients waiting 52 weeks or more",
             y_desc: "Patients waiting 52+ weeks",
-            metric: "over_52w",
+            metric: WeeklyMetric::Over52w,
             with_counterfactual: true,
             percent: false,
             standard: None,
@@ -591,7 +592,7 @@ struct FanChart {
     name: &'static str,
     title: &'static str,
     y_desc: &'static str,
-    metric: &'static str,
+    metric: WeeklyMetric,
     with_counterfactual: bool,
     percent: bool,
     standard: Option<f64>,
@@ -801,16 +802,16 @@ fn draw_walkouts<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueT
 /// Cancellations per plan: bars of the mean, whiskers p05..p95.
 struct CancellationChart;
 
-const CANCELLATION_GROUPS: [(&str, &str); 3] = [
+const CANCELLATION_GROUPS: [(Metric, &str); 3] = [
     (
-        "elective_cancelled_in_advance",
+        Metric::ElectiveCancelledInAdvance,
         "Elective, stood down in advance",
     ),
     (
-        "elective_cancelled_on_day",
+        Metric::ElectiveCancelledOnDay,
         "Elective, cancelled on the day",
     ),
-    ("outpatient_cancelled", "Outpatient appointments"),
+    (Metric::OutpatientCancelled, "Outpatient appointments"),
 ];
 
 impl ChartKind for CancellationChart {
@@ -829,7 +830,7 @@ impl ChartKind for CancellationChart {
             .map(|(metric, _)| {
                 set.series
                     .iter()
-                    .map(|(_, run, plan, _)| set.runs[*run].summary_of(plan, metric))
+                    .map(|(_, run, plan, _)| set.runs[*run].summary_of(plan, *metric))
                     .collect()
             })
             .collect();
@@ -946,8 +947,8 @@ impl ChartKind for RecoveryChart {
             .filter(|(_, _, plan, _)| plan != COUNTERFACTUAL)
             .map(|(label, run, plan, colour)| {
                 let run = set.runs[*run];
-                let days = run.replication_values(plan, "recovery_days");
-                let recovered = run.replication_values(plan, "recovered");
+                let days = run.replication_values(plan, Metric::RecoveryDays);
+                let recovered = run.replication_values(plan, Metric::Recovered);
                 (label.clone(), series_style(*colour), days, recovered)
             })
             .collect();

@@ -48,8 +48,8 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
         human::with_interval(human::signed_count, s.mean, s.ci95_low, s.ci95_high)
     };
     for (b, name) in names.iter().enumerate() {
-        let recovered = summarise(&result.column(b, Metric::recovered as usize)).mean;
-        let days = summarise(&result.column(b, Metric::recovery_days as usize)).p50;
+        let recovered = summarise(&result.column(b, Metric::Recovered as usize)).mean;
+        let days = summarise(&result.column(b, Metric::RecoveryDays as usize)).p50;
         let rec = if b == 0 {
             "-".to_string()
         } else {
@@ -59,16 +59,16 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
             ("-".to_string(), "-".to_string())
         } else {
             (
-                diff(b, Metric::rtt_over_18w_end),
-                diff(b, Metric::rtt_over_52w_end),
+                diff(b, Metric::RttOver18wEnd),
+                diff(b, Metric::RttOver52wEnd),
             )
         };
         out.push_str(&format!(
             "{:<width$}  {:>22}  {:>22}  {:>22}  {:>20}  {:>20}  {:>14}\n",
             name,
-            range(b, Metric::elective_cancelled),
-            range(b, Metric::elective_cancelled_on_day),
-            range(b, Metric::outpatient_cancelled),
+            range(b, Metric::ElectiveCancelled),
+            range(b, Metric::ElectiveCancelledOnDay),
+            range(b, Metric::OutpatientCancelled),
             d18,
             d52,
             rec

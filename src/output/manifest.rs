@@ -6,7 +6,7 @@
 use super::run_data::{
     Manifest, MetricInfo, Period, PlanInfo, RecoveryTolerance, ScenarioInfo, TrustInfo, WalkoutInfo,
 };
-use crate::ensemble::metrics::METRICS;
+use crate::ensemble::metrics::Metric;
 use crate::model::World;
 use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
 
@@ -169,12 +169,12 @@ pub fn manifest(
             list_size_pct: s.recovery.list_size_pct.get(),
             within_18w_points: s.recovery.within_18w_points.get(),
         }),
-        metrics: METRICS
+        metrics: Metric::ALL
             .iter()
             .map(|m| MetricInfo {
-                name: m.name.into(),
-                unit: m.unit.into(),
-                description: m.description.into(),
+                name: m.name().into(),
+                unit: m.unit().name().into(),
+                description: m.description().into(),
             })
             .collect(),
     }

@@ -13,6 +13,7 @@ use std::path::Path;
 use base64::Engine as _;
 
 use super::charts::CHART_NAMES;
+use crate::ensemble::metrics::{Metric, Unit};
 use super::human;
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{write_atomic, OutputError};
@@ -35,91 +36,23 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// How a metric reads in the report: its label and how to show a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Count,
-    Percent,
-    Days,
-    /// A 0-1 share, shown as a percentage.
-    Share,
-}
 
-/// The metrics of the comparison table, in order, with label and kind.
-const TABLE_METRICS: [(&str, &str, Kind); 13] = [
-    (
-        "elective_cancelled",
-        "Elective operations cancelled",
-        Kind::Count,
-    ),
-    (
-        "elective_cancelled_in_advance",
-        "Elective operations stood down in advance",
-        Kind::Count,
-    ),
-    (
-        "elective_cancelled_on_day",
-        "Elective operations cancelled on the day",
-        Kind::Count,
-    ),
-    (
-        "outpatient_cancelled",
-        "Outpatient appointments cancelled",
-        Kind::Count,
-    ),
-    (
-        "rebooked_within_28d",
-        "On-the-day cancellations rebooked within 28 days",
-        Kind::Count,
-    ),
-    (
-        "not_rebooked_within_28d",
-        "On-the-day cancellations not rebooked within 28 days",
-        Kind::Count,
-    ),
-    (
-        "elective_activity_lost_pct",
-        "Elective activity lost on walkout days",
-        Kind::Percent,
-    ),
-    ("rtt_list_end", "RTT waiting list at end", Kind::Count),
-    (
-        "rtt_within_18w_pct_end",
-        "Within 18 weeks at end",
-        Kind::Percent,
-    ),
-    (
-        "rtt_over_18w_end",
-        "Waiting over 18 weeks at end",
-        Kind::Count,
-    ),
-    (
-        "rtt_over_52w_end",
-        "Waiting over 52 weeks at end",
-        Kind::Count,
-    ),
-    ("recovery_days", "Days to recover", Kind::Days),
-    (
-        "recovered",
-        "Replications recovered within the run",
-        Kind::Share,
-    ),
-];
-
-fn value(kind: Kind, v: f64) -> String {
-    match kind {
-        Kind::Count => human::count(v),
-        Kind::Percent => human::percent(v),
-        Kind::Days => human::decimal1(v),
-        Kind::Share => human::percent(v * 100.0),
+/// A value of a metric in `unit`, for people.
+fn value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Operations | Unit::Appointments | Unit::Patients => human::count(v),
+        Unit::Percent => human::percent(v),
+        Unit::Days => human::decimal1(v),
+        Unit::Share => human::percent(v * 100.0),
     }
 }
 
-fn difference(kind: Kind, v: f64) -> String {
-    match kind {
-        Kind::Count => human::signed_count(v),
-        Kind::Percent => human::signed_points(v),
-        Kind::Days => {
+/// A difference of a metric in `unit`, with its sign, for people.
+fn difference(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Operations | Unit::Appointments | Unit::Patients => human::signed_count(v),
+        Unit::Percent => human::signed_points(v),
+        Unit::Days => {
             let s = human::decimal1(v);
             if s.starts_with('-') || s == "0.0" {
                 s
@@ -127,7 +60,7 @@ fn difference(kind: Kind, v: f64) -> String {
                 format!("+{s}")
             }
         }
-        Kind::Share => human::signed_points(v * 100.0),
+        Unit::Share => human::signed_points(v * 100.0),
     }
 }
 
@@ -149,16 +82,17 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
         "Difference from no strike (95% interval)",
     ];
     let mut rows = Vec::new();
-    for (metric, label, kind) in TABLE_METRICS {
+    for metric in Metric::ALL.iter().filter(|m| m.on_board()) {
+        let (label, unit) = (metric.label(), metric.unit());
         for p in plans {
-            let Some(r) = p.run.summary_row(&p.plan, metric) else {
+            let Some(r) = p.run.summary_row(&p.plan, *metric) else {
                 continue;
             };
             let diff = if p.plan == COUNTERFACTUAL {
                 "(reference)".to_string()
             } else {
                 human::with_interval(
-                    |v| difference(kind, v),
+                    |v| difference(unit, v),
                     r.diff_mean,
                     r.diff_ci95_low,
                     r.diff_ci95_high,
@@ -167,7 +101,7 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
             rows.push(vec![
                 label.to_string(),
                 p.label.clone(),
-                human::with_interval(|v| value(kind, v), r.mean, r.ci95_low, r.ci95_high),
+                human::with_interval(|v| value(unit, v), r.mean, r.ci95_low, r.ci95_high),
                 diff,
             ]);
         }
@@ -236,11 +170,11 @@ fn chart_caption(name: &str) -> &'static str {
 }
 
 fn replication_count(data: &RunData, plan: &str) -> usize {
-    data.replication_values(plan, "recovered").len()
+    data.replication_values(plan, Metric::Recovered).len()
 }
 
 fn not_recovered(data: &RunData, plan: &str) -> usize {
-    data.replication_values(plan, "recovered")
+    data.replication_values(plan, Metric::Recovered)
         .iter()
         .filter(|v| **v < 0.5)
         .count()
@@ -265,13 +199,14 @@ fn rank(data: &RunData, plan: &str, key: impl Fn(&str) -> f64) -> Option<(usize,
 
 /// A plain-English paragraph for one plan.
 fn plan_reading(data: &RunData, plan: &str) -> String {
-    let s = |m: &str| data.summary_of(plan, m);
-    let cf = |m: &str| data.summary_of(COUNTERFACTUAL, m);
-    let ci = |m: &str| {
+    use Metric as M;
+    let s = |m: Metric| data.summary_of(plan, m);
+    let cf = |m: Metric| data.summary_of(COUNTERFACTUAL, m);
+    let ci = |m: Metric| {
         let r = s(m);
         human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
     };
-    let diff = |m: &str| {
+    let diff = |m: Metric| {
         let r = s(m);
         human::with_interval(
             human::signed_count,
@@ -297,21 +232,21 @@ fn plan_reading(data: &RunData, plan: &str) -> String {
         ". Around the walkout (from the first stand-down decision to the day after it), {} elective operations were stood down in advance and {} cancelled on the day \
          (without the strike: {} and {}), and {} outpatient appointments were cancelled \
          (without the strike: {}); figures are means with 95% intervals. ",
-        ci("elective_cancelled_in_advance"),
-        ci("elective_cancelled_on_day"),
-        human::count(cf("elective_cancelled_in_advance").mean),
-        human::count(cf("elective_cancelled_on_day").mean),
-        ci("outpatient_cancelled"),
-        human::count(cf("outpatient_cancelled").mean),
+        ci(M::ElectiveCancelledInAdvance),
+        ci(M::ElectiveCancelledOnDay),
+        human::count(cf(M::ElectiveCancelledInAdvance).mean),
+        human::count(cf(M::ElectiveCancelledOnDay).mean),
+        ci(M::OutpatientCancelled),
+        human::count(cf(M::OutpatientCancelled).mean),
     );
     let _ = write!(
         text,
         "At the end of the run, {} more patients were waiting over 18 weeks and {} more over 52 weeks \
          than without the strike. ",
-        diff("rtt_over_18w_end"),
-        diff("rtt_over_52w_end"),
+        diff(M::RttOver18wEnd),
+        diff(M::RttOver52wEnd),
     );
-    let rec = s("recovery_days");
+    let rec = s(M::RecoveryDays);
     let total = replication_count(data, plan);
     let open = not_recovered(data, plan);
     let _ = write!(
@@ -339,20 +274,20 @@ fn plan_reading(data: &RunData, plan: &str) -> String {
         (
             "the fewest on-the-day cancellations",
             "the most on-the-day cancellations",
-            &|p| data.summary_of(p, "elective_cancelled_on_day").mean,
+            &|p| data.summary_of(p, M::ElectiveCancelledOnDay).mean,
         ),
         (
             "the fewest operations stood down in advance",
             "the most operations stood down in advance",
-            &|p| data.summary_of(p, "elective_cancelled_in_advance").mean,
+            &|p| data.summary_of(p, M::ElectiveCancelledInAdvance).mean,
         ),
         (
             "the fewest extra 18-week waiters",
             "the most extra 18-week waiters",
-            &|p| data.summary_of(p, "rtt_over_18w_end").diff_mean,
+            &|p| data.summary_of(p, M::RttOver18wEnd).diff_mean,
         ),
         ("the fastest recovery", "the slowest recovery", &|p| {
-            data.summary_of(p, "recovery_days").mean
+            data.summary_of(p, M::RecoveryDays).mean
         }),
     ];
     for (best, worst, key) in comparisons {

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::OutputError;
+use crate::ensemble::metrics::{Metric, WeeklyMetric};
 
 /// The name of the no-strike world in every table.
 pub const COUNTERFACTUAL: &str = "counterfactual";
@@ -33,33 +34,8 @@ pub const SUMMARY_HEADER: [&str; 11] = [
 /// The header of `weekly.csv`, exactly.
 pub const WEEKLY_HEADER: [&str; 7] = ["plan", "week_start", "metric", "mean", "p05", "p50", "p95"];
 
-/// Summary metrics the output side reads; a run without one of them is refused.
-pub const REQUIRED_SUMMARY_METRICS: [&str; 13] = [
-    "elective_cancelled",
-    "elective_cancelled_in_advance",
-    "elective_cancelled_on_day",
-    "outpatient_cancelled",
-    "rebooked_within_28d",
-    "not_rebooked_within_28d",
-    "elective_activity_lost_pct",
-    "rtt_list_end",
-    "rtt_within_18w_pct_end",
-    "rtt_over_18w_end",
-    "rtt_over_52w_end",
-    "recovery_days",
-    "recovered",
-];
-
-/// Weekly metrics the charts read.
-pub const REQUIRED_WEEKLY_METRICS: [&str; 4] = [
-    "waiting_list",
-    "within_18w_pct",
-    "over_52w",
-    "extra_waiters",
-];
-
 /// Replication columns the recovery chart reads.
-pub const REQUIRED_REPLICATION_METRICS: [&str; 2] = ["recovery_days", "recovered"];
+pub const REQUIRED_REPLICATION_METRICS: [Metric; 2] = [Metric::RecoveryDays, Metric::Recovered];
 
 /// `manifest.json`: what was run, with which seed, on which world.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -345,11 +321,12 @@ impl RunData {
         let (mut reader, header) = csv_reader(path, &["replication", "plan"], false)?;
         let metrics = &header[2..];
         for needed in REQUIRED_REPLICATION_METRICS {
-            if !metrics.iter().any(|m| m == needed) {
+            if !metrics.iter().any(|m| m == needed.name()) {
                 return Err(read_error(
                     path,
                     format!(
-                        "no column `{needed}` (the header has: {})",
+                        "no column `{}` (the header has: {})",
+                        needed.name(),
                         header.join(",")
                     ),
                 ));
@@ -373,7 +350,10 @@ impl RunData {
                 check_finite(path, line, name, &[v])?;
                 // Keep only what the charts read, so memory stays small
                 // however many replications there are.
-                if let Some(i) = REQUIRED_REPLICATION_METRICS.iter().position(|m| m == name) {
+                if let Some(i) = REQUIRED_REPLICATION_METRICS
+                    .iter()
+                    .position(|m| m.name() == name)
+                {
                     values[i] = v;
                 }
             }
@@ -408,19 +388,19 @@ impl RunData {
             ));
         }
         for plan in &plans {
-            for metric in REQUIRED_SUMMARY_METRICS {
+            for &metric in Metric::ALL {
                 if self.summary_row(plan, metric).is_none() {
                     return Err(read_error(
                         &summary_path,
-                        format!("no row for plan `{plan}`, metric `{metric}`"),
+                        format!("no row for plan `{plan}`, metric `{}`", metric.name()),
                     ));
                 }
             }
-            for metric in REQUIRED_WEEKLY_METRICS {
+            for &metric in WeeklyMetric::ALL {
                 if self.weekly_series(plan, metric).is_empty() {
                     return Err(read_error(
                         &dir.join("weekly.csv"),
-                        format!("no rows for plan `{plan}`, metric `{metric}`"),
+                        format!("no rows for plan `{plan}`, metric `{}`", metric.name()),
                     ));
                 }
             }
@@ -461,31 +441,31 @@ impl RunData {
     }
 
     /// The summary row for one plan and metric.
-    pub fn summary_row(&self, plan: &str, metric: &str) -> Option<&SummaryRow> {
+    pub fn summary_row(&self, plan: &str, metric: Metric) -> Option<&SummaryRow> {
         self.summary
             .iter()
-            .find(|r| r.plan == plan && r.metric == metric)
+            .find(|r| r.plan == plan && r.metric == metric.name())
     }
 
     /// The summary row for a metric that [`RunData::load`] checked is there.
-    pub fn summary_of(&self, plan: &str, metric: &str) -> &SummaryRow {
+    pub fn summary_of(&self, plan: &str, metric: Metric) -> &SummaryRow {
         self.summary_row(plan, metric)
-            .unwrap_or_else(|| panic!("summary row {plan}/{metric} checked at load"))
+            .unwrap_or_else(|| panic!("summary row {plan}/{} checked at load", metric.name()))
     }
 
     /// The weekly rows of one plan and metric, by date.
-    pub fn weekly_series(&self, plan: &str, metric: &str) -> Vec<&WeeklyRow> {
+    pub fn weekly_series(&self, plan: &str, metric: WeeklyMetric) -> Vec<&WeeklyRow> {
         let mut rows: Vec<&WeeklyRow> = self
             .weekly
             .iter()
-            .filter(|r| r.plan == plan && r.metric == metric)
+            .filter(|r| r.plan == plan && r.metric == metric.name())
             .collect();
         rows.sort_by_key(|r| r.week_start);
         rows
     }
 
     /// One replication column for one plan, in replication order.
-    pub fn replication_values(&self, plan: &str, metric: &str) -> Vec<f64> {
+    pub fn replication_values(&self, plan: &str, metric: Metric) -> Vec<f64> {
         self.replications
             .iter()
             .filter(|r| r.plan == plan)

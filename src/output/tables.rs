@@ -6,7 +6,7 @@
 
 use super::run_data::{SUMMARY_HEADER, WEEKLY_HEADER};
 use super::OutputError;
-use crate::ensemble::metrics::{METRICS, PCT_SCALE, WEEKLY_METRICS};
+use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::stats::summarise;
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
@@ -59,15 +59,15 @@ pub fn summary_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Ou
     let names = branch_names(world);
     let mut rows = Vec::new();
     for (b, name) in names.iter().enumerate() {
-        for (m, info) in METRICS.iter().enumerate() {
-            let values = result.column(b, m);
-            let cf = result.column(0, m);
+        for &metric in Metric::ALL {
+            let values = result.column(b, metric as usize);
+            let cf = result.column(0, metric as usize);
             let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();
             let s = summarise(&values);
             let d = summarise(&diffs);
             rows.push(vec![
                 name.clone(),
-                info.name.to_string(),
+                metric.name().to_string(),
                 num(s.mean),
                 num(s.ci95_low),
                 num(s.ci95_high),
@@ -100,7 +100,7 @@ pub fn write_replications_csv(
 ) -> std::io::Result<()> {
     let names = branch_names(world);
     let mut header = vec!["replication", "plan"];
-    header.extend(METRICS.iter().map(|m| m.name));
+    header.extend(Metric::ALL.iter().map(|m| m.name()));
     let rows = result.rows.iter().flat_map(|(rep, branches)| {
         names.iter().zip(branches).map(move |(name, values)| {
             let mut row = vec![rep.to_string(), name.clone()];
@@ -123,17 +123,13 @@ pub fn weekly_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, Out
         };
         for (w, &day) in weeks.iter().enumerate() {
             let date = world.calendar.date(day).format("%Y-%m-%d").to_string();
-            for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
-                let h = &series[w][m];
-                let scale = if *metric == "within_18w_pct" {
-                    PCT_SCALE
-                } else {
-                    1.0
-                };
+            for &metric in WeeklyMetric::ALL {
+                let h = &series[w][metric as usize];
+                let scale = metric.scale();
                 rows.push(vec![
                     name.clone(),
                     date.clone(),
-                    metric.to_string(),
+                    metric.name().to_string(),
                     num(h.mean() / scale),
                     num(h.quantile(0.05) / scale),
                     num(h.quantile(0.50) / scale),
