@@ -7,7 +7,8 @@ use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardError, ShardScenario, ShardSpec};
 use crate::ensemble::{self, EnsembleOptions, EnsembleResult};
 use crate::model::World;
-use crate::output::{self, manifest, tables, OutputError};
+use crate::output::run_data::RunData;
+use crate::output::{self, manifest, OutputError};
 use crate::scenario::{Scenario, ScenarioError, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -179,8 +180,10 @@ fn simulate_and_write(
         effective_threads(threads),
         started.elapsed().as_secs_f64(),
     );
-    write_tables(out_dir, &world, &result, &manifest)?;
-    output::report::redraw(out_dir)?;
+    output::write_run(
+        out_dir,
+        &RunData::from_ensemble(&world, &result, manifest.clone()),
+    )?;
     Ok(RunSummary {
         out_dir: out_dir.clone(),
         world,
@@ -371,8 +374,10 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
         merged.threads,
         merged.wall_seconds,
     );
-    write_tables(out, &world, &merged.result, &manifest)?;
-    output::report::redraw(out)?;
+    output::write_run(
+        out,
+        &RunData::from_ensemble(&world, &merged.result, manifest.clone()),
+    )?;
     Ok(MergeSummary {
         out_dir: out.to_path_buf(),
         shards: merged.shards,
@@ -382,31 +387,10 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     })
 }
 
-/// Write summary.csv, replications.csv, weekly.csv and manifest.json.
-pub fn write_tables(
-    dir: &Path,
-    world: &World,
-    result: &EnsembleResult,
-    manifest: &crate::output::run_data::Manifest,
-) -> Result<(), OutputError> {
-    let json = serde_json::to_vec_pretty(manifest)
-        .map_err(|e| OutputError::Other(format!("cannot format manifest.json: {e}")))?;
-    output::write_atomic(
-        &dir.join("summary.csv"),
-        &tables::summary_csv(world, result)?,
-    )?;
-    output::write_atomic_with(&dir.join("replications.csv"), |w| {
-        tables::write_replications_csv(w, world, result)
-    })?;
-    output::write_atomic(&dir.join("weekly.csv"), &tables::weekly_csv(world, result)?)?;
-    output::write_atomic(&dir.join("manifest.json"), &json)?;
-    Ok(())
-}
-
 /// `strikesim report DIR`: redraw the charts and report of a finished run
 /// from its files, without simulating.
 pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
-    Ok(output::report::redraw(dir)?)
+    Ok(output::redraw(dir)?)
 }
 
 /// `strikesim compare DIR... --out DIR`: plans of several runs of the same
