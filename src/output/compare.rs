@@ -286,14 +286,7 @@ fn source_line(runs: &[RunData]) -> String {
             scenarios.push(&r.manifest.scenario.name);
         }
     }
-    format!(
-        "{} {} · scenarios {} · {} replications · seed {}",
-        m.tool_name(),
-        m.version,
-        scenarios.join(", "),
-        m.replications,
-        m.seed
-    )
+    m.source_line(&format!("scenarios {}", scenarios.join(", ")))
 }
 
 /// The label and scenario that `compare.csv` puts before a summary row.

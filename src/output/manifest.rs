@@ -42,6 +42,18 @@ impl Manifest {
             &self.tool
         }
     }
+
+    /// The source line of charts: tool, `scenarios` (as named by the
+    /// caller), replications and seed.
+    pub fn source_line(&self, scenarios: &str) -> String {
+        format!(
+            "{} {} · {scenarios} · {} replications · seed {}",
+            self.tool_name(),
+            self.version,
+            self.replications,
+            self.seed
+        )
+    }
 }
 
 /// The scenario file a run was made from.

@@ -63,8 +63,11 @@ pub struct OutputFile<'a> {
 /// that grow with the replications, so they need not be held in memory).
 pub enum Body<'a> {
     Bytes(Vec<u8>),
-    Stream(Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>),
+    Stream(Fill<'a>),
 }
+
+/// Writes a file's bytes into the writer it is given.
+pub type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
 
 impl OutputFile<'_> {
     pub fn bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {

@@ -249,13 +249,6 @@ impl RunData {
     /// The line under every chart and table: tool, scenario, replications, seed.
     pub fn source_line(&self) -> String {
         let m = &self.manifest;
-        format!(
-            "{} {} · scenario {} · {} replications · seed {}",
-            m.tool_name(),
-            m.version,
-            m.scenario.name,
-            m.replications,
-            m.seed
-        )
+        m.source_line(&format!("scenario {}", m.scenario.name))
     }
 }

@@ -2,6 +2,8 @@
 //! 95th percentile, in three groups (stood down in advance, cancelled on
 //! the day, outpatient appointments).
 
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -75,6 +77,23 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
     .draw()
     .map_err(draw_err)?;
 
+    draw_bars(&mut chart, set, &rows, y1)?;
+    let entries: Vec<(Swatch, String)> = set
+        .series
+        .iter()
+        .map(|s| (Swatch::Bar(series_style(s.colour)), s.label.clone()))
+        .collect();
+    draw_legend(&legend, "Plan", &entries)
+}
+
+/// One bar per plan in each group: the mean, its whisker (5th to 95th
+/// percentile), the plan's marker at its foot and the mean written on top.
+fn draw_bars<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>,
+    set: &ChartSet,
+    rows: &[Vec<&SummaryRow>],
+    y1: f64,
+) -> Result<(), ChartError> {
     let k = set.series.len() as i32;
     let width = 80 / k.max(1);
     let area = chart.plotting_area().strip_coord_spec();
@@ -113,10 +132,5 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
                 .map_err(draw_err)?;
         }
     }
-    let entries: Vec<(Swatch, String)> = set
-        .series
-        .iter()
-        .map(|s| (Swatch::Bar(series_style(s.colour)), s.label.clone()))
-        .collect();
-    draw_legend(&legend, "Plan", &entries)
+    Ok(())
 }
