@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use strikesim::output::charts::{plan_colour_hex, render_charts, CHART_NAMES, HEIGHT, WIDTH};
+use strikesim::output::charts::{chart_names, plan_colour_hex, Charts, HEIGHT, WIDTH};
 use strikesim::output::run_data::{RunData, COUNTERFACTUAL};
+use strikesim::output::{write_files, Exporter};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run_small")
@@ -14,15 +15,16 @@ fn fixture() -> PathBuf {
 fn rendered() -> (tempfile::TempDir, RunData, Vec<PathBuf>) {
     let data = RunData::load(&fixture()).expect("fixture loads");
     let tmp = tempfile::tempdir().unwrap();
-    let files = render_charts(&data, &tmp.path().join("charts")).expect("charts render");
+    let charts = Charts.files(&data).expect("charts render");
+    let files = write_files(tmp.path(), charts).expect("charts written");
     (tmp, data, files)
 }
 
 #[test]
 fn every_chart_is_a_png_and_an_svg_of_the_stated_size() {
     let (_tmp, _data, files) = rendered();
-    assert_eq!(files.len(), CHART_NAMES.len() * 2);
-    for name in CHART_NAMES {
+    assert_eq!(files.len(), chart_names().count() * 2);
+    for name in chart_names() {
         let png_path = files
             .iter()
             .find(|f| f.file_name().unwrap() == format!("{name}.png").as_str())
@@ -145,5 +147,5 @@ fn charts_are_deterministic() {
 fn render_fixture_charts_for_viewing() {
     let data = RunData::load(&fixture()).unwrap();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fixture-charts");
-    render_charts(&data, &out).unwrap();
+    write_files(&out, Charts.files(&data).unwrap()).unwrap();
 }

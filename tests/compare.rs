@@ -87,7 +87,7 @@ fn accepts_two_compatible_runs() {
     assert_eq!(csv.lines().count(), 1 + 7 * 23);
     assert!(csv.starts_with("label,scenario,plan,metric,mean,"));
 
-    for name in strikesim::output::charts::CHART_NAMES {
+    for name in strikesim::output::charts::chart_names() {
         assert!(out.join("charts").join(format!("{name}.png")).exists());
         let svg = std::fs::read_to_string(out.join("charts").join(format!("{name}.svg"))).unwrap();
         assert!(

@@ -94,8 +94,8 @@ fn more_participation_cancels_more_on_average() {
     // Plan 1 keeps everything booked: its on-the-day cancellations are
     // what staffing could not cover.
     for metric in [
-        Metric::elective_cancelled_on_day,
-        Metric::outpatient_cancelled,
+        Metric::ElectiveCancelledOnDay,
+        Metric::OutpatientCancelled,
     ] {
         let (l, h) = (mean(&low, 1, metric), mean(&high, 1, metric));
         assert!(
@@ -105,21 +105,21 @@ fn more_participation_cancels_more_on_average() {
     }
     // With the same seed the counterfactual is the same world.
     assert_eq!(
-        low.column(0, Metric::rtt_list_end as usize),
-        high.column(0, Metric::rtt_list_end as usize)
+        low.column(0, Metric::RttListEnd as usize),
+        high.column(0, Metric::RttListEnd as usize)
     );
 }
 
 #[test]
 fn a_strike_cancels_work_that_the_counterfactual_does() {
     let (_, result) = ensemble(&Scenario::bundled_default(), 6, 9);
-    let cf = mean(&result, 0, Metric::outpatient_cancelled);
-    let keep = mean(&result, 1, Metric::outpatient_cancelled);
+    let cf = mean(&result, 0, Metric::OutpatientCancelled);
+    let keep = mean(&result, 1, Metric::OutpatientCancelled);
     assert_eq!(cf, 0.0, "no clinic is cancelled without a strike");
     assert!(keep > 100.0, "a 48-hour walkout cancels clinics: {keep}");
-    let stood_down = mean(&result, 2, Metric::elective_cancelled_in_advance);
+    let stood_down = mean(&result, 2, Metric::ElectiveCancelledInAdvance);
     assert!(stood_down > 0.0, "the stand-down plan stands lists down");
-    assert_eq!(mean(&result, 1, Metric::elective_cancelled_in_advance), 0.0);
+    assert_eq!(mean(&result, 1, Metric::ElectiveCancelledInAdvance), 0.0);
 }
 
 #[test]

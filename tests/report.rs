@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use strikesim::output::charts::render_charts;
-use strikesim::output::report::{comparison_table_markdown, write_report};
+use strikesim::output::redraw;
+use strikesim::output::report::comparison_table_markdown;
 use strikesim::output::run_data::RunData;
 
 fn fixture() -> PathBuf {
@@ -24,9 +24,7 @@ fn reported_run() -> tempfile::TempDir {
     ] {
         std::fs::copy(fixture().join(f), tmp.path().join(f)).unwrap();
     }
-    let data = RunData::load(tmp.path()).unwrap();
-    render_charts(&data, &tmp.path().join("charts")).unwrap();
-    write_report(&data, tmp.path()).unwrap();
+    redraw(tmp.path()).unwrap();
     tmp
 }
 
@@ -41,8 +39,7 @@ fn report_twice_gives_identical_bytes() {
     let run = reported_run();
     let md = std::fs::read(run.path().join("report.md")).unwrap();
     let html = std::fs::read(run.path().join("report.html")).unwrap();
-    let data = RunData::load(run.path()).unwrap();
-    write_report(&data, run.path()).unwrap();
+    redraw(run.path()).unwrap();
     assert_eq!(md, std::fs::read(run.path().join("report.md")).unwrap());
     assert_eq!(html, std::fs::read(run.path().join("report.html")).unwrap());
 }
@@ -278,4 +275,57 @@ fn unknown_extra_metrics_are_tolerated() {
         s + "counterfactual,brand_new_metric,1.0000,1.0000,1.0000,1.0000,1.0000,1.0000,0.0000,0.0000,0.0000\n"
     });
     RunData::load(run.path()).expect("an extra metric is not an error");
+}
+
+/// Every tag of `html` closes in order (void elements excepted), so the
+/// page is well-formed.
+fn check_nesting(html: &str) {
+    const VOID: [&str; 4] = ["meta", "link", "img", "!DOCTYPE"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("tag closes") + start;
+        let tag = &rest[start + 1..end];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        if tag.starts_with('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "</{name}> closes");
+        } else if !VOID.contains(&name.as_str()) {
+            stack.push(name);
+        }
+        rest = &rest[end + 1..];
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn a_plan_name_with_markup_characters_stays_literal() {
+    let name = "a*b `c`";
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "manifest.json",
+        "summary.csv",
+        "weekly.csv",
+        "replications.csv",
+    ] {
+        let text = std::fs::read_to_string(fixture().join(f)).unwrap();
+        std::fs::write(tmp.path().join(f), text.replace("keep-booked", name)).unwrap();
+    }
+    redraw(tmp.path()).unwrap();
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    check_nesting(&html);
+    assert!(html.contains("<strong>a*b `c`</strong>"), "reading names the plan");
+    assert!(html.contains("<td>a*b `c`</td>"), "table names the plan");
+    assert!(!html.contains("<code>c</code>"), "no stray code span");
+    let md = std::fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    assert!(md.contains("**a\\*b \\`c\\`**"), "Markdown escapes the name");
+}
+
+#[test]
+fn the_fixture_report_is_well_formed() {
+    let run = reported_run();
+    check_nesting(&std::fs::read_to_string(run.path().join("report.html")).unwrap());
 }

@@ -109,7 +109,7 @@ fn the_single_trust_scenarios_run() {
         let result = ensemble(&scenario, 2);
         assert_eq!(result.rows.len(), 2, "{name}");
         for plan in 1..=scenario.file().plans.len() {
-            let lost = diff_mean(&result, plan, Metric::elective_activity_lost_pct);
+            let lost = diff_mean(&result, plan, Metric::ElectiveActivityLostPct);
             assert!((-5.0..=100.0).contains(&lost), "{name} plan {plan}: {lost}");
         }
     }
@@ -123,8 +123,8 @@ fn the_single_trust_scenarios_run() {
 fn national_12_january_stays_calibrated() {
     let scenario = Scenario::from_file(&scenario_dir().join("england-2016-01-12.toml")).unwrap();
     let result = ensemble(&scenario, 3);
-    let cancelled = diff_mean(&result, 1, Metric::elective_cancelled);
-    let lost = diff_mean(&result, 1, Metric::elective_activity_lost_pct);
+    let cancelled = diff_mean(&result, 1, Metric::ElectiveCancelled);
+    let lost = diff_mean(&result, 1, Metric::ElectiveActivityLostPct);
     assert!(
         (2_400.0..=4_500.0).contains(&cancelled),
         "elective operations cancelled: {cancelled} (published 3,454)"
@@ -148,8 +148,8 @@ fn sandwell_major_incident_comes_out_near_two_percent() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(names, ["major-incident", "as-on-the-day"]);
-    let incident = diff_mean(&result, 1, Metric::elective_activity_lost_pct);
-    let without = diff_mean(&result, 2, Metric::elective_activity_lost_pct);
+    let incident = diff_mean(&result, 1, Metric::ElectiveActivityLostPct);
+    let without = diff_mean(&result, 2, Metric::ElectiveActivityLostPct);
     assert!(
         (0.5..=4.0).contains(&incident),
         "major incident: {incident}%"

@@ -18,8 +18,8 @@ pub use shards::{merge, MergeSummary, ShardSummary};
 
 use crate::ensemble::{self, EnsembleResult};
 use crate::model::World;
-use crate::output::run_data::Manifest;
-use crate::output::{self, manifest, tables, OutputError};
+use crate::output::run_data::{Manifest, RunData};
+use crate::output::{self, manifest, OutputError};
 use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -136,8 +136,10 @@ fn write_run(dir: &Path, run: &Finished) -> Result<Manifest, AppError> {
         run.threads,
         run.wall_seconds,
     );
-    write_tables(dir, run.world, run.result, &manifest)?;
-    output::report::redraw(dir)?;
+    output::write_run(
+        dir,
+        &RunData::from_ensemble(run.world, run.result, manifest.clone()),
+    )?;
     Ok(manifest)
 }
 
@@ -197,31 +199,10 @@ fn run_prepared(
     }
 }
 
-/// Write summary.csv, replications.csv, weekly.csv and manifest.json.
-pub fn write_tables(
-    dir: &Path,
-    world: &World,
-    result: &EnsembleResult,
-    manifest: &Manifest,
-) -> Result<(), OutputError> {
-    let json = serde_json::to_vec_pretty(manifest)
-        .map_err(|e| OutputError::Other(format!("cannot format manifest.json: {e}")))?;
-    output::write_atomic(
-        &dir.join("summary.csv"),
-        &tables::summary_csv(world, result)?,
-    )?;
-    output::write_atomic_with(&dir.join("replications.csv"), |w| {
-        tables::write_replications_csv(w, world, result)
-    })?;
-    output::write_atomic(&dir.join("weekly.csv"), &tables::weekly_csv(world, result)?)?;
-    output::write_atomic(&dir.join("manifest.json"), &json)?;
-    Ok(())
-}
-
 /// `strikesim report DIR`: redraw the charts and report of a finished run
 /// from its files, without simulating.
 pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
-    Ok(output::report::redraw(dir)?)
+    Ok(output::redraw(dir)?)
 }
 
 /// `strikesim compare DIR... --out DIR`: plans of several runs of the same

@@ -3,7 +3,7 @@
 //! The shard format and its checks live in [`crate::ensemble::shard`].
 
 use super::{write_run, AppError, Finished, Prepared};
-use crate::ensemble::metrics::{METRICS, WEEKLY_METRICS};
+use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardScenario, ShardSpec};
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
@@ -157,7 +157,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
     for (name, s) in &shapes {
-        s.check_shape(name, branches, METRICS.len(), weeks, WEEKLY_METRICS.len())?;
+        s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
     }
     output::ensure_writable_dir(out)?;
     let manifest = write_run(

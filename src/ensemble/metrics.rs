@@ -1,85 +1,290 @@
-//! The metrics reported per replication and plan, and how each is computed
-//! from a branch's outcome and the counterfactual's in the same replication.
+//! The metrics reported per replication and plan, and the weekly series:
+//! their names, units, labels and meanings, and how each is computed from a
+//! branch's outcome and the counterfactual's in the same replication.
+//!
+//! This is the only place metric names are written. The tables, the run
+//! files read back, the report and the charts all name metrics through
+//! [`Metric`] and [`WeeklyMetric`].
+//!
+//! # Adding a metric
+//!
+//! 1. Add an entry to the `metrics!` list below: variant, CSV name, unit,
+//!    whether the board's comparison table shows it, label, description.
+//!    Its position is its column in `replications.csv` and its rows' order
+//!    in `summary.csv`.
+//! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
+//!    If it needs a count the model does not keep yet, add a field to
+//!    `model::outcome::Counters` (summed across trusts automatically).
+//! 3. Describe it in README.md's metric table; regenerate the test fixture
+//!    `tests/fixtures/run_small` (`tests/fixtures/gen_run_small.py`), since
+//!    a run without every metric is refused when read back.
+//!
+//! A weekly series is the same: an entry in `weekly_metrics!` and its value
+//! in [`WeeklyMetric::histogram_value`].
 
-use crate::model::outcome::{BranchOutcome, ListState};
+use crate::model::outcome::{BranchOutcome, Counters, ListState};
 use crate::model::World;
 
-/// A reported metric: its column name, unit and meaning.
-#[derive(Debug, Clone, Copy)]
-pub struct MetricInfo {
-    pub name: &'static str,
-    pub unit: &'static str,
-    pub description: &'static str,
+/// What a metric counts, as `manifest.json` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Operations,
+    Appointments,
+    Patients,
+    /// A percentage, 0 to 100.
+    Percent,
+    Days,
+    /// A 0-1 share.
+    Share,
+}
+
+impl Unit {
+    /// The unit as written in `manifest.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Operations => "operations",
+            Unit::Appointments => "appointments",
+            Unit::Patients => "patients",
+            Unit::Percent => "%",
+            Unit::Days => "days",
+            Unit::Share => "share",
+        }
+    }
 }
 
 macro_rules! metrics {
-    ($($id:ident = $name:literal, $unit:literal, $desc:literal;)*) => {
-        /// Index of each metric in a row.
-        #[allow(non_camel_case_types)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    ($($id:ident {
+        name: $name:literal,
+        unit: $unit:ident,
+        board: $board:literal,
+        label: $label:literal,
+        description: $desc:literal $(,)?
+    })*) => {
+        /// A metric of one plan in one replication; its position in
+        /// [`Metric::ALL`] is its column.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Metric { $($id),* }
 
-        /// Every metric, in column order.
-        pub const METRICS: &[MetricInfo] = &[
-            $(MetricInfo { name: $name, unit: $unit, description: $desc }),*
-        ];
+        impl Metric {
+            /// Every metric, in column order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$id),*];
+
+            /// The column name in the CSV files.
+            pub fn name(self) -> &'static str {
+                match self { $(Metric::$id => $name),* }
+            }
+
+            pub fn unit(self) -> Unit {
+                match self { $(Metric::$id => Unit::$unit),* }
+            }
+
+            /// Whether the board report's comparison table shows it.
+            pub fn on_board(self) -> bool {
+                match self { $(Metric::$id => $board),* }
+            }
+
+            /// What people read: a row label in the report.
+            pub fn label(self) -> &'static str {
+                match self { $(Metric::$id => $label),* }
+            }
+
+            /// Its meaning, one sentence, for `manifest.json`.
+            pub fn description(self) -> &'static str {
+                match self { $(Metric::$id => $desc),* }
+            }
+        }
     };
 }
 
 metrics! {
-    elective_cancelled = "elective_cancelled", "operations",
-        "Elective admissions (inpatient and day case) cancelled in the walkout window, in advance or on the day.";
-    elective_cancelled_in_advance = "elective_cancelled_in_advance", "operations",
-        "Elective admissions stood down in advance (patients told days ahead).";
-    elective_cancelled_on_day = "elective_cancelled_on_day", "operations",
-        "Elective admissions cancelled on the day (unstaffed lists and background non-clinical cancellations).";
-    elective_cancelled_inpatient = "elective_cancelled_inpatient", "operations",
-        "Inpatient admissions cancelled, in advance or on the day.";
-    elective_cancelled_day_case = "elective_cancelled_day_case", "operations",
-        "Day-case admissions cancelled, in advance or on the day.";
-    elective_cancelled_in_advance_inpatient = "elective_cancelled_in_advance_inpatient", "operations",
-        "Inpatient admissions stood down in advance.";
-    elective_cancelled_in_advance_day_case = "elective_cancelled_in_advance_day_case", "operations",
-        "Day-case admissions stood down in advance.";
-    elective_cancelled_on_day_inpatient = "elective_cancelled_on_day_inpatient", "operations",
-        "Inpatient admissions cancelled on the day.";
-    elective_cancelled_on_day_day_case = "elective_cancelled_on_day_day_case", "operations",
-        "Day-case admissions cancelled on the day.";
-    outpatient_cancelled = "outpatient_cancelled", "appointments",
-        "Outpatient appointments (new and follow-up) cancelled in the walkout window.";
-    outpatient_cancelled_new = "outpatient_cancelled_new", "appointments",
-        "New (first) outpatient appointments cancelled.";
-    outpatient_cancelled_follow_up = "outpatient_cancelled_follow_up", "appointments",
-        "Follow-up outpatient appointments cancelled.";
-    rebooked_within_28d = "rebooked_within_28d", "patients",
-        "Operations cancelled on the day in the walkout window given a new date within the binding days (28-day rule).";
-    not_rebooked_within_28d = "not_rebooked_within_28d", "patients",
-        "Operations cancelled on the day in the walkout window not given a date within the binding days.";
-    elective_planned_walkout = "elective_planned_walkout", "operations",
-        "Elective admissions booked on walkout days (when due or when stood down).";
-    elective_activity_lost_pct = "elective_activity_lost_pct", "%",
-        "Share of the counterfactual's planned admissions on walkout days that did not take place.";
-    rtt_list_end = "rtt_list_end", "patients",
-        "RTT waiting list (incomplete pathways) at the end of the run.";
-    rtt_within_18w_pct_end = "rtt_within_18w_pct_end", "%",
-        "Share of the waiting list within 18 weeks at the end of the run (standard: 92%).";
-    rtt_over_18w_end = "rtt_over_18w_end", "patients",
-        "Patients waiting over 18 weeks at the end of the run.";
-    rtt_over_52w_end = "rtt_over_52w_end", "patients",
-        "Patients waiting over 52 weeks at the end of the run.";
-    extra_waiters_end = "extra_waiters_end", "patients",
-        "Waiting list at the end minus the counterfactual's in the same replication.";
-    recovery_days = "recovery_days", "days",
-        "Days after the walkout until the list and 18-week performance stay within tolerance of the counterfactual (the whole horizon if never).";
-    recovered = "recovered", "share",
-        "1 if the plan recovered within the horizon, 0 if not (censored).";
+    ElectiveCancelled {
+        name: "elective_cancelled", unit: Operations, board: true,
+        label: "Elective operations cancelled",
+        description: "Elective admissions (inpatient and day case) cancelled in the walkout window, in advance or on the day.",
+    }
+    ElectiveCancelledInAdvance {
+        name: "elective_cancelled_in_advance", unit: Operations, board: true,
+        label: "Elective operations stood down in advance",
+        description: "Elective admissions stood down in advance (patients told days ahead).",
+    }
+    ElectiveCancelledOnDay {
+        name: "elective_cancelled_on_day", unit: Operations, board: true,
+        label: "Elective operations cancelled on the day",
+        description: "Elective admissions cancelled on the day (unstaffed lists and background non-clinical cancellations).",
+    }
+    ElectiveCancelledInpatient {
+        name: "elective_cancelled_inpatient", unit: Operations, board: false,
+        label: "Inpatient operations cancelled",
+        description: "Inpatient admissions cancelled, in advance or on the day.",
+    }
+    ElectiveCancelledDayCase {
+        name: "elective_cancelled_day_case", unit: Operations, board: false,
+        label: "Day-case operations cancelled",
+        description: "Day-case admissions cancelled, in advance or on the day.",
+    }
+    ElectiveCancelledInAdvanceInpatient {
+        name: "elective_cancelled_in_advance_inpatient", unit: Operations, board: false,
+        label: "Inpatient operations stood down in advance",
+        description: "Inpatient admissions stood down in advance.",
+    }
+    ElectiveCancelledInAdvanceDayCase {
+        name: "elective_cancelled_in_advance_day_case", unit: Operations, board: false,
+        label: "Day-case operations stood down in advance",
+        description: "Day-case admissions stood down in advance.",
+    }
+    ElectiveCancelledOnDayInpatient {
+        name: "elective_cancelled_on_day_inpatient", unit: Operations, board: false,
+        label: "Inpatient operations cancelled on the day",
+        description: "Inpatient admissions cancelled on the day.",
+    }
+    ElectiveCancelledOnDayDayCase {
+        name: "elective_cancelled_on_day_day_case", unit: Operations, board: false,
+        label: "Day-case operations cancelled on the day",
+        description: "Day-case admissions cancelled on the day.",
+    }
+    OutpatientCancelled {
+        name: "outpatient_cancelled", unit: Appointments, board: true,
+        label: "Outpatient appointments cancelled",
+        description: "Outpatient appointments (new and follow-up) cancelled in the walkout window.",
+    }
+    OutpatientCancelledNew {
+        name: "outpatient_cancelled_new", unit: Appointments, board: false,
+        label: "New outpatient appointments cancelled",
+        description: "New (first) outpatient appointments cancelled.",
+    }
+    OutpatientCancelledFollowUp {
+        name: "outpatient_cancelled_follow_up", unit: Appointments, board: false,
+        label: "Follow-up outpatient appointments cancelled",
+        description: "Follow-up outpatient appointments cancelled.",
+    }
+    RebookedWithin28d {
+        name: "rebooked_within_28d", unit: Patients, board: true,
+        label: "On-the-day cancellations rebooked within 28 days",
+        description: "Operations cancelled on the day in the walkout window given a new date within the binding days (28-day rule).",
+    }
+    NotRebookedWithin28d {
+        name: "not_rebooked_within_28d", unit: Patients, board: true,
+        label: "On-the-day cancellations not rebooked within 28 days",
+        description: "Operations cancelled on the day in the walkout window not given a date within the binding days.",
+    }
+    ElectivePlannedWalkout {
+        name: "elective_planned_walkout", unit: Operations, board: false,
+        label: "Elective operations planned on walkout days",
+        description: "Elective admissions booked on walkout days (when due or when stood down).",
+    }
+    ElectiveActivityLostPct {
+        name: "elective_activity_lost_pct", unit: Percent, board: true,
+        label: "Elective activity lost on walkout days",
+        description: "Share of the counterfactual's planned admissions on walkout days that did not take place.",
+    }
+    RttListEnd {
+        name: "rtt_list_end", unit: Patients, board: true,
+        label: "RTT waiting list at end",
+        description: "RTT waiting list (incomplete pathways) at the end of the run.",
+    }
+    RttWithin18wPctEnd {
+        name: "rtt_within_18w_pct_end", unit: Percent, board: true,
+        label: "Within 18 weeks at end",
+        description: "Share of the waiting list within 18 weeks at the end of the run (standard: 92%).",
+    }
+    RttOver18wEnd {
+        name: "rtt_over_18w_end", unit: Patients, board: true,
+        label: "Waiting over 18 weeks at end",
+        description: "Patients waiting over 18 weeks at the end of the run.",
+    }
+    RttOver52wEnd {
+        name: "rtt_over_52w_end", unit: Patients, board: true,
+        label: "Waiting over 52 weeks at end",
+        description: "Patients waiting over 52 weeks at the end of the run.",
+    }
+    ExtraWaitersEnd {
+        name: "extra_waiters_end", unit: Patients, board: false,
+        label: "Extra patients waiting at end",
+        description: "Waiting list at the end minus the counterfactual's in the same replication.",
+    }
+    RecoveryDays {
+        name: "recovery_days", unit: Days, board: true,
+        label: "Days to recover",
+        description: "Days after the walkout until the list and 18-week performance stay within tolerance of the counterfactual (the whole horizon if never).",
+    }
+    Recovered {
+        name: "recovered", unit: Share, board: true,
+        label: "Replications recovered within the run",
+        description: "1 if the plan recovered within the horizon, 0 if not (censored).",
+    }
 }
 
-/// Number of metrics.
-pub const N_METRICS: usize = METRICS.len();
+impl Metric {
+    /// Number of metrics.
+    pub const COUNT: usize = Metric::ALL.len();
 
-/// One row of metric values.
-pub type MetricRow = [f64; N_METRICS];
+    /// The metric whose CSV name is `name`.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// The value of this metric for one branch of one replication.
+    fn value(self, b: &BranchInputs) -> f64 {
+        use Metric as M;
+        let f = |v: u64| v as f64;
+        let c = b.counters;
+        let in_advance = c.elective_in_advance[0] + c.elective_in_advance[1];
+        let on_day = c.elective_on_day[0] + c.elective_on_day[1];
+        match self {
+            M::ElectiveCancelled => f(in_advance + on_day),
+            M::ElectiveCancelledInAdvance => f(in_advance),
+            M::ElectiveCancelledOnDay => f(on_day),
+            M::ElectiveCancelledInpatient => f(c.elective_in_advance[0] + c.elective_on_day[0]),
+            M::ElectiveCancelledDayCase => f(c.elective_in_advance[1] + c.elective_on_day[1]),
+            M::ElectiveCancelledInAdvanceInpatient => f(c.elective_in_advance[0]),
+            M::ElectiveCancelledInAdvanceDayCase => f(c.elective_in_advance[1]),
+            M::ElectiveCancelledOnDayInpatient => f(c.elective_on_day[0]),
+            M::ElectiveCancelledOnDayDayCase => f(c.elective_on_day[1]),
+            M::OutpatientCancelled => f(c.outpatient[0] + c.outpatient[1]),
+            M::OutpatientCancelledNew => f(c.outpatient[0]),
+            M::OutpatientCancelledFollowUp => f(c.outpatient[1]),
+            M::RebookedWithin28d => f(c.rebooked_within),
+            M::NotRebookedWithin28d => f(c.rebooked_late),
+            M::ElectivePlannedWalkout => f(c.elective_planned_walkout),
+            M::ElectiveActivityLostPct => {
+                let planned = b.cf_counters.elective_planned_walkout;
+                if planned == 0 {
+                    0.0
+                } else {
+                    100.0 * (f(planned) - f(c.elective_done_walkout)) / f(planned)
+                }
+            }
+            M::RttListEnd => f(b.end.waiting),
+            M::RttWithin18wPctEnd => b.end.within_18w_pct(),
+            M::RttOver18wEnd => f(b.end.over_18w()),
+            M::RttOver52wEnd => f(b.end.over_52w),
+            M::ExtraWaitersEnd => f(b.end.waiting) - f(b.cf_end.waiting),
+            M::RecoveryDays => b.recovery.unwrap_or(b.horizon) as f64,
+            M::Recovered => {
+                if b.recovery.is_some() {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// What the metrics of one branch are computed from.
+struct BranchInputs<'a> {
+    counters: &'a Counters,
+    cf_counters: &'a Counters,
+    end: ListState,
+    cf_end: ListState,
+    /// Days to recover, `None` if never within the horizon.
+    recovery: Option<i64>,
+    /// Days from the end of the walkouts to the end of the run.
+    horizon: i64,
+}
+
+/// One row of metric values, in [`Metric::ALL`] order.
+pub type MetricRow = [f64; Metric::COUNT];
 
 /// Days from the end of the walkouts until `branch` is back within
 /// tolerance of `cf` (no more than the tolerance above its list, below its
@@ -111,99 +316,126 @@ pub fn recovery_day(world: &World, branch: &[ListState], cf: &[ListState]) -> Op
 /// The metric row of `branch`, paired with the counterfactual `cf` of the
 /// same replication.
 pub fn metric_row(world: &World, branch: &BranchOutcome, cf: &BranchOutcome) -> MetricRow {
-    use Metric as M;
-    let c = &branch.counters;
-    let end = branch.daily.last().copied().unwrap_or_default();
-    let cf_end = cf.daily.last().copied().unwrap_or_default();
-    let mut row = [0.0; N_METRICS];
-    let mut set = |m: Metric, v: f64| row[m as usize] = v;
-    let f = |v: u64| v as f64;
-    set(
-        M::elective_cancelled_in_advance_inpatient,
-        f(c.elective_in_advance[0]),
-    );
-    set(
-        M::elective_cancelled_in_advance_day_case,
-        f(c.elective_in_advance[1]),
-    );
-    set(
-        M::elective_cancelled_on_day_inpatient,
-        f(c.elective_on_day[0]),
-    );
-    set(
-        M::elective_cancelled_on_day_day_case,
-        f(c.elective_on_day[1]),
-    );
-    let in_advance = c.elective_in_advance[0] + c.elective_in_advance[1];
-    let on_day = c.elective_on_day[0] + c.elective_on_day[1];
-    set(M::elective_cancelled_in_advance, f(in_advance));
-    set(M::elective_cancelled_on_day, f(on_day));
-    set(M::elective_cancelled, f(in_advance + on_day));
-    set(
-        M::elective_cancelled_inpatient,
-        f(c.elective_in_advance[0] + c.elective_on_day[0]),
-    );
-    set(
-        M::elective_cancelled_day_case,
-        f(c.elective_in_advance[1] + c.elective_on_day[1]),
-    );
-    set(M::outpatient_cancelled_new, f(c.outpatient[0]));
-    set(M::outpatient_cancelled_follow_up, f(c.outpatient[1]));
-    set(
-        M::outpatient_cancelled,
-        f(c.outpatient[0] + c.outpatient[1]),
-    );
-    set(M::rebooked_within_28d, f(c.rebooked_within));
-    set(M::not_rebooked_within_28d, f(c.rebooked_late));
-    set(M::elective_planned_walkout, f(c.elective_planned_walkout));
-    let planned = cf.counters.elective_planned_walkout;
-    set(
-        M::elective_activity_lost_pct,
-        if planned == 0 {
-            0.0
-        } else {
-            100.0 * (f(planned) - f(c.elective_done_walkout)) / f(planned)
-        },
-    );
-    set(M::rtt_list_end, f(end.waiting));
-    set(M::rtt_within_18w_pct_end, end.within_18w_pct());
-    set(M::rtt_over_18w_end, f(end.over_18w()));
-    set(M::rtt_over_52w_end, f(end.over_52w));
-    set(M::extra_waiters_end, f(end.waiting) - f(cf_end.waiting));
-    let horizon = world.days - world.after_walkouts_day;
-    match recovery_day(world, &branch.daily, &cf.daily) {
-        Some(d) => {
-            set(M::recovery_days, d as f64);
-            set(M::recovered, 1.0);
-        }
-        None => {
-            set(M::recovery_days, horizon as f64);
-            set(M::recovered, 0.0);
-        }
+    let inputs = BranchInputs {
+        counters: &branch.counters,
+        cf_counters: &cf.counters,
+        end: branch.daily.last().copied().unwrap_or_default(),
+        cf_end: cf.daily.last().copied().unwrap_or_default(),
+        recovery: recovery_day(world, &branch.daily, &cf.daily),
+        horizon: world.days - world.after_walkouts_day,
+    };
+    let mut row = [0.0; Metric::COUNT];
+    for (v, m) in row.iter_mut().zip(Metric::ALL) {
+        *v = m.value(&inputs);
     }
     row
 }
 
-/// Weekly series reported in weekly.csv.
-pub const WEEKLY_METRICS: [&str; 5] = [
-    "waiting_list",
-    "within_18w_pct",
-    "over_18w",
-    "over_52w",
-    "extra_waiters",
-];
+macro_rules! weekly_metrics {
+    ($($id:ident {
+        name: $name:literal,
+        unit: $unit:ident,
+        scale: $scale:literal,
+        description: $desc:literal $(,)?
+    })*) => {
+        /// A weekly series of `weekly.csv`; its position in
+        /// [`WeeklyMetric::ALL`] is its place in the weekly histograms.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum WeeklyMetric { $($id),* }
 
-/// Scale of `within_18w_pct` in the weekly histograms (hundredths of a
-/// percentage point), so that they hold integers.
-pub const PCT_SCALE: f64 = 100.0;
+        impl WeeklyMetric {
+            /// Every weekly series, in the order `weekly.csv` lists them.
+            pub const ALL: &'static [WeeklyMetric] = &[$(WeeklyMetric::$id),*];
 
-/// The weekly values of a branch on `day`, as integers for the histograms.
-pub fn weekly_values(branch: &ListState, cf: &ListState) -> [i64; 5] {
-    [
-        branch.waiting as i64,
-        (branch.within_18w_pct() * PCT_SCALE).round() as i64,
-        branch.over_18w() as i64,
-        branch.over_52w as i64,
-        branch.waiting as i64 - cf.waiting as i64,
-    ]
+            /// The name in the `metric` column of `weekly.csv`.
+            pub fn name(self) -> &'static str {
+                match self { $(WeeklyMetric::$id => $name),* }
+            }
+
+            pub fn unit(self) -> Unit {
+                match self { $(WeeklyMetric::$id => Unit::$unit),* }
+            }
+
+            /// The histograms hold integers: the value times this scale.
+            pub fn scale(self) -> f64 {
+                match self { $(WeeklyMetric::$id => $scale),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(WeeklyMetric::$id => $desc),* }
+            }
+        }
+    };
+}
+
+weekly_metrics! {
+    WaitingList {
+        name: "waiting_list", unit: Patients, scale: 1.0,
+        description: "RTT waiting list (incomplete pathways) at 00:00 on the Monday.",
+    }
+    Within18wPct {
+        // Hundredths of a percentage point, so that the histograms hold integers.
+        name: "within_18w_pct", unit: Percent, scale: 100.0,
+        description: "Share of the waiting list within 18 weeks.",
+    }
+    Over18w {
+        name: "over_18w", unit: Patients, scale: 1.0,
+        description: "Patients waiting over 18 weeks.",
+    }
+    Over52w {
+        name: "over_52w", unit: Patients, scale: 1.0,
+        description: "Patients waiting over 52 weeks.",
+    }
+    ExtraWaiters {
+        name: "extra_waiters", unit: Patients, scale: 1.0,
+        description: "Waiting list minus the counterfactual's in the same replication.",
+    }
+}
+
+impl WeeklyMetric {
+    /// Number of weekly series.
+    pub const COUNT: usize = WeeklyMetric::ALL.len();
+
+    /// The value of a branch's list `branch` (with the counterfactual's
+    /// `cf` the same day) times [`WeeklyMetric::scale`], as an integer.
+    fn histogram_value(self, branch: &ListState, cf: &ListState) -> i64 {
+        match self {
+            WeeklyMetric::WaitingList => branch.waiting as i64,
+            WeeklyMetric::Within18wPct => (branch.within_18w_pct() * self.scale()).round() as i64,
+            WeeklyMetric::Over18w => branch.over_18w() as i64,
+            WeeklyMetric::Over52w => branch.over_52w as i64,
+            WeeklyMetric::ExtraWaiters => branch.waiting as i64 - cf.waiting as i64,
+        }
+    }
+}
+
+/// The weekly values of a branch on one day, in [`WeeklyMetric::ALL`]
+/// order, scaled to integers for the histograms.
+pub type WeeklyValues = [i64; WeeklyMetric::COUNT];
+
+/// The weekly values of a branch's list `branch`, with the counterfactual's
+/// `cf` the same day.
+pub fn weekly_values(branch: &ListState, cf: &ListState) -> WeeklyValues {
+    let mut values = [0; WeeklyMetric::COUNT];
+    for (v, m) in values.iter_mut().zip(WeeklyMetric::ALL) {
+        *v = m.histogram_value(branch, cf);
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_found_again() {
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(*m as usize, i, "{} is in column order", m.name());
+            assert_eq!(Metric::from_name(m.name()), Some(*m));
+        }
+        for (i, m) in WeeklyMetric::ALL.iter().enumerate() {
+            assert_eq!(*m as usize, i);
+            assert!(WeeklyMetric::ALL[..i].iter().all(|o| o.name() != m.name()));
+        }
+    }
 }

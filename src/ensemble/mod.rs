@@ -22,7 +22,7 @@ use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
-use metrics::{metric_row, weekly_values, MetricRow, WEEKLY_METRICS};
+use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
@@ -34,7 +34,7 @@ pub struct ReplicationResult {
     pub replication: u64,
     pub rows: Vec<MetricRow>,
     /// [branch][week][weekly metric]
-    pub weekly: Vec<Vec<[i64; 5]>>,
+    pub weekly: Vec<Vec<WeeklyValues>>,
 }
 
 /// Run the trusts' branches of one replication and add them up.
@@ -112,7 +112,7 @@ impl EnsembleResult {
             self.weekly = r
                 .weekly
                 .iter()
-                .map(|weeks| vec![vec![Histogram::default(); WEEKLY_METRICS.len()]; weeks.len()])
+                .map(|weeks| vec![vec![Histogram::default(); WeeklyMetric::COUNT]; weeks.len()])
                 .collect();
         }
         for (b, weeks) in r.weekly.iter().enumerate() {

@@ -4,7 +4,12 @@
 
 /// Counts over the walkout window (from the branch point to the day after
 /// the last walkout).
+///
+/// Trusts add up with [`Counters::add`]: a new field must be summed there
+/// (the destructuring without `..` refuses to compile until it is named,
+/// and a test checks that every field is summed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Counters {
     /// Elective admissions cancelled in advance (stand-downs), [inpatient, day case].
     pub elective_in_advance: [u64; 2],
@@ -29,27 +34,46 @@ pub struct Counters {
     pub initial_list: u64,
 }
 
+fn add_pairs(a: &mut [u64; 2], b: &[u64; 2]) {
+    a[0] += b[0];
+    a[1] += b[1];
+}
+
 impl Counters {
+    /// Add another trust's counts, field by field.
     pub fn add(&mut self, o: &Counters) {
-        for i in 0..2 {
-            self.elective_in_advance[i] += o.elective_in_advance[i];
-            self.elective_on_day[i] += o.elective_on_day[i];
-            self.outpatient[i] += o.outpatient[i];
-        }
-        self.rebooked_within += o.rebooked_within;
-        self.rebooked_late += o.rebooked_late;
-        self.elective_planned_walkout += o.elective_planned_walkout;
-        self.elective_done_walkout += o.elective_done_walkout;
-        self.referred += o.referred;
-        self.treated_admitted += o.treated_admitted;
-        self.treated_non_admitted += o.treated_non_admitted;
-        self.removed += o.removed;
-        self.initial_list += o.initial_list;
+        let Counters {
+            elective_in_advance,
+            elective_on_day,
+            outpatient,
+            rebooked_within,
+            rebooked_late,
+            elective_planned_walkout,
+            elective_done_walkout,
+            referred,
+            treated_admitted,
+            treated_non_admitted,
+            removed,
+            initial_list,
+        } = o;
+        add_pairs(&mut self.elective_in_advance, elective_in_advance);
+        add_pairs(&mut self.elective_on_day, elective_on_day);
+        add_pairs(&mut self.outpatient, outpatient);
+        self.rebooked_within += rebooked_within;
+        self.rebooked_late += rebooked_late;
+        self.elective_planned_walkout += elective_planned_walkout;
+        self.elective_done_walkout += elective_done_walkout;
+        self.referred += referred;
+        self.treated_admitted += treated_admitted;
+        self.treated_non_admitted += treated_non_admitted;
+        self.removed += removed;
+        self.initial_list += initial_list;
     }
 }
 
 /// The waiting list at 00:00 on one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct ListState {
     /// Incomplete pathways.
     pub waiting: u64,
@@ -60,10 +84,17 @@ pub struct ListState {
 }
 
 impl ListState {
+    /// Add another trust's list, field by field (destructured, like
+    /// [`Counters::add`], so a new field cannot be left out).
     pub fn add(&mut self, o: &ListState) {
-        self.waiting += o.waiting;
-        self.within_18w += o.within_18w;
-        self.over_52w += o.over_52w;
+        let ListState {
+            waiting,
+            within_18w,
+            over_52w,
+        } = o;
+        self.waiting += waiting;
+        self.within_18w += within_18w;
+        self.over_52w += over_52w;
     }
 
     pub fn over_18w(&self) -> u64 {
@@ -99,5 +130,60 @@ impl BranchOutcome {
                 a.add(b);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::{de::DeserializeOwned, Serialize};
+    use serde_json::Value;
+
+    /// Give every number in `v` a distinct value, 1, 2, 3...
+    fn number_leaves(v: &mut Value, next: &mut u64) {
+        match v {
+            Value::Number(_) => {
+                *next += 1;
+                *v = Value::from(*next);
+            }
+            Value::Array(items) => items.iter_mut().for_each(|x| number_leaves(x, next)),
+            Value::Object(fields) => fields.values_mut().for_each(|x| number_leaves(x, next)),
+            _ => {}
+        }
+    }
+
+    /// A value of `T` with every field set (through serde, so no field can
+    /// be missed) to a distinct number; and that value with every number doubled.
+    fn distinct_and_doubled<T: Serialize + DeserializeOwned + Default>() -> (T, Value) {
+        let mut v = serde_json::to_value(T::default()).unwrap();
+        let mut n = 0;
+        number_leaves(&mut v, &mut n);
+        let mut doubled = v.clone();
+        fn double(v: &mut Value) {
+            match v {
+                Value::Number(n) => *v = Value::from(2 * n.as_u64().unwrap()),
+                Value::Array(items) => items.iter_mut().for_each(double),
+                Value::Object(fields) => fields.values_mut().for_each(double),
+                _ => {}
+            }
+        }
+        double(&mut doubled);
+        (serde_json::from_value(v).unwrap(), doubled)
+    }
+
+    #[test]
+    fn counters_add_sums_every_field() {
+        let (c, doubled): (Counters, _) = distinct_and_doubled();
+        let mut sum = c;
+        sum.add(&c);
+        assert_eq!(serde_json::to_value(sum).unwrap(), doubled);
+    }
+
+    #[test]
+    fn list_state_add_sums_every_field() {
+        let (l, doubled): (ListState, _) = distinct_and_doubled();
+        let mut sum = l;
+        sum.add(&l);
+        assert_eq!(serde_json::to_value(sum).unwrap(), doubled);
     }
 }

@@ -10,10 +10,18 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::charts::{render_chart_set, ChartSet, CHART_NAMES};
-use super::report::{comparison_table, to_markdown, Block, PlanRef};
-use super::run_data::{RunData, COUNTERFACTUAL, SUMMARY_HEADER};
-use super::{ensure_writable_dir, write_atomic, OutputError};
+use serde::Serialize;
+
+use super::charts::{chart_files, chart_names, ChartSet, Series};
+use super::document::{Block, Document, Inline};
+use super::manifest::Manifest;
+use super::report::{chart_image, comparison_table, PlanRef};
+use super::rows::{csv_bytes, SummaryRow};
+use super::run_data::{RunData, COUNTERFACTUAL};
+use super::{ensure_writable_dir, write_files, OutputError, OutputFile};
+
+/// A plan in the comparison: its label, the index of its run, its name there.
+type Labelled = (String, usize, String);
 
 /// Compare the plans of the runs in `dirs`, writing into `out`.
 pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
@@ -46,19 +54,31 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
     set.series = plans
         .iter()
         .enumerate()
-        .map(|(k, (label, run, plan))| {
-            let colour = if *plan == COUNTERFACTUAL {
-                None
-            } else {
-                Some(k - 1)
-            };
-            (label.clone(), *run, plan.clone(), colour)
+        .map(|(k, (label, run, plan))| Series {
+            label: label.clone(),
+            run: *run,
+            plan: plan.clone(),
+            colour: (plan != COUNTERFACTUAL).then(|| k - 1),
         })
         .collect();
     set.source = source_line(&runs);
-    render_chart_set(&set, &out.join("charts"))?;
+    let mut files = chart_files(&set)?;
+    files.push(OutputFile::bytes(
+        "compare.csv",
+        compare_csv(&runs, &plans)?,
+    ));
+    files.push(OutputFile::bytes(
+        "compare.md",
+        compare_document(dirs, &runs, &plans)
+            .to_markdown()
+            .into_bytes(),
+    ));
+    write_files(out, files)?;
+    Ok(())
+}
 
-    write_atomic(&out.join("compare.csv"), &compare_csv(&runs, &plans)?)?;
+/// `compare.md`: the runs, the comparison table and the charts.
+fn compare_document(dirs: &[PathBuf], runs: &[RunData], plans: &[Labelled]) -> Document {
     let refs: Vec<PlanRef> = plans
         .iter()
         .map(|(label, run, plan)| PlanRef {
@@ -67,50 +87,48 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
             plan: plan.clone(),
         })
         .collect();
-    let mut blocks = vec![Block::Paragraph(format!(
+    let mut blocks = vec![Block::Paragraph(Inline::from(format!(
         "Plans from {} runs of the same world ({} replications, seed {}). Means with 95% intervals; \
          differences are paired with the shared no-strike world.",
         runs.len(),
         runs[0].manifest.replications,
         runs[0].manifest.seed
-    ))];
+    )))];
     blocks.push(Block::Heading(2, "Runs".into()));
     blocks.push(Block::Bullets(
-        dirs.iter()
-            .zip(&runs)
-            .map(|(dir, r)| {
-                let walkouts: Vec<String> = r
-                    .manifest
-                    .walkouts
-                    .iter()
-                    .map(|w| format!("{} from {}", w.name, w.start.format("%-d %b %Y %H:%M")))
-                    .collect();
-                format!(
-                    "`{}`: scenario **{}** (sha256 `{}`), plans {}; walkouts: {}",
-                    dir.display(),
-                    r.manifest.scenario.name,
-                    r.manifest.scenario.sha256,
-                    r.manifest
-                        .plans
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    walkouts.join("; ")
-                )
-            })
-            .collect(),
+        dirs.iter().zip(runs).map(|(dir, r)| run_line(dir, &r.manifest)).collect(),
     ));
     blocks.push(Block::Heading(2, "Comparison table".into()));
     blocks.push(Block::Table(comparison_table(&refs)));
     blocks.push(Block::Heading(2, "Charts".into()));
-    for name in CHART_NAMES {
-        blocks.push(Block::Chart(name.to_string(), name.replace('_', " ")));
+    for name in chart_names() {
+        blocks.push(chart_image(name, &name.replace('_', " ")));
     }
-    write_atomic(
-        &out.join("compare.md"),
-        to_markdown("strikesim: plans compared", &blocks).as_bytes(),
-    )
+    Document {
+        title: "strikesim: plans compared".into(),
+        blocks,
+    }
+}
+
+/// One compared run: its directory, scenario, plans and walkouts.
+fn run_line(dir: &Path, m: &Manifest) -> Inline {
+    let walkouts: Vec<String> = m
+        .walkouts
+        .iter()
+        .map(|w| format!("{} from {}", w.name, w.start.format("%-d %b %Y %H:%M")))
+        .collect();
+    let plans: Vec<&str> = m.plans.iter().map(|p| p.name.as_str()).collect();
+    Inline::default()
+        .code(dir.display().to_string())
+        .text(": scenario ")
+        .strong(&m.scenario.name)
+        .text(" (sha256 ")
+        .code(&m.scenario.sha256)
+        .text(format!(
+            "), plans {}; walkouts: {}",
+            plans.join(", "),
+            walkouts.join("; ")
+        ))
 }
 
 /// Everything that makes `b` a different world from `a`, in words.
@@ -142,7 +160,7 @@ fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
         ));
     }
     if ma.trusts != mb.trusts {
-        let codes = |m: &super::run_data::Manifest| {
+        let codes = |m: &Manifest| {
             m.trusts
                 .iter()
                 .map(|t| t.code.as_str())
@@ -229,7 +247,7 @@ fn counterfactual_differences(a: &RunData, b: &RunData) -> Vec<String> {
 /// run) and every run's plans, in run order. A plan name found in more than
 /// one run is prefixed with its scenario name (and, if that still clashes,
 /// its run number).
-fn labelled_plans(runs: &[RunData]) -> Vec<(String, usize, String)> {
+fn labelled_plans(runs: &[RunData]) -> Vec<Labelled> {
     let mut plans = vec![(COUNTERFACTUAL.to_string(), 0, COUNTERFACTUAL.to_string())];
     let all: Vec<(usize, &str)> = runs
         .iter()
@@ -268,43 +286,31 @@ fn source_line(runs: &[RunData]) -> String {
             scenarios.push(&r.manifest.scenario.name);
         }
     }
-    format!(
-        "{} {} · scenarios {} · {} replications · seed {}",
-        if m.tool.is_empty() {
-            "strikesim"
-        } else {
-            &m.tool
-        },
-        m.version,
-        scenarios.join(", "),
-        m.replications,
-        m.seed
-    )
+    m.source_line(&format!("scenarios {}", scenarios.join(", ")))
 }
 
-/// Every summary row of every compared plan, with its label and scenario.
-fn compare_csv(
-    runs: &[RunData],
-    plans: &[(String, usize, String)],
-) -> Result<Vec<u8>, OutputError> {
-    let fail = |e: csv::Error| OutputError::Other(format!("writing compare.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["label", "scenario"];
-    header.extend(SUMMARY_HEADER);
-    w.write_record(&header).map_err(fail)?;
-    for (label, run, plan) in plans {
+/// The label and scenario that `compare.csv` puts before a summary row.
+#[derive(Serialize)]
+struct CompareKey<'a> {
+    label: &'a str,
+    scenario: &'a str,
+}
+
+/// `compare.csv`: every summary row of every compared plan, after its label
+/// and scenario.
+fn compare_csv(runs: &[RunData], plans: &[Labelled]) -> Result<Vec<u8>, OutputError> {
+    let rows = plans.iter().flat_map(|(label, run, plan)| {
         let run = &runs[*run];
-        for r in run.summary.iter().filter(|r| r.plan == *plan) {
-            let mut rec = vec![
-                label.clone(),
-                run.manifest.scenario.name.clone(),
-                r.plan.clone(),
-                r.metric.clone(),
-            ];
-            rec.extend(r.numbers().iter().map(|&v| super::tables::num(v)));
-            w.write_record(&rec).map_err(fail)?;
-        }
-    }
-    w.into_inner()
-        .map_err(|e| OutputError::Other(format!("writing compare.csv: {e}")))
+        run.summary.iter().filter(move |r| r.plan == *plan).map(move |r| {
+            let key = CompareKey {
+                label,
+                scenario: &run.manifest.scenario.name,
+            };
+            (key, r)
+        })
+    });
+    csv_bytes::<(CompareKey, &SummaryRow)>(rows).map_err(|source| OutputError::Csv {
+        file: "compare.csv",
+        source,
+    })
 }

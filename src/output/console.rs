@@ -1,21 +1,34 @@
-//! The short human summary `strikesim run` prints on stdout.
+//! The short human summary `strikesim run` prints on stdout, read from the
+//! same rows as `summary.csv` (the paired differences are its `diff_*`
+//! columns, not computed again).
 
 use crate::ensemble::metrics::Metric;
-use crate::ensemble::stats::summarise;
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
 use crate::output::human;
+use crate::output::rows::SummaryRow;
+use crate::output::tables::summary_rows;
 
 /// Per plan: cancellations (mean and 5th-95th percentile range), extra 18-
 /// and 52-week waiters against the counterfactual (mean difference and its
 /// 95% interval) and the time to recover.
 pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> String {
     let names: Vec<&str> = world.branches().map(|p| p.name.as_str()).collect();
-    let width = names.iter().map(|n| n.len()).max().unwrap_or(10).max(14);
+    summary_table(&names, &summary_rows(world, result), result.rows.len(), title)
+}
+
+/// The summary of `plans` (the counterfactual first) from the rows of
+/// `summary.csv`, over `replications`.
+pub fn summary_table(
+    plans: &[&str],
+    summary: &[SummaryRow],
+    replications: usize,
+    title: &str,
+) -> String {
+    let width = plans.iter().map(|n| n.len()).max().unwrap_or(10).max(14);
     let mut out = format!(
-        "{title}\n{} replications. Cancellations in the walkout window: mean [5th-95th percentile]. \
-         Extra waiters at the end vs the counterfactual: mean (95% CI).\n\n",
-        result.rows.len()
+        "{title}\n{replications} replications. Cancellations in the walkout window: mean [5th-95th percentile]. \
+         Extra waiters at the end vs the counterfactual: mean (95% CI).\n\n"
     );
     out.push_str(&format!(
         "{:<width$}  {:>22}  {:>22}  {:>22}  {:>20}  {:>20}  {:>14}\n",
@@ -27,8 +40,15 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
         "extra 52w+ waiters",
         "recovered"
     ));
-    let range = |b: usize, m: Metric| {
-        let s = summarise(&result.column(b, m as usize));
+    let row = |plan: &str, m: Metric| {
+        summary
+            .iter()
+            .find(|r| r.plan == plan && r.metric == m.name())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let range = |plan: &str, m: Metric| {
+        let s = row(plan, m);
         format!(
             "{} [{}-{}]",
             human::count(s.mean),
@@ -36,39 +56,33 @@ pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> Stri
             human::count(s.p95)
         )
     };
-    let diff = |b: usize, m: Metric| {
-        let cf = result.column(0, m as usize);
-        let d: Vec<f64> = result
-            .column(b, m as usize)
-            .iter()
-            .zip(&cf)
-            .map(|(a, c)| a - c)
-            .collect();
-        let s = summarise(&d);
-        human::with_interval(human::signed_count, s.mean, s.ci95_low, s.ci95_high)
+    let diff = |plan: &str, m: Metric| {
+        let s = row(plan, m);
+        human::with_interval(
+            human::signed_count,
+            s.diff_mean,
+            s.diff_ci95_low,
+            s.diff_ci95_high,
+        )
     };
-    for (b, name) in names.iter().enumerate() {
-        let recovered = summarise(&result.column(b, Metric::recovered as usize)).mean;
-        let days = summarise(&result.column(b, Metric::recovery_days as usize)).p50;
-        let rec = if b == 0 {
-            "-".to_string()
+    for (b, name) in plans.iter().enumerate() {
+        let (rec, d18, d52) = if b == 0 {
+            ("-".to_string(), "-".to_string(), "-".to_string())
         } else {
-            format!("{:.0}%, {}d", 100.0 * recovered, days.round())
-        };
-        let (d18, d52) = if b == 0 {
-            ("-".to_string(), "-".to_string())
-        } else {
+            let recovered = row(name, Metric::Recovered).mean;
+            let days = row(name, Metric::RecoveryDays).p50;
             (
-                diff(b, Metric::rtt_over_18w_end),
-                diff(b, Metric::rtt_over_52w_end),
+                format!("{:.0}%, {}d", 100.0 * recovered, days.round()),
+                diff(name, Metric::RttOver18wEnd),
+                diff(name, Metric::RttOver52wEnd),
             )
         };
         out.push_str(&format!(
             "{:<width$}  {:>22}  {:>22}  {:>22}  {:>20}  {:>20}  {:>14}\n",
             name,
-            range(b, Metric::elective_cancelled),
-            range(b, Metric::elective_cancelled_on_day),
-            range(b, Metric::outpatient_cancelled),
+            range(name, Metric::ElectiveCancelled),
+            range(name, Metric::ElectiveCancelledOnDay),
+            range(name, Metric::OutpatientCancelled),
             d18,
             d52,
             rec

@@ -1,14 +1,146 @@
 //! `manifest.json`: what was run (tool version, scenario and its hash,
 //! seed, replications, wall time) and the scenario's assumptions in plain
-//! words, for the report. The type is [`Manifest`], shared with the side
-//! that reads a finished run back.
+//! words, for the report. One type, [`Manifest`], written at the end of a
+//! run and read back with the rest of the run's files.
 
-use super::run_data::{
-    Manifest, MetricInfo, Period, PlanInfo, RecoveryTolerance, ScenarioInfo, TrustInfo, WalkoutInfo,
-};
-use crate::ensemble::metrics::METRICS;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::ensemble::metrics::Metric;
 use crate::model::World;
 use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
+
+/// `manifest.json`: what was run, with which seed, on which world.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub tool: String,
+    pub version: String,
+    pub scenario: ScenarioInfo,
+    pub seed: u64,
+    pub replications: u64,
+    #[serde(default)]
+    pub threads: usize,
+    #[serde(default)]
+    pub wall_seconds: f64,
+    pub period: Period,
+    pub walkouts: Vec<WalkoutInfo>,
+    pub plans: Vec<PlanInfo>,
+    pub trusts: Vec<TrustInfo>,
+    #[serde(default)]
+    pub recovery_tolerance: Option<RecoveryTolerance>,
+    #[serde(default)]
+    pub metrics: Vec<MetricInfo>,
+}
+
+impl Manifest {
+    /// The tool that made the run (`strikesim` if the manifest does not say).
+    pub fn tool_name(&self) -> &str {
+        if self.tool.is_empty() {
+            "strikesim"
+        } else {
+            &self.tool
+        }
+    }
+
+    /// The source line of charts: tool, `scenarios` (as named by the
+    /// caller), replications and seed.
+    pub fn source_line(&self, scenarios: &str) -> String {
+        format!(
+            "{} {} · {scenarios} · {} replications · seed {}",
+            self.tool_name(),
+            self.version,
+            self.replications,
+            self.seed
+        )
+    }
+}
+
+/// The scenario file a run was made from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub file: String,
+    pub sha256: String,
+}
+
+/// The simulated calendar: warm-up from `start`, plans branch at `branch`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub branch: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// One walkout as the scenario described it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct WalkoutInfo {
+    pub name: String,
+    #[serde(deserialize_with = "minute_time", serialize_with = "write_minute_time")]
+    pub start: NaiveDateTime,
+    #[serde(deserialize_with = "minute_time", serialize_with = "write_minute_time")]
+    pub end: NaiveDateTime,
+    pub kind: String,
+    #[serde(default)]
+    pub grades: Vec<String>,
+    #[serde(default)]
+    pub participation: String,
+}
+
+/// One of the scenario's plans (the counterfactual is not listed).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PlanInfo {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+}
+
+/// A trust in the simulated world.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TrustInfo {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub specialties: usize,
+    #[serde(default)]
+    pub initial_waiting_list: u64,
+}
+
+/// How close to the counterfactual counts as recovered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RecoveryTolerance {
+    #[serde(default)]
+    pub list_size_pct: f64,
+    #[serde(default)]
+    pub within_18w_points: f64,
+}
+
+/// A metric's unit and meaning, as the core describes it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MetricInfo {
+    pub name: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn minute_time<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+    let s = String::deserialize(d)?;
+    NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|e| {
+            serde::de::Error::custom(format!("walkout time {s:?} is not YYYY-MM-DDTHH:MM ({e})"))
+        })
+}
+
+fn write_minute_time<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.format("%Y-%m-%dT%H:%M").to_string())
+}
 
 fn pct(p: f64) -> String {
     format!("{:.0}%", 100.0 * p)
@@ -169,12 +301,12 @@ pub fn manifest(
             list_size_pct: s.recovery.list_size_pct.get(),
             within_18w_points: s.recovery.within_18w_points.get(),
         }),
-        metrics: METRICS
+        metrics: Metric::ALL
             .iter()
             .map(|m| MetricInfo {
-                name: m.name.into(),
-                unit: m.unit.into(),
-                description: m.description.into(),
+                name: m.name().into(),
+                unit: m.unit().name().into(),
+                description: m.description().into(),
             })
             .collect(),
     }

@@ -1,12 +1,25 @@
 //! Output side: tables (CSV, JSON), charts and the board report.
 //!
 //! Everything here reads results and writes files; nothing here samples a
-//! random number or runs the model. Every file is written atomically: to a
-//! temporary file in the same directory, then renamed into place, so an
-//! interrupted run never leaves a half-written file that looks whole.
+//! random number or runs the model. The shape is hyperfine's: a run's
+//! results are one [`RunData`] (typed rows, the same whether built from an
+//! ensemble or read back from a run directory); each output format is an
+//! [`Exporter`] that turns it into files as bytes; [`write_files`] is the
+//! one place files are written, each atomically (to a temporary file in the
+//! same directory, then renamed into place), so an interrupted run never
+//! leaves a half-written file that looks whole.
+//!
+//! [`write_run`] writes everything of a run (what `strikesim run` and
+//! `merge` do); [`redraw`] redraws the charts and report of a finished run
+//! from its files (`strikesim report DIR`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use charts::{ChartError, Charts};
+use report::Report;
+use run_data::RunData;
+use tables::Tables;
 
 /// A failure writing or reading run output.
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +36,100 @@ pub enum OutputError {
     },
     #[error("cannot read {path}: {message}")]
     Read { path: PathBuf, message: String },
+    #[error("cannot format {file}: {source}")]
+    Csv {
+        file: &'static str,
+        source: csv::Error,
+    },
+    #[error("cannot format manifest.json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("drawing chart {chart}: {source}")]
+    Chart {
+        chart: &'static str,
+        source: ChartError,
+    },
     #[error("{0}")]
     Other(String),
+}
+
+/// One file of output: where it goes (relative to the output directory)
+/// and what it holds.
+pub struct OutputFile<'a> {
+    pub path: PathBuf,
+    pub body: Body<'a>,
+}
+
+/// What a file holds: bytes, or a writer that streams them (for tables
+/// that grow with the replications, so they need not be held in memory).
+pub enum Body<'a> {
+    Bytes(Vec<u8>),
+    Stream(Fill<'a>),
+}
+
+/// Writes a file's bytes into the writer it is given.
+pub type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
+
+impl OutputFile<'_> {
+    pub fn bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            body: Body::Bytes(bytes),
+        }
+    }
+
+    /// The bytes, if they are held rather than streamed.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Bytes(b) => Some(b),
+            Body::Stream(_) => None,
+        }
+    }
+}
+
+/// An output format: renders a run into files, writing nothing itself.
+pub trait Exporter {
+    fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError>;
+}
+
+/// Write `files` under `dir` (creating subdirectories), each atomically;
+/// return the paths written, in order.
+pub fn write_files(dir: &Path, files: Vec<OutputFile>) -> Result<Vec<PathBuf>, OutputError> {
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent().filter(|p| !p.exists()) {
+            ensure_writable_dir(parent)?;
+        }
+        match file.body {
+            Body::Bytes(bytes) => write_atomic(&path, &bytes)?,
+            Body::Stream(fill) => write_atomic_with(&path, fill)?,
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Write everything of a run into `dir`: the tables and manifest, the
+/// charts, and the report (which embeds the charts).
+pub fn write_run(dir: &Path, run: &RunData) -> Result<(), OutputError> {
+    let mut files = Tables.files(run)?;
+    let charts = Charts.files(run)?;
+    let report = Report::with_charts(&charts).files(run)?;
+    files.extend(charts);
+    files.extend(report);
+    write_files(dir, files)?;
+    Ok(())
+}
+
+/// Redraw the charts and report of a finished run from its files alone;
+/// return the chart files written.
+pub fn redraw(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let run = RunData::load(dir)?;
+    let charts = Charts.files(&run)?;
+    let report = Report::with_charts(&charts).files(&run)?;
+    let written = write_files(dir, charts)?;
+    write_files(dir, report)?;
+    Ok(written)
 }
 
 /// Write `bytes` to `path` atomically: a temporary sibling file, flushed and
@@ -78,8 +183,10 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
 pub mod charts;
 pub mod compare;
 pub mod console;
+pub mod document;
 pub mod human;
 pub mod manifest;
 pub mod report;
+pub mod rows;
 pub mod run_data;
 pub mod tables;

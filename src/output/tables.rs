@@ -1,146 +1,132 @@
 //! The run's tables: `summary.csv`, `replications.csv`, `weekly.csv` and
-//! `manifest.json`, rendered to bytes from aggregated results.
-//!
-//! Numbers are printed with a fixed number of decimals so that the same
-//! results always give the same bytes.
+//! `manifest.json`. [`summary_rows`], [`weekly_rows`] and
+//! [`replication_rows`] turn aggregated results into the typed rows of
+//! [`super::rows`]; the [`Tables`] exporter writes a [`RunData`]'s rows.
 
-use super::run_data::{SUMMARY_HEADER, WEEKLY_HEADER};
-use super::OutputError;
-use crate::ensemble::metrics::{METRICS, PCT_SCALE, WEEKLY_METRICS};
+use std::path::Path;
+
+use super::rows::{as_written, csv_bytes, write_rows, ReplicationRow, SummaryRow, WeeklyRow};
+use super::run_data::RunData;
+use super::{Body, Exporter, OutputError, OutputFile};
+use crate::ensemble::metrics::{Metric, MetricRow, WeeklyMetric};
 use crate::ensemble::stats::summarise;
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
-
-/// A number as written in the CSV files: four decimals, no negative zero.
-pub fn num(v: f64) -> String {
-    let s = format!("{v:.4}");
-    if s.trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        "0.0000".to_string()
-    } else {
-        s
-    }
-}
 
 /// Branch names: the counterfactual, then the plans.
 pub fn branch_names(world: &World) -> Vec<String> {
     world.branches().map(|p| p.name.clone()).collect()
 }
 
-fn write_csv(
-    out: &mut dyn std::io::Write,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> csv::Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(header)?;
-    for row in rows {
-        w.write_record(&row)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn csv_bytes(
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, OutputError> {
-    let mut bytes = Vec::new();
-    write_csv(&mut bytes, header, rows)
-        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))?;
-    Ok(bytes)
-}
-
-/// `summary.csv`: per plan and metric, the mean with its 95% interval,
-/// percentiles, and the paired difference from the counterfactual.
-pub fn summary_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
-    let names = branch_names(world);
+/// The rows of `summary.csv`: per plan and metric, the mean with its 95%
+/// interval, percentiles, and the paired difference from the
+/// counterfactual with its interval.
+pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
-    for (b, name) in names.iter().enumerate() {
-        for (m, info) in METRICS.iter().enumerate() {
-            let values = result.column(b, m);
-            let cf = result.column(0, m);
+    for (b, name) in branch_names(world).iter().enumerate() {
+        for &metric in Metric::ALL {
+            let values = result.column(b, metric as usize);
+            let cf = result.column(0, metric as usize);
             let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();
             let s = summarise(&values);
             let d = summarise(&diffs);
-            rows.push(vec![
-                name.clone(),
-                info.name.to_string(),
-                num(s.mean),
-                num(s.ci95_low),
-                num(s.ci95_high),
-                num(s.p05),
-                num(s.p50),
-                num(s.p95),
-                num(d.mean),
-                num(d.ci95_low),
-                num(d.ci95_high),
-            ]);
+            rows.push(SummaryRow {
+                plan: name.clone(),
+                metric: metric.name().to_string(),
+                mean: as_written(s.mean),
+                ci95_low: as_written(s.ci95_low),
+                ci95_high: as_written(s.ci95_high),
+                p05: as_written(s.p05),
+                p50: as_written(s.p50),
+                p95: as_written(s.p95),
+                diff_mean: as_written(d.mean),
+                diff_ci95_low: as_written(d.ci95_low),
+                diff_ci95_high: as_written(d.ci95_high),
+            });
         }
     }
-    csv_bytes(&SUMMARY_HEADER, rows.into_iter())
+    rows
 }
 
-/// `replications.csv`: one row per replication and plan.
-pub fn replications_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
-    let mut bytes = Vec::new();
-    write_replications_csv(&mut bytes, world, result)
-        .map_err(|e| OutputError::Other(format!("cannot format CSV: {e}")))?;
-    Ok(bytes)
-}
-
-/// Stream `replications.csv` into `out`, a row at a time, so that writing
-/// it takes no memory in proportion to the replications.
-pub fn write_replications_csv(
-    out: &mut dyn std::io::Write,
-    world: &World,
-    result: &EnsembleResult,
-) -> std::io::Result<()> {
-    let names = branch_names(world);
-    let mut header = vec!["replication", "plan"];
-    header.extend(METRICS.iter().map(|m| m.name));
-    let rows = result.rows.iter().flat_map(|(rep, branches)| {
-        names.iter().zip(branches).map(move |(name, values)| {
-            let mut row = vec![rep.to_string(), name.clone()];
-            row.extend(values.iter().map(|&v| num(v)));
-            row
-        })
-    });
-    write_csv(out, &header, rows).map_err(std::io::Error::other)
-}
-
-/// `weekly.csv`: per plan, week and series, the mean and percentiles over
-/// replications.
-pub fn weekly_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
-    let names = branch_names(world);
+/// The rows of `weekly.csv`: per plan, week and series, the mean and
+/// percentiles over replications.
+pub fn weekly_rows(world: &World, result: &EnsembleResult) -> Vec<WeeklyRow> {
     let weeks = world.week_starts();
     let mut rows = Vec::new();
-    for (b, name) in names.iter().enumerate() {
+    for (b, name) in branch_names(world).iter().enumerate() {
         let Some(series) = result.weekly.get(b) else {
             continue;
         };
         for (w, &day) in weeks.iter().enumerate() {
-            let date = world.dates.date(day).format("%Y-%m-%d").to_string();
-            for (m, metric) in WEEKLY_METRICS.iter().enumerate() {
-                let h = &series[w][m];
-                let scale = if *metric == "within_18w_pct" {
-                    PCT_SCALE
-                } else {
-                    1.0
-                };
-                rows.push(vec![
-                    name.clone(),
-                    date.clone(),
-                    metric.to_string(),
-                    num(h.mean() / scale),
-                    num(h.quantile(0.05) / scale),
-                    num(h.quantile(0.50) / scale),
-                    num(h.quantile(0.95) / scale),
-                ]);
+            let date = world.dates.date(day);
+            for &metric in WeeklyMetric::ALL {
+                let h = &series[w][metric as usize];
+                let scale = metric.scale();
+                rows.push(WeeklyRow {
+                    plan: name.clone(),
+                    week_start: date,
+                    metric: metric.name().to_string(),
+                    mean: as_written(h.mean() / scale),
+                    p05: as_written(h.quantile(0.05) / scale),
+                    p50: as_written(h.quantile(0.50) / scale),
+                    p95: as_written(h.quantile(0.95) / scale),
+                });
             }
         }
     }
-    csv_bytes(&WEEKLY_HEADER, rows.into_iter())
+    rows
+}
+
+/// The rows of `replications.csv`: one per replication and plan.
+pub fn replication_rows(world: &World, result: &EnsembleResult) -> Vec<ReplicationRow> {
+    let names = branch_names(world);
+    result
+        .rows
+        .iter()
+        .flat_map(|(rep, branches)| {
+            names.iter().zip(branches).map(move |(name, values)| {
+                let mut row: MetricRow = [0.0; Metric::COUNT];
+                for (r, v) in row.iter_mut().zip(values) {
+                    *r = as_written(*v);
+                }
+                ReplicationRow {
+                    replication: *rep,
+                    plan: name.clone(),
+                    values: row,
+                }
+            })
+        })
+        .collect()
+}
+
+/// `summary.csv`, `replications.csv` (streamed), `weekly.csv` and
+/// `manifest.json`.
+pub struct Tables;
+
+fn csv_error(file: &'static str) -> impl Fn(csv::Error) -> OutputError {
+    move |source| OutputError::Csv { file, source }
+}
+
+impl Exporter for Tables {
+    fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError> {
+        let summary = csv_bytes(&run.summary).map_err(csv_error("summary.csv"))?;
+        let weekly = csv_bytes(&run.weekly).map_err(csv_error("weekly.csv"))?;
+        let replications = Body::Stream(Box::new(|out| {
+            write_rows(out, &run.replications).map_err(std::io::Error::other)
+        }));
+        Ok(vec![
+            OutputFile::bytes("summary.csv", summary),
+            OutputFile {
+                path: Path::new("replications.csv").to_path_buf(),
+                body: replications,
+            },
+            OutputFile::bytes("weekly.csv", weekly),
+            OutputFile::bytes("manifest.json", serde_json::to_vec_pretty(&run.manifest)?),
+        ])
+    }
+}
+
+/// `replications.csv` of a result, as bytes.
+pub fn replications_csv(world: &World, result: &EnsembleResult) -> Result<Vec<u8>, OutputError> {
+    csv_bytes(replication_rows(world, result)).map_err(csv_error("replications.csv"))
 }

@@ -1,0 +1,337 @@
+//! The weekly fan charts: one line per plan (the median over replications)
+//! over its 5-95% band, on a time axis with the walkouts shaded. Four
+//! charts share this drawing: % within 18 weeks, the list, extra waiters
+//! and 52-week waiters.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{
+    bold, chart_builder, draw_err, draw_legend, draw_line, draw_marker, font, frame, house_mesh,
+    padded_range, series_style, Area, Marker, SeriesStyle, Swatch, MUTED, TEXT, WALKOUT,
+};
+use super::{ChartError, ChartSet};
+use crate::ensemble::metrics::{Unit, WeeklyMetric};
+use crate::output::human;
+use crate::output::rows::WeeklyRow;
+use crate::output::run_data::{RunData, COUNTERFACTUAL};
+
+/// Week-by-week median with a 5-95% band, one series per plan.
+#[derive(Debug)]
+pub struct FanChart {
+    pub name: &'static str,
+    pub caption: &'static str,
+    title: &'static str,
+    y_desc: &'static str,
+    metric: WeeklyMetric,
+    with_counterfactual: bool,
+    /// A reference line (the 18-week standard), in the metric's unit.
+    standard: Option<f64>,
+}
+
+pub const WITHIN_18W: FanChart = FanChart {
+    name: "rtt_within_18w",
+    caption: "Share of the RTT waiting list within 18 weeks, with the 92% standard",
+    title: "Share of the RTT waiting list within 18 weeks",
+    y_desc: "Patients waiting under 18 weeks (% of list)",
+    metric: WeeklyMetric::Within18wPct,
+    with_counterfactual: true,
+    standard: Some(92.0),
+};
+
+pub const WAITING_LIST: FanChart = FanChart {
+    name: "waiting_list",
+    caption: "RTT waiting list size",
+    title: "RTT waiting list size",
+    y_desc: "Patients on the RTT waiting list",
+    metric: WeeklyMetric::WaitingList,
+    with_counterfactual: true,
+    standard: None,
+};
+
+pub const EXTRA_WAITERS: FanChart = FanChart {
+    name: "extra_waiters",
+    caption: "Extra patients waiting compared with no strike",
+    title: "Extra patients waiting because of the walkouts",
+    y_desc: "Extra patients on the list (plan minus no-strike world)",
+    metric: WeeklyMetric::ExtraWaiters,
+    with_counterfactual: false,
+    standard: None,
+};
+
+pub const OVER_52W: FanChart = FanChart {
+    name: "over_52w",
+    caption: "Patients waiting 52 weeks or more",
+    title: "Patients waiting 52 weeks or more",
+    y_desc: "Patients waiting 52+ weeks",
+    metric: WeeklyMetric::Over52w,
+    with_counterfactual: true,
+    standard: None,
+};
+
+/// One plan's weekly rows and how it is drawn.
+type FanSeries<'a> = (String, SeriesStyle, Vec<&'a WeeklyRow>);
+
+/// The time and value axes: weeks as hours since `origin`, values padded.
+struct Axes {
+    origin: NaiveDate,
+    x_max: i64,
+    y: (f64, f64),
+}
+
+impl FanChart {
+    fn series<'a>(&self, set: &'a ChartSet) -> Vec<FanSeries<'a>> {
+        set.series
+            .iter()
+            .filter(|s| self.with_counterfactual || s.plan != COUNTERFACTUAL)
+            .map(|s| {
+                (
+                    s.label.clone(),
+                    series_style(s.colour),
+                    set.run_of(s).weekly_series(&s.plan, self.metric),
+                )
+            })
+            .collect()
+    }
+
+    fn axes(&self, set: &ChartSet, series: &[FanSeries]) -> Axes {
+        let period = &set.first().manifest.period;
+        let weeks = || series.iter().flat_map(|s| s.2.iter().map(|r| r.week_start));
+        let origin = weeks().min().unwrap_or(period.start);
+        let last = weeks().max().unwrap_or(period.end);
+        let extra: Vec<f64> = self.standard.into_iter().collect();
+        let y = padded_range(
+            series
+                .iter()
+                .flat_map(|s| s.2.iter().flat_map(|r| [r.p05, r.p95])),
+            &extra,
+            0.16,
+        );
+        Axes {
+            origin,
+            x_max: hour_of(origin, last).max(7 * 24),
+            y,
+        }
+    }
+
+    pub(super) fn draw<DB: DrawingBackend>(
+        &self,
+        set: &ChartSet,
+        root: &Area<DB>,
+    ) -> Result<(), ChartError> {
+        let series = self.series(set);
+        let axes = self.axes(set, &series);
+        let Axes { origin, x_max, y } = axes;
+        let subtitle = format!(
+            "Weekly, by week start. Line: median of {} replications; band: 5th to 95th percentile.",
+            human::count(set.replications() as f64)
+        );
+        let (plot, legend) = frame(root, self.title, &subtitle, &set.source)?;
+        let percent = self.metric.unit() == Unit::Percent;
+        let mut chart = chart_builder(&plot)
+            .build_cartesian_2d(
+                (0..x_max).with_key_points(month_starts(origin, 0, x_max)),
+                y.0..y.1,
+            )
+            .map_err(draw_err)?;
+        house_mesh(
+            chart
+                .configure_mesh()
+                .x_label_formatter(&|d| {
+                    (origin + chrono::Duration::hours(*d))
+                        .format("%-d %b %Y")
+                        .to_string()
+                })
+                .y_label_formatter(&|v| {
+                    if percent {
+                        human::percent(*v)
+                    } else {
+                        human::count(*v)
+                    }
+                })
+                .y_labels(8)
+                .x_desc("Week starting (Monday)")
+                .y_desc(self.y_desc),
+        )
+        .draw()
+        .map_err(draw_err)?;
+
+        let walkouts = draw_walkouts(&mut chart, set.first(), &axes)?;
+        if let Some(standard) = self.standard {
+            draw_standard(&mut chart, standard, &axes)?;
+        }
+        draw_fans(&mut chart, &series, origin)?;
+
+        let mut entries: Vec<(Swatch, String)> = series
+            .iter()
+            .map(|(label, style, _)| (Swatch::Series(*style, true), label.clone()))
+            .collect();
+        if walkouts > 0 {
+            entries.push((Swatch::Shade(WALKOUT), "Walkout days".into()));
+        }
+        if let Some(standard) = self.standard {
+            entries.push((Swatch::Reference(TEXT), format!("{standard}% standard")));
+        }
+        draw_legend(&legend, "Plan", &entries)
+    }
+}
+
+/// A chart on the time axis.
+type TimeChart<'a, 'b, DB, X> = ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>;
+
+/// The dashed reference line across the chart, labelled at its right end.
+fn draw_standard<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
+    chart: &mut TimeChart<DB, X>,
+    standard: f64,
+    axes: &Axes,
+) -> Result<(), ChartError> {
+    let (y0, y1) = axes.y;
+    chart
+        .draw_series(std::iter::once(DashedPathElement::new(
+            vec![(0, standard), (axes.x_max, standard)],
+            14,
+            8,
+            TEXT.stroke_width(3),
+        )))
+        .map_err(draw_err)?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            format!("{}% standard", standard),
+            (axes.x_max, standard + (y1 - y0) * 0.012),
+            bold(22.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        )))
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// Every plan's band, then every plan's median line with its markers (bands
+/// first, so no band covers another plan's line).
+fn draw_fans<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
+    chart: &mut TimeChart<DB, X>,
+    series: &[FanSeries],
+    origin: NaiveDate,
+) -> Result<(), ChartError> {
+    for (_, style, rows) in series {
+        let mut outline: Vec<(i64, f64)> = rows
+            .iter()
+            .map(|r| (hour_of(origin, r.week_start), r.p95))
+            .collect();
+        outline.extend(
+            rows.iter()
+                .rev()
+                .map(|r| (hour_of(origin, r.week_start), r.p05)),
+        );
+        let alpha = if style.marker == Marker::None {
+            0.2
+        } else {
+            0.13
+        };
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                style.band.mix(alpha).filled(),
+            )))
+            .map_err(draw_err)?;
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let (dx, dy) = chart.plotting_area().get_base_pixel();
+    for (k, (_, style, rows)) in series.iter().enumerate() {
+        let px: Vec<(i32, i32)> = rows
+            .iter()
+            .map(|r| {
+                let (x, y) = chart.backend_coord(&(hour_of(origin, r.week_start), r.p50));
+                (x - dx, y - dy)
+            })
+            .collect();
+        draw_line(&area, px.clone(), style)?;
+        for p in px.iter().skip(1 + k % 4).step_by(4) {
+            draw_marker(&area, *p, style)?;
+        }
+    }
+    Ok(())
+}
+
+/// Shade each walkout and label it with its start date; returns how many
+/// fell inside the axis.
+fn draw_walkouts<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
+    chart: &mut TimeChart<DB, X>,
+    data: &RunData,
+    axes: &Axes,
+) -> Result<usize, ChartError> {
+    let Axes {
+        origin,
+        x_max,
+        y: (y0, y1),
+    } = *axes;
+    let mut shown = 0;
+    let mut last_label_x = i64::MIN / 2;
+    let mut stagger = 0;
+    for w in &data.manifest.walkouts {
+        let a = hour_of_time(origin, w.start).max(0);
+        let b = hour_of_time(origin, w.end).min(x_max);
+        if b <= a {
+            continue;
+        }
+        shown += 1;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(a, y0), (b, y1)],
+                WALKOUT.mix(0.45).filled(),
+            )))
+            .map_err(draw_err)?;
+        // Labels closer than ~3 weeks would collide: step them down.
+        stagger = if a - last_label_x < 21 * 24 {
+            stagger + 1
+        } else {
+            0
+        };
+        last_label_x = a;
+        let y = y1 - (y1 - y0) * (0.015 + 0.05 * stagger as f64);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                w.start.date().format("%-d %b").to_string(),
+                (b + x_max / 250, y),
+                font(20.0).color(&MUTED),
+            )))
+            .map_err(draw_err)?;
+    }
+    Ok(shown)
+}
+
+/// Dates on the time axis: whole hours since `origin` (integer, so walkouts
+/// that start at 08:00 land exactly, and plotters formats the axis).
+fn hour_of(origin: NaiveDate, d: NaiveDate) -> i64 {
+    (d - origin).num_hours()
+}
+
+fn hour_of_time(origin: NaiveDate, t: NaiveDateTime) -> i64 {
+    let start = origin.and_hms_opt(0, 0, 0).expect("midnight exists");
+    (t - start).num_hours()
+}
+
+/// The first of each month inside `[from, to]`, as axis hours.
+fn month_starts(origin: NaiveDate, from: i64, to: i64) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut d = NaiveDate::from_ymd_opt(origin.year(), origin.month(), 1).expect("valid month");
+    loop {
+        let x = hour_of(origin, d);
+        if x > to {
+            break;
+        }
+        if x >= from {
+            out.push(x);
+        }
+        d = if d.month() == 12 {
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+        }
+        .expect("valid month");
+    }
+    out
+}
+

@@ -1,0 +1,357 @@
+//! The board report of one run: `report.md` and `report.html`, same content.
+//!
+//! The report is built once as a [`Document`] (headings, paragraphs,
+//! tables, charts) and rendered twice, as Markdown and as one
+//! self-contained HTML page that embeds the charts as base64 PNG data URIs,
+//! with no scripts and no links out. Everything comes from [`RunData`] and
+//! the charts handed in; nothing here draws or simulates. No clock is read,
+//! so the same run gives the same bytes.
+
+mod reading;
+
+use std::fmt::Write as _;
+
+use super::charts::{Chart, HEIGHT, WIDTH};
+use super::document::{markdown_table, Block, Document, Image, Inline, Table};
+use super::human;
+use super::run_data::{RunData, COUNTERFACTUAL};
+use super::{Exporter, OutputError, OutputFile};
+use crate::ensemble::metrics::{Metric, Unit};
+
+/// `report.md` and `report.html`, the latter embedding the PNG charts found
+/// among the files it is given (those of the charts exporter).
+pub struct Report<'c> {
+    charts: &'c [OutputFile<'c>],
+}
+
+impl<'c> Report<'c> {
+    pub fn with_charts(charts: &'c [OutputFile<'c>]) -> Self {
+        Report { charts }
+    }
+
+    fn chart_png(&self, path: &str) -> Option<&'c [u8]> {
+        self.charts
+            .iter()
+            .find(|f| f.path.to_str() == Some(path))
+            .and_then(|f| f.as_bytes())
+    }
+}
+
+impl Exporter for Report<'_> {
+    fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError> {
+        let doc = report_document(run);
+        Ok(vec![
+            OutputFile::bytes("report.md", doc.to_markdown().into_bytes()),
+            OutputFile::bytes(
+                "report.html",
+                doc.to_html(|p| self.chart_png(p)).into_bytes(),
+            ),
+        ])
+    }
+}
+
+/// A value of a metric in `unit`, for people.
+fn value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Operations | Unit::Appointments | Unit::Patients => human::count(v),
+        Unit::Percent => human::percent(v),
+        Unit::Days => human::decimal1(v),
+        Unit::Share => human::percent(v * 100.0),
+    }
+}
+
+/// A difference of a metric in `unit`, with its sign, for people.
+fn difference(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Operations | Unit::Appointments | Unit::Patients => human::signed_count(v),
+        Unit::Percent => human::signed_points(v),
+        Unit::Days => {
+            let s = human::decimal1(v);
+            if s.starts_with('-') || s == "0.0" {
+                s
+            } else {
+                format!("+{s}")
+            }
+        }
+        Unit::Share => human::signed_points(v * 100.0),
+    }
+}
+
+/// One plan of one run, as a table row group names it.
+pub struct PlanRef<'a> {
+    pub label: String,
+    pub run: &'a RunData,
+    pub plan: String,
+}
+
+/// The comparison table: per metric and plan, the mean with its 95%
+/// interval and the paired difference from the counterfactual with its
+/// interval.
+pub fn comparison_table(plans: &[PlanRef]) -> Table {
+    let header = [
+        "Metric",
+        "Plan",
+        "Mean (95% interval)",
+        "Difference from no strike (95% interval)",
+    ];
+    let mut rows = Vec::new();
+    for metric in Metric::ALL.iter().filter(|m| m.on_board()) {
+        let (label, unit) = (metric.label(), metric.unit());
+        for p in plans {
+            let Some(r) = p.run.summary_row(&p.plan, *metric) else {
+                continue;
+            };
+            let diff = if p.plan == COUNTERFACTUAL {
+                "(reference)".to_string()
+            } else {
+                human::with_interval(
+                    |v| difference(unit, v),
+                    r.diff_mean,
+                    r.diff_ci95_low,
+                    r.diff_ci95_high,
+                )
+            };
+            rows.push(vec![
+                label.to_string(),
+                p.label.clone(),
+                human::with_interval(|v| value(unit, v), r.mean, r.ci95_low, r.ci95_high),
+                diff,
+            ]);
+        }
+    }
+    Table {
+        header: header.iter().map(|s| s.to_string()).collect(),
+        rows,
+    }
+}
+
+/// Every plan of one run, labelled by its own name.
+pub fn plans_of(data: &RunData) -> Vec<PlanRef<'_>> {
+    data.plans()
+        .into_iter()
+        .map(|p| PlanRef {
+            label: p.to_string(),
+            run: data,
+            plan: p.to_string(),
+        })
+        .collect()
+}
+
+/// The comparison table of one run as Markdown.
+pub fn comparison_table_markdown(data: &RunData) -> String {
+    markdown_table(&comparison_table(&plans_of(data)))
+}
+
+/// A chart of `charts/` as an image of a document.
+pub fn chart_image(name: &str, caption: &str) -> Block {
+    Block::Image(Image {
+        path: format!("charts/{name}.png"),
+        caption: caption.to_string(),
+        width: WIDTH,
+        height: HEIGHT,
+    })
+}
+
+fn walkout_kind(kind: &str) -> String {
+    match kind {
+        "emergency_care_provided" => "emergency care provided by the strikers".to_string(),
+        "full_walkout" => "full walkout, consultants cover emergency care".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The report of a run.
+pub fn report_document(data: &RunData) -> Document {
+    let m = &data.manifest;
+    let mut b = vec![Block::Paragraph(
+        Inline::default()
+            .text("Scenario ")
+            .strong(&m.scenario.name)
+            .text(format!(
+                " ({} plan{} against the same world without the strike; {} replications, seed {}). \
+                 Means are given with 95% intervals; differences are paired: each plan minus the no-strike \
+                 world in the same replication.",
+                m.plans.len(),
+                if m.plans.len() == 1 { "" } else { "s" },
+                human::count(m.replications as f64),
+                m.seed
+            )),
+    )];
+    b.push(Block::Heading(2, "What each plan does".into()));
+    for plan in &m.plans {
+        b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
+    }
+    b.push(Block::Heading(2, "Comparison table".into()));
+    b.push(Block::Table(comparison_table(&plans_of(data))));
+    b.push(Block::Heading(2, "Charts".into()));
+    for chart in Chart::ALL {
+        b.push(chart_image(chart.name(), chart.caption()));
+    }
+    assumptions(&mut b, data);
+    method(&mut b, data);
+    b.push(Block::Heading(2, "Run manifest".into()));
+    b.push(Block::Table(manifest_table(data)));
+    Document {
+        title: format!("strikesim report: {}", m.scenario.title),
+        blocks: b,
+    }
+}
+
+/// The assumptions: walkouts, plans, trusts and the recovery tolerance.
+fn assumptions(b: &mut Vec<Block>, data: &RunData) {
+    let m = &data.manifest;
+    b.push(Block::Heading(2, "Assumptions".into()));
+    b.push(Block::Heading(3, "Walkouts".into()));
+    b.push(Block::Bullets(
+        m.walkouts
+            .iter()
+            .map(|w| {
+                let mut s = format!(
+                    "{}: from {} to {}; {}",
+                    w.name,
+                    w.start.format("%H:%M on %a %-d %b %Y"),
+                    w.end.format("%H:%M on %a %-d %b %Y"),
+                    walkout_kind(&w.kind)
+                );
+                if !w.grades.is_empty() {
+                    let _ = write!(s, "; grades on strike: {}", w.grades.join(", "));
+                }
+                if !w.participation.is_empty() {
+                    let _ = write!(s, "; participation: {}", w.participation);
+                }
+                s.into()
+            })
+            .collect(),
+    ));
+    b.push(Block::Heading(3, "Plans".into()));
+    b.push(Block::Paragraph(
+        "The counterfactual is the same world, with the same patients and random draws, without any walkout.".into(),
+    ));
+    for plan in &m.plans {
+        let mut head = Inline::default().strong(&plan.name);
+        if !plan.description.is_empty() {
+            let _ = write!(head, ": {}", plan.description.trim());
+        }
+        b.push(Block::Paragraph(head));
+        if !plan.assumptions.is_empty() {
+            b.push(Block::Bullets(
+                plan.assumptions.iter().map(|a| a.as_str().into()).collect(),
+            ));
+        }
+    }
+    b.push(Block::Heading(3, "Trusts".into()));
+    b.push(Block::Table(Table {
+        header: vec![
+            "Code".into(),
+            "Trust".into(),
+            "Specialties".into(),
+            "Waiting list at start".into(),
+        ],
+        rows: m
+            .trusts
+            .iter()
+            .map(|t| {
+                vec![
+                    t.code.clone(),
+                    t.name.clone(),
+                    t.specialties.to_string(),
+                    human::count(t.initial_waiting_list as f64),
+                ]
+            })
+            .collect(),
+    }));
+    if let Some(tol) = &m.recovery_tolerance {
+        b.push(Block::Paragraph(Inline::from(format!(
+            "A plan counts as recovered once its waiting list is within {}% of the no-strike list and its \
+             18-week share within {} percentage points of the no-strike share.",
+            tol.list_size_pct, tol.within_18w_points
+        ))));
+    }
+}
+
+/// The method, under the STRESS-DES headings.
+fn method(b: &mut Vec<Block>, data: &RunData) {
+    let m = &data.manifest;
+    b.push(Block::Heading(2, "Method (STRESS-DES)".into()));
+    let plan_names: Vec<&str> = m.plans.iter().map(|p| p.name.as_str()).collect();
+    b.push(Block::Heading(3, "Objectives".into()));
+    b.push(Block::Paragraph(Inline::from(format!(
+        "To compare how the plans {} for \"{}\" change elective cancellations, referral-to-treatment (RTT) \
+         waits and the time to recover, against the same world without the strike, with honest uncertainty.",
+        plan_names.join(", "),
+        m.scenario.title
+    ))));
+    b.push(Block::Heading(3, "Logic".into()));
+    b.push(Block::Paragraph(Inline::from(
+        "A discrete-event simulation of each trust's elective week on a real calendar: theatre lists \
+         (inpatient and day case) and outpatient clinics need junior doctors as well as consultants; work \
+         that cannot be staffed does not run. On walkout days a share of junior doctors (drawn per \
+         replication) is absent. A plan decides what is stood down in advance, what is protected and how \
+         patients are rebooked. Patients carry RTT clocks that keep running when the hospital cancels; \
+         patients cancelled on the day must be offered a new date within 28 days.",
+    )));
+    b.push(Block::Heading(3, "Data".into()));
+    let codes: Vec<&str> = m.trusts.iter().map(|t| t.code.as_str()).collect();
+    b.push(Block::Paragraph(
+        Inline::default()
+            .text("Scenario file ")
+            .code(&m.scenario.file)
+            .text(" (sha256 ")
+            .code(&m.scenario.sha256)
+            .text(format!(
+                "), describing {} trust{} ({}) with {} patients on their RTT lists at the start.",
+                m.trusts.len(),
+                if m.trusts.len() == 1 { "" } else { "s" },
+                codes.join(", "),
+                human::count(m.trusts.iter().map(|t| t.initial_waiting_list as f64).sum()),
+            )),
+    ));
+    b.push(Block::Heading(3, "Experimentation".into()));
+    b.push(Block::Paragraph(Inline::from(format!(
+        "{} replications from seed {}. Each replication runs from {} and branches on {} into the \
+         no-strike world and each plan, which then run to {}. Results are means over replications \
+         with 95% confidence intervals, 5th to 95th percentiles for spread, and paired differences \
+         (plan minus no strike in the same replication) with 95% intervals.",
+        human::count(m.replications as f64),
+        m.seed,
+        human::date(m.period.start),
+        human::date(m.period.branch),
+        human::date(m.period.end)
+    ))));
+    b.push(Block::Heading(3, "Implementation".into()));
+    b.push(Block::Paragraph(Inline::from(format!(
+        "{} {} (Rust), run on {} thread{} in {} seconds. Results do not depend on the number of threads. \
+         This report was drawn from the run's files alone (summary.csv, weekly.csv, replications.csv, \
+         manifest.json).",
+        m.tool_name(),
+        m.version,
+        m.threads,
+        if m.threads == 1 { "" } else { "s" },
+        human::decimal1(m.wall_seconds)
+    ))));
+}
+
+/// What was run, as a two-column table.
+fn manifest_table(data: &RunData) -> Table {
+    let m = &data.manifest;
+    Table {
+        header: vec!["Field".into(), "Value".into()],
+        rows: vec![
+            vec!["Tool version".into(), m.version.clone()],
+            vec!["Scenario".into(), m.scenario.name.clone()],
+            vec!["Scenario file".into(), m.scenario.file.clone()],
+            vec!["Scenario sha256".into(), m.scenario.sha256.clone()],
+            vec!["Seed".into(), m.seed.to_string()],
+            vec!["Replications".into(), human::count(m.replications as f64)],
+            vec![
+                "Period".into(),
+                format!(
+                    "{} to {} (plans from {})",
+                    human::date(m.period.start),
+                    human::date(m.period.end),
+                    human::date(m.period.branch)
+                ),
+            ],
+        ],
+    }
+}
