@@ -168,7 +168,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             println!(
                 "Merged {} shards ({} replications) into {}",
                 done.shards,
-                done.manifest.replications,
+                done.data.manifest.replications,
                 done.out_dir.display()
             );
             Ok(())
@@ -220,13 +220,14 @@ fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
             done.path.display()
         ),
         RunOutcome::Whole(done) => {
+            let m = &done.data.manifest;
             let title = format!(
                 "{} (seed {}, {:.1} s)",
-                done.manifest.scenario.title, done.manifest.seed, done.manifest.wall_seconds
+                m.scenario.title, m.seed, m.wall_seconds
             );
             print!(
                 "{}",
-                strikesim::output::console::summary_text(&done.world, &done.result, &title)
+                strikesim::output::console::summary_text(&done.data, &title)
             );
             println!("Outputs written to {}", done.out_dir.display());
         }

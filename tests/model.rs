@@ -93,10 +93,7 @@ fn more_participation_cancels_more_on_average() {
     let (_, high) = ensemble(&high, 8, 5);
     // Plan 1 keeps everything booked: its on-the-day cancellations are
     // what staffing could not cover.
-    for metric in [
-        Metric::ElectiveCancelledOnDay,
-        Metric::OutpatientCancelled,
-    ] {
+    for metric in [Metric::ElectiveCancelledOnDay, Metric::OutpatientCancelled] {
         let (l, h) = (mean(&low, 1, metric), mean(&high, 1, metric));
         assert!(
             h > l,

@@ -292,7 +292,11 @@ fn check_nesting(html: &str) {
             .take_while(|c| !c.is_whitespace())
             .collect();
         if tag.starts_with('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "</{name}> closes");
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.as_str()),
+                "</{name}> closes"
+            );
         } else if !VOID.contains(&name.as_str()) {
             stack.push(name);
         }
@@ -317,11 +321,17 @@ fn a_plan_name_with_markup_characters_stays_literal() {
     redraw(tmp.path()).unwrap();
     let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
     check_nesting(&html);
-    assert!(html.contains("<strong>a*b `c`</strong>"), "reading names the plan");
+    assert!(
+        html.contains("<strong>a*b `c`</strong>"),
+        "reading names the plan"
+    );
     assert!(html.contains("<td>a*b `c`</td>"), "table names the plan");
     assert!(!html.contains("<code>c</code>"), "no stray code span");
     let md = std::fs::read_to_string(tmp.path().join("report.md")).unwrap();
-    assert!(md.contains("**a\\*b \\`c\\`**"), "Markdown escapes the name");
+    assert!(
+        md.contains("**a\\*b \\`c\\`**"),
+        "Markdown escapes the name"
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub use shards::{merge, MergeSummary, ShardSummary};
 
 use crate::ensemble::{self, EnsembleResult};
 use crate::model::World;
-use crate::output::run_data::{Manifest, RunData};
+use crate::output::run_data::RunData;
 use crate::output::{self, manifest, OutputError};
 use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
@@ -30,7 +30,8 @@ pub struct RunSummary {
     pub out_dir: PathBuf,
     pub world: World,
     pub result: EnsembleResult,
-    pub manifest: Manifest,
+    /// What was written: the manifest and the tables' rows.
+    pub data: RunData,
 }
 
 /// What `run` did: the whole ensemble, or one shard of it.
@@ -127,7 +128,7 @@ struct Finished<'a> {
 
 /// Write a run's tables, manifest, charts and report into `dir`; every
 /// file is written atomically. Shared by `run` and `merge`.
-fn write_run(dir: &Path, run: &Finished) -> Result<Manifest, AppError> {
+fn write_run(dir: &Path, run: &Finished) -> Result<RunData, AppError> {
     let manifest = manifest::manifest(
         run.scenario,
         run.world,
@@ -136,11 +137,9 @@ fn write_run(dir: &Path, run: &Finished) -> Result<Manifest, AppError> {
         run.threads,
         run.wall_seconds,
     );
-    output::write_run(
-        dir,
-        &RunData::from_ensemble(run.world, run.result, manifest.clone()),
-    )?;
-    Ok(manifest)
+    let data = RunData::from_ensemble(run.world, run.result, manifest);
+    output::write_run(dir, &data)?;
+    Ok(data)
 }
 
 /// Run a scenario: the whole ensemble (tables, charts and report) or one
@@ -177,7 +176,7 @@ fn run_prepared(
             result,
         )?)),
         RunMode::Whole => {
-            let manifest = write_run(
+            let data = write_run(
                 &p.out_dir,
                 &Finished {
                     scenario: &p.scenario,
@@ -193,7 +192,7 @@ fn run_prepared(
                 out_dir: p.out_dir.clone(),
                 world,
                 result,
-                manifest,
+                data,
             })))
         }
     }

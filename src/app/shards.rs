@@ -7,7 +7,7 @@ use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardScenario, ShardSpec};
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
-use crate::output::run_data::Manifest;
+use crate::output::run_data::RunData;
 use crate::output::{self, OutputError};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -63,7 +63,8 @@ pub struct MergeSummary {
     pub shards: u64,
     pub world: World,
     pub result: EnsembleResult,
-    pub manifest: Manifest,
+    /// What was written: the manifest and the tables' rows.
+    pub data: RunData,
 }
 
 /// Shard files and interrupted shard writes found in the inputs.
@@ -160,7 +161,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
         s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
     }
     output::ensure_writable_dir(out)?;
-    let manifest = write_run(
+    let data = write_run(
         out,
         &Finished {
             scenario: &scenario,
@@ -177,6 +178,6 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
         shards: merged.shards,
         world,
         result: merged.result,
-        manifest,
+        data,
     })
 }

@@ -96,7 +96,10 @@ fn compare_document(dirs: &[PathBuf], runs: &[RunData], plans: &[Labelled]) -> D
     )))];
     blocks.push(Block::Heading(2, "Runs".into()));
     blocks.push(Block::Bullets(
-        dirs.iter().zip(runs).map(|(dir, r)| run_line(dir, &r.manifest)).collect(),
+        dirs.iter()
+            .zip(runs)
+            .map(|(dir, r)| run_line(dir, &r.manifest))
+            .collect(),
     ));
     blocks.push(Block::Heading(2, "Comparison table".into()));
     blocks.push(Block::Table(comparison_table(&refs)));
@@ -301,13 +304,16 @@ struct CompareKey<'a> {
 fn compare_csv(runs: &[RunData], plans: &[Labelled]) -> Result<Vec<u8>, OutputError> {
     let rows = plans.iter().flat_map(|(label, run, plan)| {
         let run = &runs[*run];
-        run.summary.iter().filter(move |r| r.plan == *plan).map(move |r| {
-            let key = CompareKey {
-                label,
-                scenario: &run.manifest.scenario.name,
-            };
-            (key, r)
-        })
+        run.summary
+            .iter()
+            .filter(move |r| r.plan == *plan)
+            .map(move |r| {
+                let key = CompareKey {
+                    label,
+                    scenario: &run.manifest.scenario.name,
+                };
+                (key, r)
+            })
     });
     csv_bytes::<(CompareKey, &SummaryRow)>(rows).map_err(|source| OutputError::Csv {
         file: "compare.csv",

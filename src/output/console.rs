@@ -3,18 +3,16 @@
 //! columns, not computed again).
 
 use crate::ensemble::metrics::Metric;
-use crate::ensemble::EnsembleResult;
-use crate::model::World;
 use crate::output::human;
 use crate::output::rows::SummaryRow;
-use crate::output::tables::summary_rows;
+use crate::output::run_data::RunData;
 
 /// Per plan: cancellations (mean and 5th-95th percentile range), extra 18-
 /// and 52-week waiters against the counterfactual (mean difference and its
 /// 95% interval) and the time to recover.
-pub fn summary_text(world: &World, result: &EnsembleResult, title: &str) -> String {
-    let names: Vec<&str> = world.branches().map(|p| p.name.as_str()).collect();
-    summary_table(&names, &summary_rows(world, result), result.rows.len(), title)
+pub fn summary_text(run: &RunData, title: &str) -> String {
+    let replications = usize::try_from(run.manifest.replications).unwrap_or(usize::MAX);
+    summary_table(&run.plans(), &run.summary, replications, title)
 }
 
 /// The summary of `plans` (the counterfactual first) from the rows of

@@ -117,11 +117,7 @@ fn markdown_text(s: &str) -> String {
 /// A Markdown code span holding `s` literally: fenced with one more
 /// backtick than the longest run inside it.
 fn markdown_code(s: &str) -> String {
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     if longest > 0 {
         format!("{fence} {s} {fence}")

@@ -180,7 +180,8 @@ impl<'de> Deserialize<'de> for ReplicationRow {
                     }
                 }
                 let mut row = ReplicationRow {
-                    replication: replication.ok_or_else(|| de::Error::missing_field("replication"))?,
+                    replication: replication
+                        .ok_or_else(|| de::Error::missing_field("replication"))?,
                     plan: plan.ok_or_else(|| de::Error::missing_field("plan"))?,
                     ..ReplicationRow::default()
                 };

@@ -334,4 +334,3 @@ fn month_starts(origin: NaiveDate, from: i64, to: i64) -> Vec<i64> {
     }
     out
 }
-

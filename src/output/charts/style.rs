@@ -376,7 +376,11 @@ pub(super) fn draw_marker<DB: DrawingBackend>(
 }
 
 /// Padded value range covering `values`, optionally forced to include `extra`.
-pub(super) fn padded_range(values: impl Iterator<Item = f64>, extra: &[f64], pad_top: f64) -> (f64, f64) {
+pub(super) fn padded_range(
+    values: impl Iterator<Item = f64>,
+    extra: &[f64],
+    pad_top: f64,
+) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.chain(extra.iter().copied()) {
         lo = lo.min(v);
@@ -388,7 +392,6 @@ pub(super) fn padded_range(values: impl Iterator<Item = f64>, extra: &[f64], pad
     let span = (hi - lo).max(hi.abs() * 0.01).max(1e-6);
     (lo - span * 0.06, hi + span * pad_top)
 }
-
 
 /// A chart builder with the house margins and axis label room.
 pub(super) fn chart_builder<'a, 'b, DB: DrawingBackend>(
