@@ -160,7 +160,7 @@ fn run_prepared(
     p: &Prepared,
     progress: &dyn Progress,
 ) -> Result<RunOutcome, AppError> {
-    let world = World::from_scenario(&p.scenario);
+    let world = p.scenario.world();
     let indices = match options.mode() {
         RunMode::Whole => (0..p.replications).collect(),
         RunMode::Shard(spec) => spec.indices(p.replications),

@@ -153,7 +153,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
             sha256: merged.scenario.sha256,
         });
     }
-    let world = World::from_scenario(&scenario);
+    let world = scenario.world();
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
     for (name, s) in &shapes {
