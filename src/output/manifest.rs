@@ -61,6 +61,9 @@ impl Manifest {
 pub struct ScenarioInfo {
     pub name: String,
     pub title: String,
+    /// The scenario's `description`, shown at the top of the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(default)]
     pub file: String,
     pub sha256: String,
@@ -250,6 +253,7 @@ pub fn manifest(
         scenario: ScenarioInfo {
             name: s.name.clone(),
             title: s.title.clone().unwrap_or_else(|| s.name.clone()),
+            description: s.description.clone(),
             file: scenario.source().to_string(),
             sha256: scenario.sha256().to_string(),
         },

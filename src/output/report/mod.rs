@@ -177,6 +177,9 @@ pub fn report_document(data: &RunData) -> Document {
                 m.seed
             )),
     )];
+    if let Some(description) = &m.scenario.description {
+        b.push(Block::Paragraph(Inline::default().text(description)));
+    }
     b.push(Block::Heading(2, "What each plan does".into()));
     for plan in &m.plans {
         b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
