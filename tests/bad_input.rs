@@ -171,7 +171,7 @@ fn zero_capacity() {
         .says("at least 1");
 }
 
-const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.70, sd = 0.08 }"#;
+const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.84, sd = 0.03 }"#;
 
 #[test]
 fn fixed_participation_above_one() {
@@ -190,7 +190,7 @@ fn fixed_participation_above_one() {
 fn beta_participation_mean_below_zero() {
     let c = Case::replacing(
         PARTICIPATION,
-        r#"participation = { distribution = "beta", mean = -0.1, sd = 0.08 }"#,
+        r#"participation = { distribution = "beta", mean = -0.1, sd = 0.03 }"#,
     );
     let f = c.run();
     c.names_file_and_line(&f);

@@ -9,7 +9,7 @@ use strikesim::model::{Branch, World};
 use strikesim::scenario::Scenario;
 
 const DEFAULT: &str = include_str!("../scenarios/default.toml");
-const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.70, sd = 0.08 }"#;
+const PARTICIPATION: &str = r#"participation = { distribution = "beta", mean = 0.84, sd = 0.03 }"#;
 
 /// The bundled scenario with its participation line replaced.
 fn with_participation(line: &str) -> Scenario {
