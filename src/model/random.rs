@@ -16,8 +16,9 @@
 //!
 //! SHA-256 ([`sha256_hex`]) lives here too: like the keys above it is a
 //! fixed function whose outputs are pinned (a scenario's identity in the
-//! manifest and in shard files), and the model is the one layer that the
-//! scenario, the ensemble and the shards all build on.
+//! manifest and in shard files, [`scenario_identity`]), and the model is
+//! the one layer that the scenario, the ensemble and the shards all build
+//! on.
 //!
 //! Everything here is pinned by value-stability tests: a change to any of
 //! it changes every published result. Which streams a replication opens
@@ -157,6 +158,51 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A file a scenario reads besides its own text (an RTT CSV named by
+/// `initial_list_from`): its path as the scenario writes it and the
+/// SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputDigest {
+    /// The path as written in the scenario (relative ones are taken from
+    /// the scenario file's folder).
+    pub file: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// A scenario's identity, hex: what the manifest and shard files call its
+/// `sha256`.
+///
+/// A scenario that reads no other file is identified by the SHA-256 of its
+/// text. One that reads files (`inputs`, each once, in the order the
+/// scenario first names them) is identified by the SHA-256 of
+///
+/// ```text
+/// strikesim-scenario 1
+/// text <SHA-256 of the text>
+/// file <SHA-256 of the file's bytes> <length of the path in bytes> <path as written>
+/// ...
+/// ```
+///
+/// (one `file` line per input, each line ending in `\n`), so two runs with
+/// the same identity started from the same text and the same bytes of every
+/// file.
+pub fn scenario_identity(text_sha256: &str, inputs: &[InputDigest]) -> String {
+    if inputs.is_empty() {
+        return text_sha256.to_string();
+    }
+    let mut canonical = format!("strikesim-scenario 1\ntext {text_sha256}\n");
+    for input in inputs {
+        canonical.push_str(&format!(
+            "file {} {} {}\n",
+            input.sha256,
+            input.file.len(),
+            input.file
+        ));
+    }
+    sha256_hex(canonical.as_bytes())
 }
 
 #[cfg(test)]
@@ -314,6 +360,35 @@ mod tests {
         assert_eq!(
             first, 0xDED4_2CEB_EBEF_FDC6_u64,
             "stream changed: got {first:#X}"
+        );
+    }
+
+    #[test]
+    fn the_identity_of_a_scenario_covers_the_files_it_reads() {
+        let text = sha256_hex(b"name = \"s\"");
+        let csv = |file: &str, bytes: &[u8]| InputDigest {
+            file: file.into(),
+            sha256: sha256_hex(bytes),
+        };
+        // no file: the text's own hash, as before files were covered
+        assert_eq!(scenario_identity(&text, &[]), text);
+        let one = scenario_identity(&text, &[csv("rtt.csv", b"a")]);
+        assert_eq!(one.len(), 64);
+        assert_ne!(one, text);
+        assert_eq!(one, scenario_identity(&text, &[csv("rtt.csv", b"a")]));
+        assert_ne!(one, scenario_identity(&text, &[csv("rtt.csv", b"b")]));
+        assert_ne!(one, scenario_identity(&text, &[csv("other.csv", b"a")]));
+        let two = [csv("a.csv", b"1"), csv("b.csv", b"2")];
+        let swapped = [two[1].clone(), two[0].clone()];
+        assert_ne!(
+            scenario_identity(&text, &two),
+            scenario_identity(&text, &swapped)
+        );
+        // pinned: a change here changes the identity of every scenario
+        // that starts from an RTT file
+        assert_eq!(
+            one,
+            "1178b94c3cdc6615f455895635581e9f3d98ed41b02920da968f0381d85dd6a0"
         );
     }
 
