@@ -83,3 +83,81 @@ fn a_specialty_missing_from_the_file_is_refused() {
     assert_eq!(err.field.as_deref(), Some("trusts[0].specialties[1].code"));
     assert!(err.message.contains("110, 120, X01"), "{err}");
 }
+
+/// The scenario and its RTT file copied into a fresh folder, the file
+/// named `rtt.csv` next to the scenario; `edit` changes the file's text.
+fn copied(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(SCENARIO)
+        .expect("read")
+        .replace("../rtt/rtt_2016_01_gt52.csv", "rtt.csv");
+    let csv = std::fs::read_to_string("tests/fixtures/rtt/rtt_2016_01_gt52.csv").expect("read");
+    std::fs::write(dir.path().join("rtt.csv"), edit(&csv)).expect("write");
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).expect("write");
+    (dir, file)
+}
+
+#[test]
+fn the_scenario_hash_covers_the_rtt_file() {
+    let (_a, same_a) = copied(str::to_string);
+    let (_b, same_b) = copied(str::to_string);
+    // Another provider's name changed: RWG's list is the same, but the
+    // bytes are not, and neither is the identity.
+    let (_c, other) = copied(|csv| {
+        assert!(csv.contains("LUTON AND DUNSTABLE"));
+        csv.replace("LUTON AND DUNSTABLE", "LUTON & DUNSTABLE")
+    });
+    let load = |p: &Path| Scenario::from_file(p).expect("valid");
+    let (a, b, c) = (load(&same_a), load(&same_b), load(&other));
+
+    // same text, same CSV bytes: same hash, in any folder
+    assert_eq!(a.sha256(), b.sha256());
+    assert_eq!(a.sha256(), load(&same_a).sha256());
+    // same text, different CSV: different hash
+    assert_eq!(a.text_sha256(), c.text_sha256());
+    assert_ne!(a.sha256(), c.sha256());
+    // the file is listed as written, with the hash of its bytes
+    let bytes = std::fs::read(same_a.with_file_name("rtt.csv")).expect("read");
+    assert_eq!(a.inputs().len(), 1);
+    assert_eq!(a.inputs()[0].file, "rtt.csv");
+    assert_eq!(
+        a.inputs()[0].sha256,
+        strikesim::model::random::sha256_hex(&bytes)
+    );
+    assert_ne!(a.sha256(), a.text_sha256());
+}
+
+#[test]
+fn the_manifest_lists_the_rtt_file_and_its_hash() {
+    let (dir, file) = copied(str::to_string);
+    let out = dir.path().join("out");
+    Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let scenario = Scenario::from_file(&file).expect("valid");
+    assert_eq!(manifest["scenario"]["sha256"], scenario.sha256());
+    assert_eq!(manifest["scenario"]["inputs"][0]["file"], "rtt.csv");
+    assert_eq!(
+        manifest["scenario"]["inputs"][0]["sha256"],
+        scenario.inputs()[0].sha256.as_str()
+    );
+}
+
+#[test]
+fn a_scenario_without_an_rtt_file_keeps_the_hash_of_its_text() {
+    let s = Scenario::bundled_default();
+    assert!(s.inputs().is_empty());
+    assert_eq!(
+        s.sha256(),
+        strikesim::model::random::sha256_hex(strikesim::scenario::DEFAULT_SCENARIO.as_bytes())
+    );
+}

@@ -476,13 +476,81 @@ fn refuses_shards_of_another_shard_count() {
     refused(&[&dir, &other], tmp.path(), &["number of shards"]);
 }
 
+/// A folder holding the RTT-start fixture scenario (`s.toml`) and its RTT
+/// file beside it (`rtt.csv`).
+fn rtt_scenario() -> (TempDir, PathBuf, PathBuf) {
+    let tmp = tempdir();
+    let text = std::fs::read_to_string("tests/fixtures/scenarios/rtt-start.toml")
+        .unwrap()
+        .replace("../rtt/rtt_2016_01_gt52.csv", "rtt.csv");
+    let (scenario, csv) = (tmp.path().join("s.toml"), tmp.path().join("rtt.csv"));
+    std::fs::write(&scenario, text).unwrap();
+    std::fs::copy("tests/fixtures/rtt/rtt_2016_01_gt52.csv", &csv).unwrap();
+    (tmp, scenario, csv)
+}
+
+/// Change the RTT file's bytes (another provider's name, so it still
+/// reads and gives the same list).
+fn edit_rtt_file(csv: &Path) {
+    let text = std::fs::read_to_string(csv).unwrap();
+    assert!(text.contains("LUTON AND DUNSTABLE"));
+    std::fs::write(
+        csv,
+        text.replace("LUTON AND DUNSTABLE", "LUTON & DUNSTABLE"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn refuses_a_merge_when_the_rtt_file_changed_since_the_shards_ran() {
+    let (tmp, scenario, csv) = rtt_scenario();
+    let shards = tmp.path().join("shards");
+    run_shards(&scenario, &[], 2, 2, &shards);
+    let original = std::fs::read(&csv).unwrap();
+    edit_rtt_file(&csv);
+    let then = sha256_hex(&original);
+    let now = sha256_hex(&std::fs::read(&csv).unwrap());
+    refused(
+        &[&shards],
+        tmp.path(),
+        &["rtt.csv", "has changed since the shards ran", &then, &now],
+    );
+    // the file put back: the merge goes through
+    std::fs::write(&csv, original).unwrap();
+    merge(&[&shards], &tmp.path().join("merged")).success();
+}
+
+#[test]
+fn refuses_shards_that_read_different_rtt_files() {
+    let (tmp, scenario, csv) = rtt_scenario();
+    let shards = tmp.path().join("shards");
+    let one = |k: u64| {
+        strikesim()
+            .arg("run")
+            .arg(&scenario)
+            .args(["-n", "2", "--shard", &format!("{k}/2"), "--out"])
+            .arg(&shards)
+            .assert()
+            .success();
+    };
+    one(0);
+    edit_rtt_file(&csv);
+    one(1);
+    refused(
+        &[&shards],
+        tmp.path(),
+        &["do not belong to the same ensemble", "RTT file rtt.csv"],
+    );
+}
+
 /// Rewrite a shard file's body with `edit`, keeping its header honest, so
 /// it is a well-formed shard file whose contents changed.
 fn rewrite_body(path: &Path, edit: impl Fn(&str) -> String) {
     let text = std::fs::read_to_string(path).unwrap();
     let body = edit(text.lines().nth(1).unwrap());
     let header = format!(
-        "{{\"format\":\"strikesim-shard\",\"format_version\":1,\"body_bytes\":{},\"body_sha256\":\"{}\"}}",
+        "{{\"format\":\"strikesim-shard\",\"format_version\":{},\"body_bytes\":{},\"body_sha256\":\"{}\"}}",
+        strikesim::ensemble::shard::FORMAT_VERSION,
         body.len(),
         sha256_hex(body.as_bytes())
     );

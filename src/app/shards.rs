@@ -38,6 +38,7 @@ pub(super) fn write_shard(
             source: p.scenario.source().to_string(),
             sha256: p.scenario.sha256().to_string(),
             text: p.text.clone(),
+            inputs: p.scenario.inputs().to_vec(),
         },
         seed: p.seed,
         replications: p.replications,
@@ -141,14 +142,18 @@ fn read_shards(found: &Found) -> Result<Vec<(String, Shard)>, AppError> {
 /// outputs of one run (tables byte-identical to an unsharded run of the
 /// same scenario, seed and N), then draw the charts and report. Refuses,
 /// saying why, shards of different ensembles, missing or duplicated
-/// shards, and damaged or foreign files; nothing is written then.
+/// shards, damaged or foreign files, and an RTT file the scenario reads
+/// that changed since the shards ran; nothing is written then.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let found = find_shards(inputs)?;
     let shards = read_shards(&found)?;
     let shapes: Vec<(String, Shard)> = shards.clone();
     let merged = shard::merge(shards, &found.interrupted)?;
 
+    // Rebuilding the scenario reads its RTT files again: they must be the
+    // bytes the shards read.
     let scenario = Scenario::from_toml(&merged.scenario.text, &merged.scenario.source)?;
+    merged.check_inputs(scenario.inputs())?;
     if scenario.sha256() != merged.scenario.sha256 {
         return Err(AppError::ScenarioHash {
             sha256: merged.scenario.sha256,

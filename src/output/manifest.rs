@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ensemble::metrics::Metric;
+use crate::model::random::InputDigest;
 use crate::model::World;
 use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
 
@@ -66,7 +67,17 @@ pub struct ScenarioInfo {
     pub description: Option<String>,
     #[serde(default)]
     pub file: String,
+    /// The scenario's identity: the SHA-256 of its text when it reads no
+    /// other file; when it starts lists from RTT files
+    /// (`initial_list_from`), the SHA-256 over the text's hash and each
+    /// file's path as written and content hash, in the order the scenario
+    /// names them (see `model::random::scenario_identity`). Two runs with
+    /// the same `sha256` started from the same text and the same lists.
     pub sha256: String,
+    /// The RTT files the scenario read: path as written and SHA-256 of the
+    /// bytes (absent when it reads none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputDigest>,
 }
 
 /// The simulated calendar: warm-up from `start`, plans branch at `branch`.
@@ -256,6 +267,7 @@ pub fn manifest(
             description: s.description.clone(),
             file: scenario.source().to_string(),
             sha256: scenario.sha256().to_string(),
+            inputs: scenario.inputs().to_vec(),
         },
         seed,
         replications,

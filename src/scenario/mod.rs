@@ -23,7 +23,7 @@ pub mod values;
 pub use format::*;
 pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
 
-use crate::model::random::sha256_hex;
+use crate::model::random::{scenario_identity, sha256_hex, InputDigest};
 use std::fmt;
 use std::path::Path;
 
@@ -69,7 +69,12 @@ impl std::error::Error for ScenarioError {}
 pub struct Scenario {
     file: ScenarioFile,
     source: String,
+    /// The identity: [`scenario_identity`] of the text and `inputs`.
     sha256: String,
+    /// SHA-256 of the text alone.
+    text_sha256: String,
+    /// The RTT files it read, each once, in the order it names them.
+    inputs: Vec<InputDigest>,
     /// Per trust, the RTT snapshot its list starts from, if it names one.
     initial_lists: Vec<Option<rtt_csv::RttListSnapshot>>,
 }
@@ -122,19 +127,14 @@ impl Scenario {
         let base = Path::new(source)
             .parent()
             .filter(|_| !source.starts_with('<'));
-        let initial_lists =
+        let (initial_lists, inputs) =
             load_initial_lists(&file, base).map_err(|(field, message)| ScenarioError {
                 file: source.to_string(),
                 position: locate::field_position(text, &field),
                 field: Some(field),
                 message,
             })?;
-        Ok(Scenario {
-            file,
-            source: source.to_string(),
-            sha256: sha256_hex(text.as_bytes()),
-            initial_lists,
-        })
+        Ok(Scenario::checked(file, source, text, initial_lists, inputs))
     }
 
     /// Validate a scenario built in code (no file, so no line numbers).
@@ -151,19 +151,39 @@ impl Scenario {
             position: None,
             message,
         })?;
-        let initial_lists =
+        let (initial_lists, inputs) =
             load_initial_lists(&file, None).map_err(|(field, message)| ScenarioError {
                 file: "<in code>".into(),
                 field: Some(field),
                 position: None,
                 message,
             })?;
-        Ok(Scenario {
+        Ok(Scenario::checked(
             file,
-            source: "<in code>".into(),
-            sha256: sha256_hex(text.as_bytes()),
+            "<in code>",
+            &text,
             initial_lists,
-        })
+            inputs,
+        ))
+    }
+
+    /// A scenario whose checks have passed, with its identity.
+    fn checked(
+        file: ScenarioFile,
+        source: &str,
+        text: &str,
+        initial_lists: Vec<Option<rtt_csv::RttListSnapshot>>,
+        inputs: Vec<InputDigest>,
+    ) -> Scenario {
+        let text_sha256 = sha256_hex(text.as_bytes());
+        Scenario {
+            file,
+            source: source.to_string(),
+            sha256: scenario_identity(&text_sha256, &inputs),
+            text_sha256,
+            inputs,
+            initial_lists,
+        }
     }
 
     /// The initial list of trust `trust`, specialty `specialty` by weekly
@@ -183,9 +203,23 @@ impl Scenario {
         &self.source
     }
 
-    /// SHA-256 of the scenario text, hex.
+    /// The scenario's identity, hex: the SHA-256 of its text when it reads
+    /// no other file, else of the text's hash and each RTT file's path and
+    /// content hash ([`scenario_identity`]). Two runs with the same
+    /// identity started from the same text and the same lists.
     pub fn sha256(&self) -> &str {
         &self.sha256
+    }
+
+    /// SHA-256 of the scenario text alone, hex.
+    pub fn text_sha256(&self) -> &str {
+        &self.text_sha256
+    }
+
+    /// The RTT files it read (path as written, SHA-256 of the bytes), each
+    /// once, in the order the scenario first names them.
+    pub fn inputs(&self) -> &[InputDigest] {
+        &self.inputs
     }
 
     pub fn name(&self) -> &str {
@@ -193,44 +227,74 @@ impl Scenario {
     }
 }
 
+/// Per trust, the RTT snapshot its list starts from (if it names a file),
+/// and the files read.
+type InitialLists = (Vec<Option<rtt_csv::RttListSnapshot>>, Vec<InputDigest>);
+
 /// Read each trust's RTT file, if it names one, and check that every
 /// specialty's treatment function is in it. Relative paths are taken from
-/// `base` (the scenario file's folder).
+/// `base` (the scenario file's folder). Each file is read once, however
+/// many trusts name it, and its snapshots are parsed from the very bytes
+/// that are hashed.
 fn load_initial_lists(
     file: &ScenarioFile,
     base: Option<&Path>,
-) -> Result<Vec<Option<rtt_csv::RttListSnapshot>>, (String, String)> {
-    file.trusts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let Some(src) = &t.initial_list_from else {
-                return Ok(None);
-            };
-            let path = match base {
-                Some(b) if Path::new(&src.file).is_relative() => b.join(&src.file),
-                _ => Path::new(&src.file).to_path_buf(),
-            };
-            let snapshot = rtt_csv::load_part2(&path, &src.provider)
-                .map_err(|e| (format!("trusts[{i}].initial_list_from"), e.to_string()))?;
-            for (j, sp) in t.specialties.iter().enumerate() {
-                if !snapshot.functions.iter().any(|f| f.code == sp.code) {
-                    let codes: Vec<&str> = snapshot.functions.iter().map(|f| f.code.as_str()).collect();
-                    return Err((
-                        format!("trusts[{i}].specialties[{j}].code"),
-                        format!(
-                            "treatment function \"{}\" has no incomplete pathways for {} in {}; the file has: {}",
-                            sp.code,
-                            snapshot.provider_code,
-                            path.display(),
-                            codes.join(", ")
-                        ),
-                    ));
-                }
+) -> Result<InitialLists, (String, String)> {
+    let mut inputs: Vec<InputDigest> = Vec::new();
+    let mut contents: Vec<Vec<u8>> = Vec::new();
+    let mut lists = Vec::with_capacity(file.trusts.len());
+    for (i, t) in file.trusts.iter().enumerate() {
+        let Some(src) = &t.initial_list_from else {
+            lists.push(None);
+            continue;
+        };
+        let field = || format!("trusts[{i}].initial_list_from");
+        let path = match base {
+            Some(b) if Path::new(&src.file).is_relative() => b.join(&src.file),
+            _ => Path::new(&src.file).to_path_buf(),
+        };
+        let read = match inputs.iter().position(|d| d.file == src.file) {
+            Some(k) => k,
+            None => {
+                let bytes = std::fs::read(&path).map_err(|source| {
+                    let e = rtt_csv::RttCsvError::Io {
+                        file: path.display().to_string(),
+                        source,
+                    };
+                    (field(), e.to_string())
+                })?;
+                inputs.push(InputDigest {
+                    file: src.file.clone(),
+                    sha256: sha256_hex(&bytes),
+                });
+                contents.push(bytes);
+                contents.len() - 1
             }
-            Ok(Some(snapshot))
-        })
-        .collect()
+        };
+        let snapshot = rtt_csv::parse_part2(
+            contents[read].as_slice(),
+            &path.display().to_string(),
+            &src.provider,
+        )
+        .map_err(|e| (field(), e.to_string()))?;
+        for (j, sp) in t.specialties.iter().enumerate() {
+            if !snapshot.functions.iter().any(|f| f.code == sp.code) {
+                let codes: Vec<&str> = snapshot.functions.iter().map(|f| f.code.as_str()).collect();
+                return Err((
+                    format!("trusts[{i}].specialties[{j}].code"),
+                    format!(
+                        "treatment function \"{}\" has no incomplete pathways for {} in {}; the file has: {}",
+                        sp.code,
+                        snapshot.provider_code,
+                        path.display(),
+                        codes.join(", ")
+                    ),
+                ));
+            }
+        }
+        lists.push(Some(snapshot));
+    }
+    Ok((lists, inputs))
 }
 
 /// The JSON Schema of the scenario format, pretty-printed.

@@ -35,6 +35,13 @@ pub enum ShardError {
         other: String,
         b: String,
     },
+    #[error("{file} (named by the scenario {scenario}) has changed since the shards ran: its SHA-256 was {then} and is now {now}; put back the file the shards read, or run the shards again")]
+    InputChanged {
+        file: String,
+        scenario: String,
+        then: String,
+        now: String,
+    },
     #[error("shard {shard} of {shards} given twice: {a} and {b}; pass each shard once")]
     Duplicate {
         shard: u64,

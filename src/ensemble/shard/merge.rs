@@ -1,11 +1,14 @@
 //! Putting shards back together: the checks that shards belong to one
-//! ensemble (scenario, seed, N, M, tool version), that none is given twice
-//! and none is missing, and the merge into one [`Merged`] result.
+//! ensemble (scenario and the RTT files it read, seed, N, M, tool
+//! version), that none is given twice and none is missing, the merge into
+//! one [`Merged`] result, and the check that the RTT files read again for
+//! the merge are the ones the shards read.
 //!
 //! What does not live here: reading a shard file (`file.rs`).
 
 use super::{Shard, ShardError, ShardScenario, ShardSpec};
 use crate::ensemble::EnsembleResult;
+use crate::model::random::InputDigest;
 use std::collections::BTreeMap;
 
 /// Shards merged into one ensemble.
@@ -78,13 +81,46 @@ pub fn merge(
     })
 }
 
+impl Merged {
+    /// Refuses the merge if an RTT file the scenario reads (`now`, read
+    /// again for the merge) is not the one the shards read, naming the
+    /// file.
+    pub fn check_inputs(&self, now: &[InputDigest]) -> Result<(), ShardError> {
+        for then in &self.scenario.inputs {
+            let now = now.iter().find(|n| n.file == then.file);
+            if let Some(now) = now.filter(|n| n.sha256 != then.sha256) {
+                return Err(ShardError::InputChanged {
+                    file: then.file.clone(),
+                    scenario: self.scenario.source.clone(),
+                    then: then.sha256.clone(),
+                    now: now.sha256.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Refuses shard `other` unless it ran the same ensemble as `first`: the
-/// same scenario text, seed, N, M and strikesim version. Each shard comes
-/// with the path that names it in the error.
+/// same scenario text and RTT files, seed, N, M and strikesim version. Each
+/// shard comes with the path that names it in the error; an RTT file that
+/// differs is named.
 fn check_same_ensemble(
     (first_path, first): (&str, &Shard),
     (path, s): (&str, &Shard),
 ) -> Result<(), ShardError> {
+    let (a, b) = (&first.scenario.inputs, &s.scenario.inputs);
+    for (x, y) in a.iter().zip(b) {
+        if x.file == y.file && x.sha256 != y.sha256 {
+            return Err(ShardError::Mismatch {
+                what: "RTT file",
+                first: first_path.to_string(),
+                a: format!("{} with SHA-256 {}", x.file, x.sha256),
+                other: path.to_string(),
+                b: format!("{} with SHA-256 {}", y.file, y.sha256),
+            });
+        }
+    }
     let checks: [(&'static str, String, String); 5] = [
         (
             "scenario sha256",

@@ -24,6 +24,7 @@ mod spec;
 mod tests;
 
 use super::EnsembleResult;
+use crate::model::random::InputDigest;
 
 pub use error::ShardError;
 pub use merge::{merge, Merged};
@@ -32,22 +33,29 @@ pub use spec::ShardSpec;
 /// First field of every shard file.
 pub const FORMAT_TAG: &str = "strikesim-shard";
 /// Version of the shard file layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Environment variable of a Kubernetes Indexed Job (0-based).
 pub const K8S_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";
 /// Environment variable of a Slurm job array task.
 pub const SLURM_INDEX_VAR: &str = "SLURM_ARRAY_TASK_ID";
 
-/// The scenario a shard ran, with its text so a merge can rebuild it.
+/// The scenario a shard ran, with its text so a merge can rebuild it, and
+/// the hashes of the RTT files it read, so a merge notices a file that
+/// changed since (the merge reads the files again).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShardScenario {
     pub name: String,
     /// Where it came from, as in the manifest.
     pub source: String,
-    /// SHA-256 of `text`, hex.
+    /// The scenario's identity, as in the manifest: SHA-256 of `text` when
+    /// it reads no file, else of the text's hash and `inputs`
+    /// ([`crate::model::random::scenario_identity`]).
     pub sha256: String,
     pub text: String,
+    /// The RTT files the scenario read when the shard ran, each once, in
+    /// the order it names them.
+    pub inputs: Vec<InputDigest>,
 }
 
 /// One shard's results and what they belong to.

@@ -107,6 +107,7 @@ fn shard(k: u64, m: u64, n: u64) -> Shard {
             source: "s.toml".into(),
             sha256: sha256_hex(b"text"),
             text: "text".into(),
+            inputs: Vec::new(),
         },
         seed: 7,
         replications: n,

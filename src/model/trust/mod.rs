@@ -46,7 +46,7 @@ const MAX_INITIAL_AGE_DAYS: i64 = 3 * 365;
 pub struct TrustStreams {
     /// Referral arrivals and patient attributes (and the initial list).
     pub referrals: Xoshiro256PlusPlus,
-    /// Base key for counter-based draws (see [`super::random::draw_key`]).
+    /// Base key for counter-based draws (see [`super::random::uniform`]).
     pub draw_base: u64,
     /// This trust's participation in each walkout.
     pub participation: Vec<f64>,

@@ -10,7 +10,7 @@ use super::state::{Patient, Stage, NO_SESSION};
 use super::{TrustSim, MAX_INITIAL_AGE_DAYS};
 use crate::engine::{SimTime, MINUTES_PER_DAY};
 use crate::model::outcome::ListState;
-use crate::model::random::{self, draw_key, Purpose};
+use crate::model::random::{self, Purpose};
 use crate::model::{InitialList, TrustModel, DAYS_18_WEEKS, DAYS_52_WEEKS};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
@@ -306,9 +306,10 @@ impl TrustSim<'_> {
         if p.rebook_deadline.is_some() || decline_rate <= 0.0 {
             return false;
         }
-        let key = draw_key(self.draw_base, Purpose::DeclineOffer);
         let offer = u64::from(p.attempts) << 8 | u64::from(p.declined);
-        if random::uniform(key, u64::from(id), offer) >= decline_rate {
+        if random::uniform(self.draw_base, Purpose::DeclineOffer, u64::from(id), offer)
+            >= decline_rate
+        {
             return false;
         }
         p.declined += 1;
@@ -316,11 +317,7 @@ impl TrustSim<'_> {
             self.counters.removed += 1;
             self.clock_stop(id, Stage::Removed);
         } else {
-            let u = random::uniform(
-                draw_key(self.draw_base, Purpose::Deferral),
-                u64::from(id),
-                offer,
-            );
+            let u = random::uniform(self.draw_base, Purpose::Deferral, u64::from(id), offer);
             let wait = -(1.0 - u).ln() * self.model.deferral_mean_days * MINUTES_PER_DAY as f64;
             let at = self.events.now() + wait as i64;
             if at < self.world.end() {

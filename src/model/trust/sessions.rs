@@ -9,7 +9,7 @@
 use super::state::{Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW};
 use super::TrustSim;
 use crate::engine::SimTime;
-use crate::model::random::{self, draw_key, Purpose};
+use crate::model::random::{self, Purpose};
 use crate::model::staffing::{less, Shift, SlotStaff};
 use crate::model::vocab::{SessionTime, Setting};
 use crate::model::SessionKind;
@@ -213,11 +213,7 @@ impl TrustSim<'_> {
                 if on_walkout {
                     self.counters.elective_planned_walkout += 1;
                 }
-                let u = random::uniform(
-                    draw_key(self.draw_base, Purpose::BackgroundCancel),
-                    draw.0,
-                    draw.1,
-                );
+                let u = random::uniform(self.draw_base, Purpose::BackgroundCancel, draw.0, draw.1);
                 if u < self.model.background_cancel_rate.get() {
                     if counted {
                         self.counters.elective_on_day[setting.index()] += 1;
@@ -231,11 +227,7 @@ impl TrustSim<'_> {
                     self.clock_stop(id, Stage::Treated);
                 }
             } else {
-                let u = random::uniform(
-                    draw_key(self.draw_base, Purpose::DidNotAttend),
-                    draw.0,
-                    draw.1,
-                );
+                let u = random::uniform(self.draw_base, Purpose::DidNotAttend, draw.0, draw.1);
                 if u < self.model.dna_rate.get() {
                     self.enqueue(id);
                 } else {

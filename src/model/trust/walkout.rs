@@ -10,7 +10,7 @@
 use super::state::{Event, Recall, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW};
 use super::TrustSim;
 use crate::engine::{SimTime, MINUTES_PER_HOUR};
-use crate::model::random::{self, draw_key, Purpose};
+use crate::model::random::{self, Purpose};
 use crate::model::staffing::{allocate_upward, less, Juniors, Shift, NIGHT_END, NIGHT_START};
 use crate::model::vocab::{WalkoutKind, AM_START, PM_END, PM_START};
 use crate::model::SessionKind;
@@ -132,8 +132,6 @@ impl TrustSim<'_> {
             .plan
             .major_incident
             .map_or(0.0, |m| m.recall_share.get());
-        let strike_key = draw_key(self.draw_base, Purpose::Strikes);
-        let recall_key = draw_key(self.draw_base, Purpose::Recall);
         let mut out = [0u32; 3];
         for (g, striking) in out.iter_mut().enumerate() {
             if !walkout.grades[g] {
@@ -145,8 +143,9 @@ impl TrustSim<'_> {
             };
             let place = random::key(&[w as u64, spec as u64, g as u64, shift.index() as u64]);
             for i in 0..u64::from(eligible) {
-                let strikes = random::uniform(strike_key, place, i) < p;
-                let returns = recalled && random::uniform(recall_key, place, i) < recall_share;
+                let strikes = random::uniform(self.draw_base, Purpose::Strikes, place, i) < p;
+                let returns = recalled
+                    && random::uniform(self.draw_base, Purpose::Recall, place, i) < recall_share;
                 if strikes && !returns {
                     *striking += 1;
                 }
