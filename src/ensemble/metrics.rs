@@ -100,7 +100,7 @@ metrics! {
     ElectiveCancelled {
         name: "elective_cancelled", unit: Operations, board: true,
         label: "Elective operations cancelled",
-        description: "Elective admissions (inpatient and day case) cancelled in the walkout window, in advance or on the day.",
+        description: "Elective admissions (inpatient and day case) cancelled in the counting window (from 14 days before the first walkout to the day after the last), in advance or on the day.",
     }
     ElectiveCancelledInAdvance {
         name: "elective_cancelled_in_advance", unit: Operations, board: true,
@@ -145,7 +145,7 @@ metrics! {
     OutpatientCancelled {
         name: "outpatient_cancelled", unit: Appointments, board: true,
         label: "Outpatient appointments cancelled",
-        description: "Outpatient appointments (new and follow-up) cancelled in the walkout window.",
+        description: "Outpatient appointments (new and follow-up) cancelled in the counting window.",
     }
     OutpatientCancelledNew {
         name: "outpatient_cancelled_new", unit: Appointments, board: false,
@@ -160,12 +160,12 @@ metrics! {
     RebookedWithin28d {
         name: "rebooked_within_28d", unit: Patients, board: true,
         label: "On-the-day cancellations rebooked within 28 days",
-        description: "Operations cancelled on the day in the walkout window given a new date within the binding days (28-day rule).",
+        description: "Operations cancelled on the day in the counting window given a new date within the binding days (28-day rule).",
     }
     NotRebookedWithin28d {
         name: "not_rebooked_within_28d", unit: Patients, board: true,
         label: "On-the-day cancellations not rebooked within 28 days",
-        description: "Operations cancelled on the day in the walkout window not given a date within the binding days.",
+        description: "Operations cancelled on the day in the counting window not given a date within the binding days.",
     }
     ElectivePlannedWalkout {
         name: "elective_planned_walkout", unit: Operations, board: false,

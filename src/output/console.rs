@@ -25,7 +25,7 @@ pub fn summary_table(
 ) -> String {
     let width = plans.iter().map(|n| n.len()).max().unwrap_or(10).max(14);
     let mut out = format!(
-        "{title}\n{replications} replications. Cancellations in the walkout window: mean [5th-95th percentile]. \
+        "{title}\n{replications} replications. Cancellations in the counting window: mean [5th-95th percentile]. \
          Extra waiters at the end vs the counterfactual: mean (95% CI).\n\n"
     );
     out.push_str(&format!(

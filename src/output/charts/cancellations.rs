@@ -44,9 +44,11 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
         &[0.0],
         0.12,
     );
+    let window = set.first().manifest.count_window_words();
     let subtitle = format!(
-        "From {} (first stand-down decision) to the day after the last walkout. Bar: mean of {} replications; whisker: 5th to 95th percentile (90% interval).",
-        human::date(set.first().manifest.period.branch),
+        "{}{}. Bar: mean of {} replications; whisker: 5th to 95th percentile (90% interval).",
+        window[..1].to_uppercase(),
+        &window[1..],
         human::count(set.replications() as f64)
     );
     let (plot, legend) = frame(

@@ -309,14 +309,17 @@ fn method(b: &mut Vec<Block>, data: &RunData) {
     b.push(Block::Heading(3, "Experimentation".into()));
     b.push(Block::Paragraph(Inline::from(format!(
         "{} replications from seed {}. Each replication runs from {} and branches on {} into the \
-         no-strike world and each plan, which then run to {}. Results are means over replications \
+         no-strike world and each plan, which then run to {}. Cancellations are counted {}, \
+         the same days for every plan and the no-strike world whichever plans the run holds. \
+         Results are means over replications \
          with 95% confidence intervals, 5th to 95th percentiles for spread, and paired differences \
          (plan minus no strike in the same replication) with 95% intervals.",
         human::count(m.replications as f64),
         m.seed,
         human::date(m.period.start),
         human::date(m.period.branch),
-        human::date(m.period.end)
+        human::date(m.period.end),
+        m.count_window_words(),
     ))));
     b.push(Block::Heading(3, "Implementation".into()));
     b.push(Block::Paragraph(Inline::from(format!(
@@ -352,6 +355,7 @@ fn manifest_table(data: &RunData) -> Table {
                     human::date(m.period.branch)
                 ),
             ],
+            vec!["Cancellations counted".into(), m.count_window_words()],
         ],
     }
 }

@@ -68,9 +68,10 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     }
     let _ = write!(
         text,
-        ". Around the walkout (from the first stand-down decision to the day after it), {} elective operations were stood down in advance and {} cancelled on the day \
+        ". In the counting window ({}), {} elective operations were stood down in advance and {} cancelled on the day \
          (without the strike: {} and {}), and {} outpatient appointments were cancelled \
          (without the strike: {}); figures are means with 95% intervals. ",
+        data.manifest.count_window_words(),
         ci(M::ElectiveCancelledInAdvance),
         ci(M::ElectiveCancelledOnDay),
         human::count(cf(M::ElectiveCancelledInAdvance).mean),
