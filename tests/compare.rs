@@ -89,7 +89,7 @@ fn accepts_two_compatible_runs() {
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     // Header + (1 counterfactual + 2 x 3 plans) x 23 metrics.
     assert_eq!(csv.lines().count(), 1 + 7 * 23);
-    assert!(csv.starts_with("label,scenario,plan,metric,mean,"));
+    assert!(csv.starts_with("label,scenario,plan,metric,effect_mean,"));
 
     for name in strikesim::output::charts::chart_names() {
         assert!(out.join("charts").join(format!("{name}.png")).exists());
@@ -167,7 +167,7 @@ fn refuses_a_different_counterfactual() {
                 .map(|l| {
                     if l.starts_with("counterfactual,rtt_list_end,") {
                         let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
-                        cells[2] = "99999.0000".into();
+                        cells[5] = "99999.0000".into();
                         cells.join(",")
                     } else {
                         l.to_string()

@@ -40,13 +40,23 @@ fn fixed4<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&num(*v))
 }
 
-/// One row of `summary.csv`: a metric over replications for one plan, with
-/// the paired difference from the counterfactual.
+/// One row of `summary.csv`: a metric over replications for one plan. The
+/// strike's effect comes first: the paired difference from the
+/// counterfactual in the same replication (the counterfactual's is 0), with
+/// its 95% interval. Then the plan's own figure over replications: for
+/// cancellations, every cancellation in the counting window, the usual
+/// background on-the-day cancellations included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub plan: String,
     /// A [`Metric`] name (rows of metrics this version does not know are kept).
     pub metric: String,
+    #[serde(serialize_with = "fixed4")]
+    pub effect_mean: f64,
+    #[serde(serialize_with = "fixed4")]
+    pub effect_ci95_low: f64,
+    #[serde(serialize_with = "fixed4")]
+    pub effect_ci95_high: f64,
     #[serde(serialize_with = "fixed4")]
     pub mean: f64,
     #[serde(serialize_with = "fixed4")]
@@ -59,27 +69,21 @@ pub struct SummaryRow {
     pub p50: f64,
     #[serde(serialize_with = "fixed4")]
     pub p95: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_mean: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_ci95_low: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_ci95_high: f64,
 }
 
 impl SummaryRow {
     /// The nine numbers of the row, in column order.
     pub fn numbers(&self) -> [f64; 9] {
         [
+            self.effect_mean,
+            self.effect_ci95_low,
+            self.effect_ci95_high,
             self.mean,
             self.ci95_low,
             self.ci95_high,
             self.p05,
             self.p50,
             self.p95,
-            self.diff_mean,
-            self.diff_ci95_low,
-            self.diff_ci95_high,
         ]
     }
 }
@@ -235,7 +239,7 @@ mod tests {
     fn headers_are_the_file_contract() {
         assert_eq!(
             header_of::<SummaryRow>().join(","),
-            "plan,metric,mean,ci95_low,ci95_high,p05,p50,p95,diff_mean,diff_ci95_low,diff_ci95_high"
+            "plan,metric,effect_mean,effect_ci95_low,effect_ci95_high,mean,ci95_low,ci95_high,p05,p50,p95"
         );
         assert_eq!(
             header_of::<WeeklyRow>().join(","),

@@ -18,9 +18,9 @@ pub fn branch_names(world: &World) -> Vec<String> {
     world.branches().map(|p| p.name.clone()).collect()
 }
 
-/// The rows of `summary.csv`: per plan and metric, the mean with its 95%
-/// interval, percentiles, and the paired difference from the
-/// counterfactual with its interval.
+/// The rows of `summary.csv`: per plan and metric, the strike's effect
+/// (the paired difference from the counterfactual) with its 95% interval,
+/// then the plan's own mean with its 95% interval and percentiles.
 pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (b, name) in branch_names(world).iter().enumerate() {
@@ -33,15 +33,15 @@ pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
             rows.push(SummaryRow {
                 plan: name.clone(),
                 metric: metric.name().to_string(),
+                effect_mean: as_written(d.mean),
+                effect_ci95_low: as_written(d.ci95_low),
+                effect_ci95_high: as_written(d.ci95_high),
                 mean: as_written(s.mean),
                 ci95_low: as_written(s.ci95_low),
                 ci95_high: as_written(s.ci95_high),
                 p05: as_written(s.p05),
                 p50: as_written(s.p50),
                 p95: as_written(s.p95),
-                diff_mean: as_written(d.mean),
-                diff_ci95_low: as_written(d.ci95_low),
-                diff_ci95_high: as_written(d.ci95_high),
             });
         }
     }
