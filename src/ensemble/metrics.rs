@@ -13,6 +13,8 @@
 //!    Its position is its column in `replications.csv` and its rows' order
 //!    in `summary.csv`.
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
+//!    If it is a difference between branches (it can be negative), add it
+//!    to [`Metric::range`], so its interval is not clamped at 0.
 //!    If it needs a count the model does not keep yet, add a field to
 //!    `model::outcome::Counters` (summed across trusts automatically).
 //! 3. Describe it in README.md's metric table; regenerate the test fixture
@@ -217,6 +219,28 @@ metrics! {
 impl Metric {
     /// Number of metrics.
     pub const COUNT: usize = Metric::ALL.len();
+
+    /// Does it count whole operations, appointments or patients? Its
+    /// percentiles are then replications' own values, written as integers.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self.unit(),
+            Unit::Operations | Unit::Appointments | Unit::Patients
+        )
+    }
+
+    /// The values it can take: a confidence interval of its mean is kept
+    /// within them. Counts, days and shares cannot go below 0, percentages
+    /// and shares above 100%; a difference between branches
+    /// ([`Metric::ExtraWaitersEnd`]) can be negative.
+    pub fn range(self) -> (f64, f64) {
+        match (self, self.unit()) {
+            (Metric::ExtraWaitersEnd, _) => (f64::NEG_INFINITY, f64::INFINITY),
+            (_, Unit::Percent) => (0.0, 100.0),
+            (_, Unit::Share) => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
 
     /// The metric whose CSV name is `name`.
     pub fn from_name(name: &str) -> Option<Metric> {

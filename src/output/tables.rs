@@ -9,7 +9,7 @@ use super::rows::{as_written, csv_bytes, write_rows, ReplicationRow, SummaryRow,
 use super::run_data::RunData;
 use super::{Body, Exporter, OutputError, OutputFile};
 use crate::ensemble::metrics::{Metric, MetricRow, WeeklyMetric};
-use crate::ensemble::stats::summarise;
+use crate::ensemble::stats::{summarise, summarise_counts};
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
 
@@ -28,7 +28,16 @@ pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
             let values = result.column(b, metric as usize);
             let cf = result.column(0, metric as usize);
             let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();
-            let s = summarise(&values);
+            // The plan's own values: counts keep whole percentiles, and no
+            // interval goes where the quantity cannot. The effect is a
+            // difference: it can be negative and is not clamped.
+            let (min, max) = metric.range();
+            let s = if metric.is_count() {
+                summarise_counts(&values)
+            } else {
+                summarise(&values)
+            }
+            .within(min, max);
             let d = summarise(&diffs);
             rows.push(SummaryRow {
                 plan: name.clone(),
