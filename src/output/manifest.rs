@@ -67,6 +67,15 @@ impl Manifest {
         }
     }
 
+    /// The counting window's dates alone: "from 12 Jan 2016 to 29 Jan 2016"
+    /// ([`Manifest::count_window_words`] says what they are).
+    pub fn count_window_dates(&self) -> String {
+        match self.period.count_window {
+            Some(w) => format!("from {} to {}", human::date(w.from), human::date(w.to)),
+            None => self.count_window_words(),
+        }
+    }
+
     /// The source line of charts: tool, `scenarios` (as named by the
     /// caller), replications and seed.
     pub fn source_line(&self, scenarios: &str) -> String {

@@ -70,10 +70,10 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     }
     let _ = write!(
         text,
-        ". The strike's effect (this plan minus the same world without the strike, means with 95% \
-         intervals): {} elective operations cancelled ({} stood down in advance, {} cancelled on the day) \
-         and {} outpatient appointments; at the end of the run {} patients waiting over 18 weeks and {} \
-         over 52 weeks. ",
+        ". The strike's effect under this plan, against the same world without the strike (means \
+         with 95% intervals): elective operations cancelled {}, of which stood down in advance {} and \
+         cancelled on the day {}; outpatient appointments cancelled {}; at the end of the run, patients \
+         waiting over 18 weeks {} and over 52 weeks {}. ",
         diff(M::ElectiveCancelled),
         diff(M::ElectiveCancelledInAdvance),
         diff(M::ElectiveCancelledOnDay),
@@ -83,10 +83,10 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     );
     let _ = write!(
         text,
-        "All cancellations in the counting window ({}), including the usual background on-the-day \
-         cancellations: {} elective operations stood down in advance and {} cancelled on the day \
+        "All cancellations {}, including the usual background on-the-day cancellations: \
+         {} elective operations stood down in advance and {} cancelled on the day \
          (without the strike: {} and {}), and {} outpatient appointments (without the strike: {}). ",
-        data.manifest.count_window_words(),
+        data.manifest.count_window_dates(),
         ci(M::ElectiveCancelledInAdvance),
         ci(M::ElectiveCancelledOnDay),
         human::count(cf(M::ElectiveCancelledInAdvance).mean),
