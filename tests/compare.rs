@@ -1,9 +1,13 @@
 //! Comparing runs: compatible runs give one table and one set of charts;
 //! runs of different worlds are refused with a message naming what differs.
 
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
+use strikesim::app::{RunOptions, Silent};
+use strikesim::ensemble::metrics::Metric;
 use strikesim::output::compare::compare;
+use strikesim::output::run_data::RunData;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run_small")
@@ -85,7 +89,7 @@ fn accepts_two_compatible_runs() {
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     // Header + (1 counterfactual + 2 x 3 plans) x 23 metrics.
     assert_eq!(csv.lines().count(), 1 + 7 * 23);
-    assert!(csv.starts_with("label,scenario,plan,metric,mean,"));
+    assert!(csv.starts_with("label,scenario,plan,metric,effect_mean,"));
 
     for name in strikesim::output::charts::chart_names() {
         assert!(out.join("charts").join(format!("{name}.png")).exists());
@@ -163,7 +167,7 @@ fn refuses_a_different_counterfactual() {
                 .map(|l| {
                     if l.starts_with("counterfactual,rtt_list_end,") {
                         let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
-                        cells[2] = "99999.0000".into();
+                        cells[5] = "99999.0000".into();
                         cells.join(",")
                     } else {
                         l.to_string()
@@ -180,6 +184,133 @@ fn refuses_a_different_counterfactual() {
         "{msg}"
     );
     assert!(msg.contains("99999"), "{msg}");
+}
+
+/// Two runs of the same world whose plan stands down 7 and 5 days ahead:
+/// the plans branch on different days, but cancellations are counted in a
+/// window set by the walkouts, so the counterfactual's rows are the same
+/// and the runs compare.
+#[test]
+fn plans_standing_down_on_different_days_share_the_counterfactual() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = include_str!("../scenarios/examples/minimal.toml");
+    let seven = "days_ahead = 7";
+    assert!(text.contains(seven), "minimal.toml changed");
+    let dirs: Vec<PathBuf> = [7, 5]
+        .iter()
+        .map(|days| {
+            let path = tmp.path().join(format!("ahead-{days}.toml"));
+            std::fs::write(&path, text.replace(seven, &format!("days_ahead = {days}"))).unwrap();
+            let out = tmp.path().join(format!("run-{days}"));
+            let options = RunOptions::whole(Some(path), Some(out.clone()))
+                .with_replications(NonZeroU64::new(4).unwrap());
+            strikesim::app::run(&options, &Silent).expect("runs");
+            out
+        })
+        .collect();
+    let runs: Vec<RunData> = dirs.iter().map(|d| RunData::load(d).unwrap()).collect();
+    let (a, b) = (&runs[0].manifest.period, &runs[1].manifest.period);
+    assert_ne!(a.branch, b.branch, "the plans branch on different days");
+    assert_eq!(a.count_window, b.count_window);
+    let window = a.count_window.expect("recorded");
+    assert_eq!(
+        window.from.to_string(),
+        "2016-01-12",
+        "14 days before 26 Jan"
+    );
+    assert_eq!(
+        window.to.to_string(),
+        "2016-01-29",
+        "the day after the walkout"
+    );
+
+    // The window's metrics of the counterfactual, as written in summary.csv.
+    let counted = [
+        Metric::ElectiveCancelled,
+        Metric::ElectiveCancelledInAdvance,
+        Metric::ElectiveCancelledOnDay,
+        Metric::OutpatientCancelled,
+        Metric::RebookedWithin28d,
+        Metric::NotRebookedWithin28d,
+        Metric::ElectivePlannedWalkout,
+    ];
+    let cf_rows = |dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(dir.join("summary.csv"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("counterfactual,"))
+            .map(str::to_string)
+            .collect()
+    };
+    let (ra, rb) = (cf_rows(&dirs[0]), cf_rows(&dirs[1]));
+    for m in counted {
+        let find = |rows: &[String]| {
+            rows.iter()
+                .find(|l| l.split(',').nth(1) == Some(m.name()))
+                .cloned()
+                .unwrap_or_else(|| panic!("no counterfactual row for {}", m.name()))
+        };
+        assert_eq!(find(&ra), find(&rb), "{}", m.name());
+    }
+    assert!(
+        runs[0]
+            .summary_of("counterfactual", Metric::ElectiveCancelledOnDay)
+            .mean
+            > 0.0,
+        "the window holds the background cancellations"
+    );
+    assert_eq!(ra, rb, "every counterfactual row is the same");
+
+    let out = tmp.path().join("out");
+    compare(&dirs, &out).expect("runs of the same world with different plans compare");
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.contains("stand-down-half (run 1)"), "{md}");
+    assert!(md.contains("stand-down-half (run 2)"), "{md}");
+}
+
+#[test]
+fn refuses_different_walkouts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(
+        tmp.path(),
+        "b",
+        |m| m["walkouts"][1]["start"] = "2016-02-09T08:00".into(),
+        |s| s,
+    );
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(msg.contains("walkouts differ"), "{msg}");
+    assert!(msg.contains("2016-02-09T08:00"), "{msg}");
+}
+
+#[test]
+fn refuses_a_different_counting_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(
+        tmp.path(),
+        "b",
+        |m| m["period"]["count_window"]["from"] = "2016-01-05".into(),
+        |s| s,
+    );
+    let msg = refusal(&a, &b, &tmp.path().join("out"));
+    assert!(
+        msg.contains("counting window differs: 2016-01-12 to 2016-02-12 in"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn accepts_a_different_branch_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = same(tmp.path(), "a");
+    let b = run_copy(
+        tmp.path(),
+        "b",
+        |m| m["period"]["branch"] = "2016-01-21".into(),
+        |s| s,
+    );
+    compare(&[a, b], &tmp.path().join("out")).expect("the branch day follows the plans");
 }
 
 #[test]

@@ -229,7 +229,7 @@ fn bad_run_files_are_refused_naming_file_and_fault() {
     let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "summary.csv",
-            Box::new(|s| s.replacen("diff_ci95_high", "diff_hi", 1)),
+            Box::new(|s| s.replacen("effect_ci95_high", "diff_hi", 1)),
             "header is",
         ),
         (

@@ -13,6 +13,8 @@
 //!    Its position is its column in `replications.csv` and its rows' order
 //!    in `summary.csv`.
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
+//!    If it is a difference between branches (it can be negative), add it
+//!    to [`Metric::range`], so its interval is not clamped at 0.
 //!    If it needs a count the model does not keep yet, add a field to
 //!    `model::outcome::Counters` (summed across trusts automatically).
 //! 3. Describe it in README.md's metric table; regenerate the test fixture
@@ -100,7 +102,7 @@ metrics! {
     ElectiveCancelled {
         name: "elective_cancelled", unit: Operations, board: true,
         label: "Elective operations cancelled",
-        description: "Elective admissions (inpatient and day case) cancelled in the walkout window, in advance or on the day.",
+        description: "Elective admissions (inpatient and day case) cancelled in the counting window (from 14 days before the first walkout to the day after the last), in advance or on the day.",
     }
     ElectiveCancelledInAdvance {
         name: "elective_cancelled_in_advance", unit: Operations, board: true,
@@ -145,7 +147,7 @@ metrics! {
     OutpatientCancelled {
         name: "outpatient_cancelled", unit: Appointments, board: true,
         label: "Outpatient appointments cancelled",
-        description: "Outpatient appointments (new and follow-up) cancelled in the walkout window.",
+        description: "Outpatient appointments (new and follow-up) cancelled in the counting window.",
     }
     OutpatientCancelledNew {
         name: "outpatient_cancelled_new", unit: Appointments, board: false,
@@ -160,12 +162,12 @@ metrics! {
     RebookedWithin28d {
         name: "rebooked_within_28d", unit: Patients, board: true,
         label: "On-the-day cancellations rebooked within 28 days",
-        description: "Operations cancelled on the day in the walkout window given a new date within the binding days (28-day rule).",
+        description: "Operations cancelled on the day in the counting window given a new date within the binding days (28-day rule).",
     }
     NotRebookedWithin28d {
         name: "not_rebooked_within_28d", unit: Patients, board: true,
         label: "On-the-day cancellations not rebooked within 28 days",
-        description: "Operations cancelled on the day in the walkout window not given a date within the binding days.",
+        description: "Operations cancelled on the day in the counting window not given a date within the binding days.",
     }
     ElectivePlannedWalkout {
         name: "elective_planned_walkout", unit: Operations, board: false,
@@ -217,6 +219,28 @@ metrics! {
 impl Metric {
     /// Number of metrics.
     pub const COUNT: usize = Metric::ALL.len();
+
+    /// Does it count whole operations, appointments or patients? Its
+    /// percentiles are then replications' own values, written as integers.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self.unit(),
+            Unit::Operations | Unit::Appointments | Unit::Patients
+        )
+    }
+
+    /// The values it can take: a confidence interval of its mean is kept
+    /// within them. Counts, days and shares cannot go below 0, percentages
+    /// and shares above 100%; a difference between branches
+    /// ([`Metric::ExtraWaitersEnd`]) can be negative.
+    pub fn range(self) -> (f64, f64) {
+        match (self, self.unit()) {
+            (Metric::ExtraWaitersEnd, _) => (f64::NEG_INFINITY, f64::INFINITY),
+            (_, Unit::Percent) => (0.0, 100.0),
+            (_, Unit::Share) => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
 
     /// The metric whose CSV name is `name`.
     pub fn from_name(name: &str) -> Option<Metric> {

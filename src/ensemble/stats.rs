@@ -28,7 +28,8 @@ fn bucket(v: i64) -> i64 {
     }
 }
 
-/// Middle of the range of values falling in bucket `b`.
+/// Middle of the range of values falling in bucket `b`, a whole number
+/// (rounded down), so that quantiles of whole patients are whole.
 fn bucket_value(b: i64) -> f64 {
     let m = b.unsigned_abs() as i64;
     let v = if m < (1 << EXACT_BITS) {
@@ -38,7 +39,7 @@ fn bucket_value(b: i64) -> f64 {
         let shift = (m >> EXACT_BITS) as u32;
         let top = m & ((1 << EXACT_BITS) - 1);
         let low = (top as f64) * f64::from(1u32 << shift);
-        low + (f64::from(1u32 << shift) - 1.0) / 2.0
+        low + f64::from(((1u32 << shift) - 1) / 2)
     };
     if b < 0 {
         -v
@@ -136,6 +137,43 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
 }
 
+/// Percentile as the nearest rank (the smallest value with at least a
+/// share `q` of the sample at or below it): always one of the values, so
+/// percentiles of whole counts are whole. The histograms' rule too.
+pub fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let n = sorted.len();
+    let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+    sorted[rank - 1]
+}
+
+impl Summary {
+    /// The same summary with its confidence interval kept within
+    /// `[min, max]`, the values the quantity can take (the mean and
+    /// percentiles of values in that range are already in it).
+    pub fn within(self, min: f64, max: f64) -> Summary {
+        Summary {
+            ci95_low: self.ci95_low.clamp(min, max),
+            ci95_high: self.ci95_high.clamp(min, max),
+            ..self
+        }
+    }
+}
+
+/// Summarise whole counts: as [`summarise`], with percentiles by
+/// [`nearest_rank`], so they are counts too.
+pub fn summarise_counts(values: &[f64]) -> Summary {
+    let mut s = summarise(values);
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    s.p05 = nearest_rank(&sorted, 0.05);
+    s.p50 = nearest_rank(&sorted, 0.50);
+    s.p95 = nearest_rank(&sorted, 0.95);
+    s
+}
+
 /// Summarise values, summed in the order given.
 pub fn summarise(values: &[f64]) -> Summary {
     let n = values.len();
@@ -196,6 +234,35 @@ mod tests {
         assert_eq!(a, whole);
         let exact = values.iter().sum::<i64>() as f64 / 1000.0;
         assert_eq!(whole.mean(), exact);
+    }
+
+    #[test]
+    fn large_values_land_on_whole_numbers() {
+        for v in [4096i64, 22_001, 36_353, 3_500_001, -36_353] {
+            let got = bucket_value(bucket(v));
+            assert_eq!(got, got.trunc(), "{v} -> {got}");
+        }
+    }
+
+    #[test]
+    fn counts_have_whole_percentiles_and_intervals_within_range() {
+        let values = [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 7.0, 0.0, 2.0, 0.0];
+        let s = summarise_counts(&values).within(0.0, f64::INFINITY);
+        for p in [s.p05, s.p50, s.p95] {
+            assert_eq!(p, p.trunc());
+        }
+        assert_eq!((s.p05, s.p50, s.p95), (0.0, 0.0, 7.0));
+        assert_eq!(s.mean, 1.0);
+        assert_eq!(s.ci95_low, 0.0, "not below zero");
+        assert!(
+            summarise(&values).ci95_low < 0.0,
+            "as the t interval has it"
+        );
+        assert!((s.ci95_high - summarise(&values).ci95_high).abs() < 1e-12);
+        // A difference is not clamped by its caller; within() is explicit.
+        let shares = summarise(&[1.0, 1.0, 1.0, 0.0]).within(0.0, 1.0);
+        assert_eq!(shares.ci95_high, 1.0);
+        assert_eq!(nearest_rank(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.0);
     }
 
     #[test]

@@ -29,7 +29,8 @@
 //! 4. Where the trust simulation reads it: `trust/walkout.rs` for anything
 //!    that acts through a walkout (stand-downs, recall), `trust/sessions.rs`
 //!    for staffing and running sessions, `trust/booking.rs` for booking.
-//!    If it can change the branch day, see `Scenario::world`.
+//!    If it can change the branch day, see `Scenario::world` (the branch
+//!    day may move with the plans; the counting window must not).
 //! 5. Docs: `describe_plan` in `output/manifest.rs` (the manifest and the
 //!    report's assumptions), `scenarios/README.md`, and the README if it
 //!    changes what the model does.
@@ -49,6 +50,17 @@ use staffing::{Juniors, Rota};
 use values::{NonNegative, Percent, Probability};
 use vocab::{SessionTime, Setting};
 pub use walkout::{ParticipationModel, WalkoutModel};
+
+/// Cancellations are counted from this many days before the first walkout
+/// to the day after the last ([`World::count_window`]). The window is fixed
+/// by the walkouts alone, so what is counted (the counterfactual's counts
+/// included) does not depend on which plans a scenario holds, and runs of
+/// the same world with different plans compare. Two weeks hold the
+/// stand-down leads trusts use (a week is usual; two weeks is the notice a
+/// union gives of industrial action). A plan that stands down further ahead
+/// still has its stood-down sessions counted (they fall on walkout days);
+/// only knock-on cancellations before the window are not.
+pub const COUNT_LEAD_DAYS: i64 = 14;
 
 /// Days in an 18-week and a 52-week wait.
 pub const DAYS_18_WEEKS: i64 = 18 * 7;
@@ -245,11 +257,15 @@ pub struct World {
     pub plans: Vec<PlanModel>,
     pub counterfactual: PlanModel,
     /// Every plan and the counterfactual branch from the state at 00:00 on
-    /// this day.
+    /// this day: the earliest stand-down decision of any plan, or the first
+    /// walkout day. What is counted does not depend on it.
     pub branch_day: i64,
     /// Day after the last walkout ends (recovery is counted from here).
     pub after_walkouts_day: i64,
-    /// Cancellations are counted for sessions on days in this range.
+    /// Cancellations are counted for sessions on days in this range
+    /// (inclusive): from [`COUNT_LEAD_DAYS`] before the first walkout (or
+    /// the start, if later) to the day after the last walkout. Set by the
+    /// walkouts alone, never by the plans.
     pub count_window: (i64, i64),
     /// Number of simulated days.
     pub days: i64,

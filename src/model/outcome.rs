@@ -1,9 +1,10 @@
 //! What one branch (a plan or the counterfactual) of one replication
-//! produced: event counters over the walkout window and the daily state of
+//! produced: event counters over the counting window and the daily state of
 //! the waiting list. Trusts add up; the ensemble turns these into metrics.
 
-/// Counts over the walkout window (from the branch point to the day after
-/// the last walkout).
+/// Counts over the counting window ([`super::World::count_window`]: from
+/// [`super::COUNT_LEAD_DAYS`] before the first walkout to the day after the
+/// last).
 ///
 /// Trusts add up with [`Counters::add`]: a new field must be summed there
 /// (the destructuring without `..` refuses to compile until it is named,

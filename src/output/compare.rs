@@ -2,9 +2,11 @@
 //! `compare.csv` and one set of charts in `OUT/charts/`.
 //!
 //! Runs are only comparable when they simulate the same world: the same
-//! trusts, seed, number of replications and calendar, and so the same
-//! counterfactual. [`compare`] checks that from the files and refuses,
-//! naming every difference, when it does not hold. Plan names that occur
+//! trusts, walkouts, seed, number of replications, calendar and counting
+//! window, and so the same counterfactual. Their plans may differ, down to
+//! when they stand lists down (the branch day follows the plans; the
+//! counting window does not). [`compare`] checks that from the files and
+//! refuses, naming every difference, when it does not hold. Plan names that occur
 //! in more than one run are prefixed with the run's scenario name.
 
 use std::fmt::Write as _;
@@ -15,7 +17,7 @@ use serde::Serialize;
 use super::charts::{chart_files, chart_names, ChartSet, Series};
 use super::document::{Block, Document, Inline};
 use super::manifest::Manifest;
-use super::report::{chart_image, comparison_table, PlanRef};
+use super::report::{chart_image, comparison_table, PlanRef, COMPARISON_NOTE};
 use super::rows::{csv_bytes, SummaryRow};
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{ensure_writable_dir, write_files, OutputError, OutputFile};
@@ -102,6 +104,7 @@ fn compare_document(dirs: &[PathBuf], runs: &[RunData], plans: &[Labelled]) -> D
             .collect(),
     ));
     blocks.push(Block::Heading(2, "Comparison table".into()));
+    blocks.push(Block::Paragraph(COMPARISON_NOTE.into()));
     blocks.push(Block::Table(comparison_table(&refs)));
     blocks.push(Block::Heading(2, "Charts".into()));
     for name in chart_names() {
@@ -151,15 +154,57 @@ fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
             ma.replications, mb.replications
         ));
     }
-    if ma.period != mb.period {
+    let (pa, pb) = (&ma.period, &mb.period);
+    if (pa.start, pa.end) != (pb.start, pb.end) {
         out.push(format!(
-            "period differs: {} to {} (branch {}) in {na}, {} to {} (branch {}) in {nb}",
-            ma.period.start,
-            ma.period.end,
-            ma.period.branch,
-            mb.period.start,
-            mb.period.end,
-            mb.period.branch
+            "period differs: {} to {} in {na}, {} to {} in {nb}",
+            pa.start, pa.end, pb.start, pb.end
+        ));
+    }
+    // The branch day follows the plans' stand-down leads and may differ;
+    // the counting window may not. Runs that do not record it counted from
+    // the branch day, so there the branch day must agree.
+    let window = |m: &Manifest| match m.period.count_window {
+        Some(w) => format!("{} to {}", w.from, w.to),
+        None => format!(
+            "{} (the branch day) to the day after the walkouts",
+            m.period.branch
+        ),
+    };
+    if (
+        pa.count_window,
+        pa.count_window.is_none().then_some(pa.branch),
+    ) != (
+        pb.count_window,
+        pb.count_window.is_none().then_some(pb.branch),
+    ) {
+        out.push(format!(
+            "counting window differs: {} in {na}, {} in {nb}",
+            window(ma),
+            window(mb)
+        ));
+    }
+    if ma.walkouts != mb.walkouts {
+        let list = |m: &Manifest| {
+            m.walkouts
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{} {} to {} ({}; {})",
+                        w.name,
+                        w.start.format("%Y-%m-%dT%H:%M"),
+                        w.end.format("%Y-%m-%dT%H:%M"),
+                        w.kind,
+                        w.participation
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        out.push(format!(
+            "walkouts differ: [{}] in {na}, [{}] in {nb}",
+            list(ma),
+            list(mb)
         ));
     }
     if ma.trusts != mb.trusts {

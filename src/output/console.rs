@@ -1,49 +1,51 @@
 //! The short human summary `strikesim run` prints on stdout, read from the
-//! same rows as `summary.csv` (the paired differences are its `diff_*`
+//! same rows as `summary.csv` (the strike's effect is its `effect_*`
 //! columns, not computed again).
+//!
+//! The headline comes first: the strike's effect under each plan, the
+//! paired difference from the no-strike world. The plans' own totals,
+//! background cancellations included, come second and are labelled so.
 
 use crate::ensemble::metrics::Metric;
 use crate::output::human;
 use crate::output::rows::SummaryRow;
 use crate::output::run_data::RunData;
 
-/// Per plan: cancellations (mean and 5th-95th percentile range), extra 18-
-/// and 52-week waiters against the counterfactual (mean difference and its
-/// 95% interval) and the time to recover.
+/// First the strike's effect per plan (extra cancellations, extra 18- and
+/// 52-week waiters: mean difference from the counterfactual and its 95%
+/// interval; recovery), then every plan's own cancellations in the window
+/// (mean and 5th-95th percentile range), the counterfactual's included.
 pub fn summary_text(run: &RunData, title: &str) -> String {
     let replications = usize::try_from(run.manifest.replications).unwrap_or(usize::MAX);
-    summary_table(&run.plans(), &run.summary, replications, title)
+    let window = run.manifest.count_window_words();
+    summary_table(&run.plans(), &run.summary, replications, title, &window)
 }
 
 /// The summary of `plans` (the counterfactual first) from the rows of
-/// `summary.csv`, over `replications`.
+/// `summary.csv`, over `replications`, cancellations counted `window`.
 pub fn summary_table(
     plans: &[&str],
     summary: &[SummaryRow],
     replications: usize,
     title: &str,
+    window: &str,
 ) -> String {
     let width = plans.iter().map(|n| n.len()).max().unwrap_or(10).max(14);
-    let mut out = format!(
-        "{title}\n{replications} replications. Cancellations in the walkout window: mean [5th-95th percentile]. \
-         Extra waiters at the end vs the counterfactual: mean (95% CI).\n\n"
-    );
-    out.push_str(&format!(
-        "{:<width$}  {:>22}  {:>22}  {:>22}  {:>20}  {:>20}  {:>14}\n",
-        "plan",
-        "elective cancelled",
-        "of which on the day",
-        "outpatient cancelled",
-        "extra 18w+ waiters",
-        "extra 52w+ waiters",
-        "recovered"
-    ));
     let row = |plan: &str, m: Metric| {
         summary
             .iter()
             .find(|r| r.plan == plan && r.metric == m.name())
             .cloned()
             .unwrap_or_default()
+    };
+    let effect = |plan: &str, m: Metric| {
+        let s = row(plan, m);
+        human::with_interval(
+            human::signed_count,
+            s.effect_mean,
+            s.effect_ci95_low,
+            s.effect_ci95_high,
+        )
     };
     let range = |plan: &str, m: Metric| {
         let s = row(plan, m);
@@ -54,36 +56,50 @@ pub fn summary_table(
             human::count(s.p95)
         )
     };
-    let diff = |plan: &str, m: Metric| {
-        let s = row(plan, m);
-        human::with_interval(
-            human::signed_count,
-            s.diff_mean,
-            s.diff_ci95_low,
-            s.diff_ci95_high,
-        )
-    };
-    for (b, name) in plans.iter().enumerate() {
-        let (rec, d18, d52) = if b == 0 {
-            ("-".to_string(), "-".to_string(), "-".to_string())
-        } else {
-            let recovered = row(name, Metric::Recovered).mean;
-            let days = row(name, Metric::RecoveryDays).p50;
-            (
-                format!("{:.0}%, {}d", 100.0 * recovered, days.round()),
-                diff(name, Metric::RttOver18wEnd),
-                diff(name, Metric::RttOver52wEnd),
-            )
-        };
+
+    let mut out = format!(
+        "{title}\n{replications} replications. Cancellations are counted {window}.\n\n\
+         The strike's effect: each plan minus the no-strike world in the same replication, mean (95% CI).\n"
+    );
+    out.push_str(&format!(
+        "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>14}\n",
+        "plan",
+        "extra elective cancelled",
+        "of which on the day",
+        "extra outpatient cancelled",
+        "extra 18w+ waiters",
+        "extra 52w+ waiters",
+        "recovered"
+    ));
+    for name in plans.iter().skip(1) {
+        let recovered = row(name, Metric::Recovered).mean;
+        let days = row(name, Metric::RecoveryDays).p50;
         out.push_str(&format!(
-            "{:<width$}  {:>22}  {:>22}  {:>22}  {:>20}  {:>20}  {:>14}\n",
+            "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>14}\n",
+            name,
+            effect(name, Metric::ElectiveCancelled),
+            effect(name, Metric::ElectiveCancelledOnDay),
+            effect(name, Metric::OutpatientCancelled),
+            effect(name, Metric::RttOver18wEnd),
+            effect(name, Metric::RttOver52wEnd),
+            format!("{:.0}%, {}d", 100.0 * recovered, days.round())
+        ));
+    }
+    out.push_str(
+        "\nAll cancellations in the window, including the usual background on-the-day cancellations: \
+         mean [5th-95th percentile].\n",
+    );
+    out.push_str(&format!(
+        "{:<width$}  {:>22}  {:>22}  {:>22}\n",
+        "plan", "elective cancelled", "of which on the day", "outpatient cancelled",
+    ));
+    for name in plans {
+        out.push_str(&format!(
+            "{:<width$}  {:>22}  {:>22}  {:>22}\n",
             name,
             range(name, Metric::ElectiveCancelled),
             range(name, Metric::ElectiveCancelledOnDay),
             range(name, Metric::OutpatientCancelled),
-            d18,
-            d52,
-            rec
         ));
     }
     out.push_str("\n\"recovered\": share of replications back within tolerance of the counterfactual before the end, and the median days it took.\n");

@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::human;
 use crate::ensemble::metrics::Metric;
 use crate::model::random::InputDigest;
 use crate::model::World;
@@ -41,6 +42,38 @@ impl Manifest {
             "strikesim"
         } else {
             &self.tool
+        }
+    }
+
+    /// The counting window in words: "from 12 Jan 2016 (14 days before the
+    /// first walkout) to 29 Jan 2016 (the day after the last walkout)". For
+    /// runs made before the window was fixed, from the branch day.
+    pub fn count_window_words(&self) -> String {
+        let first = self.walkouts.iter().map(|w| w.start.date()).min();
+        match (self.period.count_window, first) {
+            (Some(w), Some(first)) => {
+                let lead = (first - w.from).num_days();
+                format!(
+                    "from {} ({lead} day{} before the first walkout) to {} (the day after the last walkout)",
+                    human::date(w.from),
+                    if lead == 1 { "" } else { "s" },
+                    human::date(w.to)
+                )
+            }
+            (Some(w), None) => format!("from {} to {}", human::date(w.from), human::date(w.to)),
+            (None, _) => format!(
+                "from {} (the first stand-down decision) to the day after the last walkout",
+                human::date(self.period.branch)
+            ),
+        }
+    }
+
+    /// The counting window's dates alone: "from 12 Jan 2016 to 29 Jan 2016"
+    /// ([`Manifest::count_window_words`] says what they are).
+    pub fn count_window_dates(&self) -> String {
+        match self.period.count_window {
+            Some(w) => format!("from {} to {}", human::date(w.from), human::date(w.to)),
+            None => self.count_window_words(),
         }
     }
 
@@ -80,12 +113,26 @@ pub struct ScenarioInfo {
     pub inputs: Vec<InputDigest>,
 }
 
-/// The simulated calendar: warm-up from `start`, plans branch at `branch`.
+/// The simulated calendar: warm-up from `start`, plans branch at `branch`
+/// (which depends on the plans' stand-down leads), cancellations counted in
+/// `count_window` (which does not).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Period {
     pub start: NaiveDate,
     pub branch: NaiveDate,
     pub end: NaiveDate,
+    /// Absent from the manifests of runs made before the window was fixed
+    /// by the walkouts (they counted from `branch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_window: Option<CountWindow>,
+}
+
+/// The days (inclusive) whose sessions' cancellations are counted: from
+/// `COUNT_LEAD_DAYS` before the first walkout to the day after the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub struct CountWindow {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 /// One walkout as the scenario described it.
@@ -277,6 +324,10 @@ pub fn manifest(
             start: date(0),
             branch: date(world.branch_day),
             end: date(world.days),
+            count_window: Some(CountWindow {
+                from: date(world.count_window.0),
+                to: date(world.count_window.1),
+            }),
         },
         walkouts: s
             .walkouts

@@ -3,8 +3,10 @@
 //! read it back, so the header comes from the type and writer and reader
 //! cannot drift.
 //!
-//! Numbers are written with four decimals (no negative zero) so the same
-//! results always give the same bytes; rows built in memory hold their
+//! Means and intervals are written with four decimals (no negative zero)
+//! so the same results always give the same bytes; values that are whole
+//! (a replication's counts, percentiles of counts, weekly quantiles of
+//! patients) are written as integers; rows built in memory hold their
 //! numbers as written ([`as_written`]), so a run's charts and report are
 //! the same bytes whether drawn at the end of the run or from its files.
 
@@ -30,9 +32,21 @@ pub fn num(v: f64) -> String {
     }
 }
 
+/// A value that may be whole (a replication's count, a percentile of
+/// counts, a weekly quantile of patients) as written in the CSV files: a
+/// whole number without decimals, anything else as [`num`] writes it.
+pub fn num_or_whole(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        num(v)
+    }
+}
+
 /// `v` as it reads back from the CSV files.
 pub fn as_written(v: f64) -> f64 {
-    // `num` prints a finite number or "NaN"/"inf", all of which parse.
+    // `num` prints a finite number or "NaN"/"inf", all of which parse
+    // (and `num_or_whole` the same number, or its integer).
     num(v).parse().unwrap_or(v)
 }
 
@@ -40,46 +54,54 @@ fn fixed4<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&num(*v))
 }
 
-/// One row of `summary.csv`: a metric over replications for one plan, with
-/// the paired difference from the counterfactual.
+fn whole_or_fixed4<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&num_or_whole(*v))
+}
+
+/// One row of `summary.csv`: a metric over replications for one plan. The
+/// strike's effect comes first: the paired difference from the
+/// counterfactual in the same replication (the counterfactual's is 0), with
+/// its 95% interval. Then the plan's own figure over replications: for
+/// cancellations, every cancellation in the counting window, the usual
+/// background on-the-day cancellations included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub plan: String,
     /// A [`Metric`] name (rows of metrics this version does not know are kept).
     pub metric: String,
     #[serde(serialize_with = "fixed4")]
+    pub effect_mean: f64,
+    #[serde(serialize_with = "fixed4")]
+    pub effect_ci95_low: f64,
+    #[serde(serialize_with = "fixed4")]
+    pub effect_ci95_high: f64,
+    #[serde(serialize_with = "fixed4")]
     pub mean: f64,
     #[serde(serialize_with = "fixed4")]
     pub ci95_low: f64,
     #[serde(serialize_with = "fixed4")]
     pub ci95_high: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p05: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p50: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p95: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_mean: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_ci95_low: f64,
-    #[serde(serialize_with = "fixed4")]
-    pub diff_ci95_high: f64,
 }
 
 impl SummaryRow {
     /// The nine numbers of the row, in column order.
     pub fn numbers(&self) -> [f64; 9] {
         [
+            self.effect_mean,
+            self.effect_ci95_low,
+            self.effect_ci95_high,
             self.mean,
             self.ci95_low,
             self.ci95_high,
             self.p05,
             self.p50,
             self.p95,
-            self.diff_mean,
-            self.diff_ci95_low,
-            self.diff_ci95_high,
         ]
     }
 }
@@ -93,11 +115,11 @@ pub struct WeeklyRow {
     pub metric: String,
     #[serde(serialize_with = "fixed4")]
     pub mean: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p05: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p50: f64,
-    #[serde(serialize_with = "fixed4")]
+    #[serde(serialize_with = "whole_or_fixed4")]
     pub p95: f64,
 }
 
@@ -146,7 +168,7 @@ impl Serialize for ReplicationRow {
         row.serialize_field("replication", &self.replication)?;
         row.serialize_field("plan", &self.plan)?;
         for (m, v) in Metric::ALL.iter().zip(&self.values) {
-            row.serialize_field(m.name(), &num(*v))?;
+            row.serialize_field(m.name(), &num_or_whole(*v))?;
         }
         row.end()
     }
@@ -235,7 +257,7 @@ mod tests {
     fn headers_are_the_file_contract() {
         assert_eq!(
             header_of::<SummaryRow>().join(","),
-            "plan,metric,mean,ci95_low,ci95_high,p05,p50,p95,diff_mean,diff_ci95_low,diff_ci95_high"
+            "plan,metric,effect_mean,effect_ci95_low,effect_ci95_high,mean,ci95_low,ci95_high,p05,p50,p95"
         );
         assert_eq!(
             header_of::<WeeklyRow>().join(","),
@@ -261,5 +283,9 @@ mod tests {
         let back: Vec<ReplicationRow> = r.deserialize().collect::<Result<_, _>>().unwrap();
         assert_eq!(back, vec![row]);
         assert_eq!(num(-0.00001), "0.0000");
+        assert_eq!(num_or_whole(-0.0), "0");
+        assert_eq!(num_or_whole(37_513.0), "37513");
+        assert_eq!(num_or_whole(-258.0), "-258");
+        assert_eq!(num_or_whole(91.0831), "91.0831");
     }
 }

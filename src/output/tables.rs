@@ -9,7 +9,7 @@ use super::rows::{as_written, csv_bytes, write_rows, ReplicationRow, SummaryRow,
 use super::run_data::RunData;
 use super::{Body, Exporter, OutputError, OutputFile};
 use crate::ensemble::metrics::{Metric, MetricRow, WeeklyMetric};
-use crate::ensemble::stats::summarise;
+use crate::ensemble::stats::{summarise, summarise_counts};
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
 
@@ -18,9 +18,9 @@ pub fn branch_names(world: &World) -> Vec<String> {
     world.branches().map(|p| p.name.clone()).collect()
 }
 
-/// The rows of `summary.csv`: per plan and metric, the mean with its 95%
-/// interval, percentiles, and the paired difference from the
-/// counterfactual with its interval.
+/// The rows of `summary.csv`: per plan and metric, the strike's effect
+/// (the paired difference from the counterfactual) with its 95% interval,
+/// then the plan's own mean with its 95% interval and percentiles.
 pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (b, name) in branch_names(world).iter().enumerate() {
@@ -28,20 +28,29 @@ pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
             let values = result.column(b, metric as usize);
             let cf = result.column(0, metric as usize);
             let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();
-            let s = summarise(&values);
+            // The plan's own values: counts keep whole percentiles, and no
+            // interval goes where the quantity cannot. The effect is a
+            // difference: it can be negative and is not clamped.
+            let (min, max) = metric.range();
+            let s = if metric.is_count() {
+                summarise_counts(&values)
+            } else {
+                summarise(&values)
+            }
+            .within(min, max);
             let d = summarise(&diffs);
             rows.push(SummaryRow {
                 plan: name.clone(),
                 metric: metric.name().to_string(),
+                effect_mean: as_written(d.mean),
+                effect_ci95_low: as_written(d.ci95_low),
+                effect_ci95_high: as_written(d.ci95_high),
                 mean: as_written(s.mean),
                 ci95_low: as_written(s.ci95_low),
                 ci95_high: as_written(s.ci95_high),
                 p05: as_written(s.p05),
                 p50: as_written(s.p50),
                 p95: as_written(s.p95),
-                diff_mean: as_written(d.mean),
-                diff_ci95_low: as_written(d.ci95_low),
-                diff_ci95_high: as_written(d.ci95_high),
             });
         }
     }

@@ -13,7 +13,8 @@ use crate::model::staffing::Rota;
 use crate::model::vocab::Grade;
 use crate::model::{
     CatchUpModel, InitialList, MajorIncidentModel, ParticipationModel, PlanModel, SessionKind,
-    SessionTemplate, SpecialtyModel, TrustModel, WalkoutModel, World, OPEN_BAND_DAYS,
+    SessionTemplate, SpecialtyModel, TrustModel, WalkoutModel, World, COUNT_LEAD_DAYS,
+    OPEN_BAND_DAYS,
 };
 
 impl Scenario {
@@ -58,6 +59,8 @@ impl Scenario {
             .iter()
             .map(|p| plan_model(p, after_walkouts_day))
             .collect();
+        // Plans branch at the earliest stand-down decision; what is counted
+        // is fixed by the walkouts, whatever the plans.
         let branch_day = plans
             .iter()
             .filter(|p| p.has_stand_down())
@@ -79,7 +82,10 @@ impl Scenario {
             plans,
             branch_day,
             after_walkouts_day,
-            count_window: (branch_day, after_walkouts_day),
+            count_window: (
+                (first_start_day - COUNT_LEAD_DAYS).max(0),
+                after_walkouts_day,
+            ),
             days,
             recovery_list_pct: s.recovery.list_size_pct,
             recovery_points: s.recovery.within_18w_points,

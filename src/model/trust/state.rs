@@ -51,7 +51,7 @@ pub(super) struct Patient {
     pub(super) declined: u8,
     /// Binding rebooking deadline (day), for on-the-day cancellations.
     pub(super) rebook_deadline: Option<i32>,
-    /// This patient's on-the-day cancellation fell in the walkout window
+    /// This patient's on-the-day cancellation fell in the counting window
     /// and the rebooking has not yet been counted.
     pub(super) rebook_counted: bool,
     pub(super) decision_delay_min: i64,

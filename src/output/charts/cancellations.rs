@@ -1,6 +1,8 @@
 //! Cancellations per plan: bars of the mean, whiskers from the 5th to the
 //! 95th percentile, in three groups (stood down in advance, cancelled on
-//! the day, outpatient appointments).
+//! the day, outpatient appointments). These are the plans' own totals in
+//! the counting window, background cancellations included (the
+//! counterfactual's bars show them); the report leads with the effect.
 
 use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
@@ -45,13 +47,14 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
         0.12,
     );
     let subtitle = format!(
-        "From {} (first stand-down decision) to the day after the last walkout. Bar: mean of {} replications; whisker: 5th to 95th percentile (90% interval).",
-        human::date(set.first().manifest.period.branch),
+        "All cancellations {}, the usual background ones included (the counterfactual's bars). \
+         Bar: mean of {} replications; whisker: 5th to 95th percentile.",
+        set.first().manifest.count_window_dates(),
         human::count(set.replications() as f64)
     );
     let (plot, legend) = frame(
         root,
-        "Cancelled operations and outpatient appointments, by plan",
+        "All cancelled operations and outpatient appointments, by plan",
         &subtitle,
         &set.source,
     )?;

@@ -122,7 +122,9 @@ impl Chart {
     pub fn caption(self) -> &'static str {
         match self {
             Chart::Fan(f) => f.caption,
-            Chart::Cancellations => "Cancelled operations and outpatient appointments, by plan",
+            Chart::Cancellations => {
+                "All cancelled operations and outpatient appointments, by plan, background cancellations included"
+            }
             Chart::Recovery => "Time to recover, by plan",
         }
     }

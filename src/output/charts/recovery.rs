@@ -57,7 +57,7 @@ fn curves(set: &ChartSet) -> Vec<Curve> {
 }
 
 /// The end of the run, in days: where censored replications sit, or the
-/// period after the branch day if none are censored.
+/// period after the walkouts if none are censored.
 fn horizon(set: &ChartSet, curves: &[Curve]) -> f64 {
     let censored_at = curves
         .iter()
@@ -72,8 +72,11 @@ fn horizon(set: &ChartSet, curves: &[Curve]) -> f64 {
     if censored_at.is_finite() {
         censored_at
     } else {
+        // Recovery is counted from the day after the last walkout, the end
+        // of the counting window.
         let period = &set.first().manifest.period;
-        (period.end - period.branch).num_days() as f64
+        let from = period.count_window.map_or(period.branch, |w| w.to);
+        (period.end - from).num_days() as f64
     }
 }
 

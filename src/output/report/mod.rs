@@ -84,15 +84,16 @@ pub struct PlanRef<'a> {
     pub plan: String,
 }
 
-/// The comparison table: per metric and plan, the mean with its 95%
-/// interval and the paired difference from the counterfactual with its
-/// interval.
+/// The comparison table: per metric and plan, first the strike's effect
+/// (the paired difference from the counterfactual, with its 95% interval),
+/// then the plan's own figure (for cancellations, all of them in the
+/// window, background included) with its 95% interval.
 pub fn comparison_table(plans: &[PlanRef]) -> Table {
     let header = [
         "Metric",
         "Plan",
-        "Mean (95% interval)",
-        "Difference from no strike (95% interval)",
+        "Strike's effect: plan minus no strike (95% interval)",
+        "Plan's own figure, background included (95% interval)",
     ];
     let mut rows = Vec::new();
     for metric in Metric::ALL.iter().filter(|m| m.on_board()) {
@@ -101,21 +102,21 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
             let Some(r) = p.run.summary_row(&p.plan, *metric) else {
                 continue;
             };
-            let diff = if p.plan == COUNTERFACTUAL {
+            let effect = if p.plan == COUNTERFACTUAL {
                 "(reference)".to_string()
             } else {
                 human::with_interval(
                     |v| difference(unit, v),
-                    r.diff_mean,
-                    r.diff_ci95_low,
-                    r.diff_ci95_high,
+                    r.effect_mean,
+                    r.effect_ci95_low,
+                    r.effect_ci95_high,
                 )
             };
             rows.push(vec![
                 label.to_string(),
                 p.label.clone(),
+                effect,
                 human::with_interval(|v| value(unit, v), r.mean, r.ci95_low, r.ci95_high),
-                diff,
             ]);
         }
     }
@@ -124,6 +125,12 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
         rows,
     }
 }
+
+/// What the comparison table's two columns mean, for the paragraph above it.
+pub const COMPARISON_NOTE: &str = "The first column is the strike's effect: each plan minus the same world \
+     without the strike, in the same replication. The second is the plan's own figure; for cancellations \
+     that is all cancellations in the counting window, including the usual background on-the-day \
+     cancellations that happen without a strike (the no-strike row).";
 
 /// Every plan of one run, labelled by its own name.
 pub fn plans_of(data: &RunData) -> Vec<PlanRef<'_>> {
@@ -185,6 +192,7 @@ pub fn report_document(data: &RunData) -> Document {
         b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
     }
     b.push(Block::Heading(2, "Comparison table".into()));
+    b.push(Block::Paragraph(COMPARISON_NOTE.into()));
     b.push(Block::Table(comparison_table(&plans_of(data))));
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
@@ -312,14 +320,17 @@ fn method(b: &mut Vec<Block>, data: &RunData) {
     b.push(Block::Heading(3, "Experimentation".into()));
     b.push(Block::Paragraph(Inline::from(format!(
         "{} replications from seed {}. Each replication runs from {} and branches on {} into the \
-         no-strike world and each plan, which then run to {}. Results are means over replications \
+         no-strike world and each plan, which then run to {}. Cancellations are counted {}, \
+         the same days for every plan and the no-strike world whichever plans the run holds. \
+         Results are means over replications \
          with 95% confidence intervals, 5th to 95th percentiles for spread, and paired differences \
          (plan minus no strike in the same replication) with 95% intervals.",
         human::count(m.replications as f64),
         m.seed,
         human::date(m.period.start),
         human::date(m.period.branch),
-        human::date(m.period.end)
+        human::date(m.period.end),
+        m.count_window_words(),
     ))));
     b.push(Block::Heading(3, "Implementation".into()));
     b.push(Block::Paragraph(Inline::from(format!(
@@ -355,6 +366,7 @@ fn manifest_table(data: &RunData) -> Table {
                     human::date(m.period.branch)
                 ),
             ],
+            vec!["Cancellations counted".into(), m.count_window_words()],
         ],
     }
 }

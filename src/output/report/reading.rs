@@ -1,6 +1,8 @@
-//! The plain-English reading of each plan at the top of the report: its
-//! cancellations, extra long waiters, recovery, and where it ranks among
-//! the other plans. From [`RunData`] alone.
+//! The plain-English reading of each plan at the top of the report: first
+//! the strike's effect under it (extra cancellations and long waiters
+//! against the no-strike world), then its own cancellations in the window,
+//! background included, its recovery, and where it ranks among the other
+//! plans. From [`RunData`] alone.
 
 use std::fmt::Write as _;
 
@@ -50,9 +52,9 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
         let r = s(m);
         human::with_interval(
             human::signed_count,
-            r.diff_mean,
-            r.diff_ci95_low,
-            r.diff_ci95_high,
+            r.effect_mean,
+            r.effect_ci95_low,
+            r.effect_ci95_high,
         )
     };
     let description = data
@@ -68,22 +70,29 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     }
     let _ = write!(
         text,
-        ". Around the walkout (from the first stand-down decision to the day after it), {} elective operations were stood down in advance and {} cancelled on the day \
-         (without the strike: {} and {}), and {} outpatient appointments were cancelled \
-         (without the strike: {}); figures are means with 95% intervals. ",
+        ". The strike's effect under this plan, against the same world without the strike (means \
+         with 95% intervals): elective operations cancelled {}, of which stood down in advance {} and \
+         cancelled on the day {}; outpatient appointments cancelled {}; at the end of the run, patients \
+         waiting over 18 weeks {} and over 52 weeks {}. ",
+        diff(M::ElectiveCancelled),
+        diff(M::ElectiveCancelledInAdvance),
+        diff(M::ElectiveCancelledOnDay),
+        diff(M::OutpatientCancelled),
+        diff(M::RttOver18wEnd),
+        diff(M::RttOver52wEnd),
+    );
+    let _ = write!(
+        text,
+        "All cancellations {}, including the usual background on-the-day cancellations: \
+         {} elective operations stood down in advance and {} cancelled on the day \
+         (without the strike: {} and {}), and {} outpatient appointments (without the strike: {}). ",
+        data.manifest.count_window_dates(),
         ci(M::ElectiveCancelledInAdvance),
         ci(M::ElectiveCancelledOnDay),
         human::count(cf(M::ElectiveCancelledInAdvance).mean),
         human::count(cf(M::ElectiveCancelledOnDay).mean),
         ci(M::OutpatientCancelled),
         human::count(cf(M::OutpatientCancelled).mean),
-    );
-    let _ = write!(
-        text,
-        "At the end of the run, {} more patients were waiting over 18 weeks and {} more over 52 weeks \
-         than without the strike. ",
-        diff(M::RttOver18wEnd),
-        diff(M::RttOver52wEnd),
     );
     recovery_sentence(&mut text, data, plan);
     ranking_sentence(&mut text, data, plan);
@@ -135,7 +144,7 @@ fn ranking_sentence(text: &mut Inline, data: &RunData, plan: &str) {
         (
             "the fewest extra 18-week waiters",
             "the most extra 18-week waiters",
-            &|p| data.summary_of(p, M::RttOver18wEnd).diff_mean,
+            &|p| data.summary_of(p, M::RttOver18wEnd).effect_mean,
         ),
         ("the fastest recovery", "the slowest recovery", &|p| {
             data.summary_of(p, M::RecoveryDays).mean
