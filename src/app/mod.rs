@@ -86,7 +86,11 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, Ap
     // A shard runs its share of the replications: that is what must fit.
     let here = match options.mode() {
         RunMode::Whole => replications,
-        RunMode::Shard(spec) => spec.indices(replications).len() as u64,
+        // Counted, not listed: the list of an oversize run is what the
+        // check is there to refuse.
+        RunMode::Shard(spec) => replications
+            .saturating_sub(spec.index())
+            .div_ceil(spec.count().max(1)),
     };
     let size_warnings = scenario.check_run_size(
         &text,
