@@ -147,6 +147,9 @@ impl Progress for Bar {
             b.finish_and_clear();
         }
     }
+    fn warn(&self, warning: &str) {
+        eprintln!("warning: {warning}");
+    }
 }
 
 fn main() -> ExitCode {
@@ -188,7 +191,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::Validate { scenario } => {
-            println!("{}", app::validate(&scenario)?);
+            let verdict = app::validate(&scenario)?;
+            for w in &verdict.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("{}", verdict.summary);
             Ok(())
         }
         Command::Schema => {

@@ -373,6 +373,174 @@ fn reserved_plan_name() {
         .says("choose another name");
 }
 
+// ---- values a planner mistypes ----
+
+#[test]
+fn percentage_typed_as_a_fraction() {
+    let c = Case::replacing("within_18w_pct = 89.7", "within_18w_pct = 0.915");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].within_18w_pct")
+        .says("0.915")
+        .says("percentage from 0 to 100")
+        .says("did you mean 91.5?");
+}
+
+#[test]
+fn walkout_years_after_the_start() {
+    let c = Case::replacing(
+        r#"start = "2016-01-26T08:00""#,
+        r#"start = "2106-01-26T08:00""#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].start")
+        .says("2106-01-26T08:00")
+        .says("90.1 years")
+        .says("within 1096 days (3 years) of `start`");
+}
+
+#[test]
+fn horizon_of_more_than_ten_years() {
+    let c = Case::replacing("weeks_after = 26", "weeks_after = 600");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("field `weeks_after`")
+        .says("4225 days")
+        .says("at most 3653 days (10 years)");
+}
+
+#[test]
+fn run_too_big_for_the_machine() {
+    let c = Case::new(DEFAULT, None);
+    let f = c.run_with(&["--replications", "5000000", "-j", "1"]);
+    f.says("field `--replications`")
+        .says("5000000 replications x 4 branches")
+        .says("core-hours")
+        .says("at most 72 hours")
+        .says("--shard");
+    // The file's own number is named at its line.
+    let c = Case::replacing("replications = 200", "replications = 5000000");
+    let f = c.run_with(&["-j", "1"]);
+    c.names_file_and_line(&f);
+    f.says("field `replications`").says("at most 72 hours");
+}
+
+#[test]
+fn large_runs_and_long_warm_ups_are_warned_about() {
+    let c = Case::replacing(
+        r#"start = "2016-01-26T08:00""#,
+        r#"start = "2016-12-26T08:00""#,
+    );
+    let output = Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("validate")
+        .arg(&c.scenario)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("walkouts[0].start")
+            && stderr.contains("357 days after the simulation starts"),
+        "{stderr}"
+    );
+    let c = Case::replacing("replications = 200", "replications = 500000");
+    let output = Command::cargo_bin("strikesim")
+        .expect("binary")
+        .arg("validate")
+        .arg(&c.scenario)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("field `replications`: 500000 replications"),
+        "{stderr}"
+    );
+}
+
+// ---- every error at once, with suggestions ----
+
+#[test]
+fn two_errors_reported_at_once() {
+    let mut c = Case::replacing(r#"name = "stand-down-half""#, r#"name = "keep-booked""#);
+    let text = std::fs::read_to_string(&c.scenario)
+        .expect("read")
+        .replacen("within_18w_pct = 89.7", "within_18w_pct = 0.9", 1);
+    std::fs::write(&c.scenario, text).expect("write");
+    c.line = None;
+    let f = c.run();
+    f.says("trusts[0].within_18w_pct")
+        .says("did you mean 90?")
+        .says("plans[1].name")
+        .says("appears twice")
+        .says("2 problems in");
+    assert_eq!(f.stderr.matches("error: ").count(), 2, "{}", f.stderr);
+}
+
+#[test]
+fn misspelt_field_gets_a_suggestion() {
+    let c = Case::replacing("weeks_after = 26", "weeks_afterr = 26");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("did you mean `weeks_after`?");
+}
+
+#[test]
+fn misspelt_value_gets_a_suggestion() {
+    let c = Case::replacing(
+        r#"grades = ["foundation", "core", "registrar"]"#,
+        r#"grades = ["foundation", "core", "registar"]"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].grades[2]")
+        .says("unknown variant `registar`")
+        .says("did you mean `registrar`?");
+}
+
+#[test]
+fn bare_participation_above_one_reads_like_a_table() {
+    let message = |f: &Failure| {
+        let line = f.stderr.lines().next().expect("a line").to_string();
+        line.split("`: ").nth(1).expect("a field").to_string()
+    };
+    let bare = Case::replacing(PARTICIPATION, "participation = 1.5");
+    let fb = bare.run();
+    bare.names_file_and_line(&fb);
+    fb.says("field `walkouts[0].participation`")
+        .says("between 0 and 1");
+    assert!(!fb.stderr.contains("tagged"), "{}", fb.stderr);
+    let table = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "fixed", value = 1.5 }"#,
+    );
+    let ft = table.run();
+    ft.says("field `walkouts[0].participation.value`");
+    assert_eq!(message(&fb), message(&ft));
+}
+
+#[test]
+fn bad_mean_is_named_down_to_the_field() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "beta", mean = 1.7, sd = 0.08 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("field `walkouts[0].participation.mean`")
+        .says(":49: field")
+        .says("found 1.7");
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "betta", mean = 0.7, sd = 0.08 }"#,
+    );
+    c.run().says("did you mean `beta`?");
+}
+
 // ---- files and folders ----
 
 #[test]

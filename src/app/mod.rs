@@ -41,11 +41,14 @@ pub enum RunOutcome {
     Shard(ShardSummary),
 }
 
-/// Progress of a run, reported after each chunk of replications.
+/// Progress of a run, reported after each chunk of replications, and the
+/// warnings found before it starts.
 pub trait Progress: Sync {
     fn start(&self, total: u64);
     fn update(&self, done: u64);
     fn finish(&self);
+    /// A value that looks wrong or a large run, said before simulating.
+    fn warn(&self, _warning: &str) {}
 }
 
 /// No progress display.
@@ -71,7 +74,7 @@ struct Prepared {
 
 /// Read the scenario and make the output directory: by default
 /// `output/<scenario name>/`, or `output/<scenario name>/shards/` for a shard.
-fn prepare(options: &RunOptions) -> Result<Prepared, AppError> {
+fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, AppError> {
     let (scenario, text) = match options.scenario() {
         Some(p) => Scenario::from_file_with_text(p)?,
         None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
@@ -80,6 +83,24 @@ fn prepare(options: &RunOptions) -> Result<Prepared, AppError> {
         || u64::from(scenario.file().replications.get()),
         |n| n.get(),
     );
+    // A shard runs its share of the replications: that is what must fit.
+    let here = match options.mode() {
+        RunMode::Whole => replications,
+        // Counted, not listed: the list of an oversize run is what the
+        // check is there to refuse.
+        RunMode::Shard(spec) => replications
+            .saturating_sub(spec.index())
+            .div_ceil(spec.count().max(1)),
+    };
+    let size_warnings = scenario.check_run_size(
+        &text,
+        here,
+        options.effective_threads(),
+        options.replications().is_some(),
+    )?;
+    for w in scenario.warnings().iter().chain(&size_warnings) {
+        progress.warn(&w.to_string());
+    }
     let seed = options.seed().unwrap_or(scenario.file().seed);
     let out_dir = match (options.out(), options.mode()) {
         (Some(out), _) => out.to_path_buf(),
@@ -148,7 +169,7 @@ fn write_run(dir: &Path, run: &Finished) -> Result<RunData, AppError> {
 /// written atomically, and a failed run removes an output directory it
 /// created, so nothing is left that could pass for a finished run.
 pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome, AppError> {
-    let prepared = prepare(options)?;
+    let prepared = prepare(options, progress)?;
     let done = run_prepared(options, &prepared, progress);
     if done.is_err() && prepared.created {
         let _ = std::fs::remove_dir_all(&prepared.out_dir);
@@ -210,20 +231,41 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), AppError> {
     Ok(output::compare::compare(dirs, out)?)
 }
 
-/// `strikesim validate`: a one-line verdict on a valid file.
-pub fn validate(path: &Path) -> Result<String, AppError> {
-    let s = Scenario::from_file(path)?;
+/// What `strikesim validate` found in a valid file.
+#[derive(Debug)]
+pub struct Verdict {
+    /// One line: the file is valid, and what it holds.
+    pub summary: String,
+    /// Values that look wrong, and the size of a run of the file's
+    /// replications on this machine's cores, each a line.
+    pub warnings: Vec<String>,
+}
+
+/// `strikesim validate`: a one-line verdict on a valid file, and its
+/// warnings; a run of the file's `replications` is checked for size too.
+pub fn validate(path: &Path) -> Result<Verdict, AppError> {
+    let (s, text) = Scenario::from_file_with_text(path)?;
     let f = s.file();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size_warnings = s.check_run_size(&text, u64::from(f.replications.get()), threads, false)?;
     let specialties: usize = f.trusts.iter().map(|t| t.specialties.len()).sum();
-    Ok(format!(
-        "{}: valid scenario \"{}\": {} trust(s), {} specialties, {} walkout(s), {} plan(s)",
-        path.display(),
-        f.name,
-        f.trusts.len(),
-        specialties,
-        f.walkouts.len(),
-        f.plans.len()
-    ))
+    Ok(Verdict {
+        summary: format!(
+            "{}: valid scenario \"{}\": {} trust(s), {} specialties, {} walkout(s), {} plan(s)",
+            path.display(),
+            f.name,
+            f.trusts.len(),
+            specialties,
+            f.walkouts.len(),
+            f.plans.len()
+        ),
+        warnings: s
+            .warnings()
+            .iter()
+            .chain(&size_warnings)
+            .map(ToString::to_string)
+            .collect(),
+    })
 }
 
 /// `strikesim init`: write the bundled scenario to `path` (never over an

@@ -17,6 +17,8 @@ mod build;
 pub mod format;
 mod locate;
 pub mod rtt_csv;
+pub mod size;
+mod suggest;
 mod validate;
 pub mod values;
 
@@ -44,10 +46,44 @@ pub struct ScenarioError {
     pub position: Option<(usize, usize)>,
     /// What is wrong, the value found and what is allowed.
     pub message: String,
+    /// The other problems found in the same file, in the order checked:
+    /// a file's errors are reported in one go.
+    pub more: Vec<ScenarioError>,
 }
 
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// A value that looks wrong or a run that is large, in a scenario that can
+/// still run: placed and worded like an error, printed as `warning: ...`.
+pub type ScenarioWarning = ScenarioError;
+
+impl ScenarioError {
+    /// One problem, placed in `text` (when there is one) by its field.
+    fn located(source: &str, text: Option<&str>, (field, message): validate::Failure) -> Self {
+        ScenarioError {
+            file: source.to_string(),
+            position: text.and_then(|t| locate::field_position(t, &field)),
+            field: Some(field),
+            message,
+            more: Vec::new(),
+        }
+    }
+
+    /// Every problem as one error (the first, with the rest in `more`), or
+    /// None when there is none.
+    fn all(mut errors: Vec<ScenarioError>) -> Option<ScenarioError> {
+        if errors.is_empty() {
+            return None;
+        }
+        let mut first = errors.remove(0);
+        first.more.extend(errors);
+        Some(first)
+    }
+
+    /// This problem and the others, one line each.
+    pub fn each(&self) -> impl Iterator<Item = &ScenarioError> {
+        std::iter::once(self).chain(&self.more)
+    }
+
+    fn fmt_one(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
@@ -57,6 +93,23 @@ impl fmt::Display for ScenarioError {
             write!(f, "field `{field}`: ")?;
         }
         write!(f, "{}", self.message)
+    }
+}
+
+/// The first problem, then each of the others on a line of its own
+/// starting `error: ` (the caller prints the first line's prefix), then how
+/// many there were.
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_one(f)?;
+        for other in &self.more {
+            write!(f, "\nerror: ")?;
+            other.fmt_one(f)?;
+        }
+        if !self.more.is_empty() {
+            write!(f, "\n{} problems in {}", self.more.len() + 1, self.file)?;
+        }
+        Ok(())
     }
 }
 
@@ -77,6 +130,8 @@ pub struct Scenario {
     inputs: Vec<InputDigest>,
     /// Per trust, the RTT snapshot its list starts from, if it names one.
     initial_lists: Vec<Option<rtt_csv::RttListSnapshot>>,
+    /// What looks wrong but does not stop a run, in the order checked.
+    warnings: Vec<ScenarioWarning>,
 }
 
 impl Scenario {
@@ -94,6 +149,7 @@ impl Scenario {
             field: None,
             position: None,
             message: format!("cannot read the file: {e}"),
+            more: Vec::new(),
         })?;
         Scenario::from_toml(&text, &source).map(|s| (s, text))
     }
@@ -115,15 +171,14 @@ impl Scenario {
                 file: source.to_string(),
                 field,
                 position,
-                message: e.message().trim().to_string(),
+                message: suggest::explain_unknown(e.message().trim()),
+                more: Vec::new(),
             }
         })?;
-        validate::check(&file).map_err(|(field, message)| ScenarioError {
-            file: source.to_string(),
-            position: locate::field_position(text, &field),
-            field: Some(field),
-            message,
-        })?;
+        let (errors, warnings) = validate::check(&file).located(source, Some(text));
+        if let Some(e) = ScenarioError::all(errors) {
+            return Err(e);
+        }
         let base = Path::new(source)
             .parent()
             .filter(|_| !source.starts_with('<'));
@@ -133,8 +188,9 @@ impl Scenario {
                 position: locate::field_position(text, &field),
                 field: Some(field),
                 message,
+                more: Vec::new(),
             })?;
-        Ok(Scenario::checked(file, source, text, initial_lists, inputs))
+        Ok(Scenario::checked(file, source, text, initial_lists, inputs, warnings))
     }
 
     /// Validate a scenario built in code (no file, so no line numbers).
@@ -144,19 +200,19 @@ impl Scenario {
             field: None,
             position: None,
             message: e.to_string(),
+            more: Vec::new(),
         })?;
-        validate::check(&file).map_err(|(field, message)| ScenarioError {
-            file: "<in code>".into(),
-            field: Some(field),
-            position: None,
-            message,
-        })?;
+        let (errors, warnings) = validate::check(&file).located("<in code>", None);
+        if let Some(e) = ScenarioError::all(errors) {
+            return Err(e);
+        }
         let (initial_lists, inputs) =
             load_initial_lists(&file, None).map_err(|(field, message)| ScenarioError {
                 file: "<in code>".into(),
                 field: Some(field),
                 position: None,
                 message,
+                more: Vec::new(),
             })?;
         Ok(Scenario::checked(
             file,
@@ -164,6 +220,7 @@ impl Scenario {
             &text,
             initial_lists,
             inputs,
+            warnings,
         ))
     }
 
@@ -174,6 +231,7 @@ impl Scenario {
         text: &str,
         initial_lists: Vec<Option<rtt_csv::RttListSnapshot>>,
         inputs: Vec<InputDigest>,
+        warnings: Vec<ScenarioWarning>,
     ) -> Scenario {
         let text_sha256 = sha256_hex(text.as_bytes());
         Scenario {
@@ -183,6 +241,7 @@ impl Scenario {
             text_sha256,
             inputs,
             initial_lists,
+            warnings,
         }
     }
 
@@ -196,6 +255,35 @@ impl Scenario {
 
     pub fn file(&self) -> &ScenarioFile {
         &self.file
+    }
+
+    /// What looks wrong in the file but does not stop a run.
+    pub fn warnings(&self) -> &[ScenarioWarning] {
+        &self.warnings
+    }
+
+    /// Check the size of a run of `replications` on `threads` threads
+    /// before it starts (see [`size`]): the warnings, or an error past a
+    /// hard limit. `text` is the scenario's text (for line numbers);
+    /// `from_flag` says `--replications` set the number, not the file.
+    pub fn check_run_size(
+        &self,
+        text: &str,
+        replications: u64,
+        threads: usize,
+        from_flag: bool,
+    ) -> Result<Vec<ScenarioWarning>, ScenarioError> {
+        let field = if from_flag {
+            "--replications"
+        } else {
+            "replications"
+        };
+        let findings = size::check_run(&self.file, replications, threads, field);
+        let (errors, warnings) = findings.located(&self.source, Some(text).filter(|_| !from_flag));
+        match ScenarioError::all(errors) {
+            Some(e) => Err(e),
+            None => Ok(warnings),
+        }
     }
 
     /// Where it came from (a path, or `<bundled default scenario>`).
@@ -309,7 +397,11 @@ impl Walkout {
     pub fn end_time(&self) -> chrono::NaiveDateTime {
         match (self.end, self.hours) {
             (Some(end), _) => end.0,
-            (None, Some(h)) => self.start.0 + chrono::Duration::hours(i64::from(h.get())),
+            (None, Some(h)) => self
+                .start
+                .0
+                .checked_add_signed(chrono::Duration::hours(i64::from(h.get())))
+                .unwrap_or(chrono::NaiveDateTime::MAX),
             (None, None) => self.start.0,
         }
     }

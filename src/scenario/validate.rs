@@ -1,20 +1,72 @@
 //! Checks that need more than one field: references between parts of the
 //! scenario, the time horizon, and a rota that can staff its own template
-//! on a normal day. Each failure names the field path and says what is
-//! allowed.
+//! on a normal day; and plausibility checks on values a planner may have
+//! mistyped (a share written where a percentage is expected, a walkout
+//! years after `start`). Each finding names the field path and says what is
+//! allowed. Every error is collected, in the order checked, so a file's
+//! problems are reported in one go; warnings say that a scenario can run
+//! but a value looks wrong. How big a run would be is checked in
+//! [`super::size`].
 
 use super::format::*;
+use super::suggest::did_you_mean;
+use super::values::Percent;
 use crate::model::staffing::{allocate_upward, less};
 use crate::model::COUNTERFACTUAL_NAME;
 use std::collections::HashSet;
 
-type Failure = (String, String);
+/// A field path and what is wrong with it.
+pub type Failure = (String, String);
 
-fn fail<T>(field: impl Into<String>, message: impl Into<String>) -> Result<T, Failure> {
-    Err((field.into(), message.into()))
+/// What the checks found, each list in the order checked.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The scenario cannot run.
+    pub errors: Vec<Failure>,
+    /// It can run, but a value looks wrong or the run is large.
+    pub warnings: Vec<Failure>,
 }
 
-pub fn check(s: &ScenarioFile) -> Result<(), Failure> {
+impl Findings {
+    pub fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push((field.into(), message.into()));
+    }
+
+    pub fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push((field.into(), message.into()));
+    }
+
+    /// The errors and the warnings, placed in `text` when there is one.
+    pub fn located(
+        self,
+        source: &str,
+        text: Option<&str>,
+    ) -> (Vec<super::ScenarioError>, Vec<super::ScenarioWarning>) {
+        let place = |list: Vec<Failure>| {
+            list.into_iter()
+                .map(|failure| super::ScenarioError::located(source, text, failure))
+                .collect()
+        };
+        (place(self.errors), place(self.warnings))
+    }
+}
+
+/// A walkout must start within this many days of `start`. Chosen as three
+/// years: the longest junior-doctor dispute so far (March 2023 to July
+/// 2024, eleven walkouts over 16 months) fits with room, while a year
+/// typed wrong (2061 for 2016) is caught before it simulates decades: a
+/// 90-year run took 1.4 GB, and each simulated day costs about 60 kB and
+/// 1 ms per replication of the default scenario (see `super::size`).
+pub const MAX_WALKOUT_START_DAYS: i64 = 3 * 365 + 1;
+
+/// A first walkout more than this many days after `start` gets a warning:
+/// bookings settle within the longest booking horizon (four weeks), so a
+/// warm-up of half a year or more is simulated in every replication and
+/// every branch for nothing.
+pub const WARM_UP_WARNING_DAYS: i64 = 26 * 7;
+
+pub fn check(s: &ScenarioFile) -> Findings {
+    let mut f = Findings::default();
     if s.name.is_empty()
         || !s
             .name
@@ -22,7 +74,7 @@ pub fn check(s: &ScenarioFile) -> Result<(), Failure> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         || s.name.starts_with('.')
     {
-        return fail(
+        f.error(
             "name",
             format!(
                 "\"{}\" is not allowed: use letters, digits, '-', '_' or '.' (it names the output folder)",
@@ -31,18 +83,18 @@ pub fn check(s: &ScenarioFile) -> Result<(), Failure> {
         );
     }
     if s.trusts.is_empty() {
-        return fail("trusts", "at least one trust is needed ([[trusts]])");
+        f.error("trusts", "at least one trust is needed ([[trusts]])");
     }
     if s.walkouts.is_empty() {
-        return fail("walkouts", "at least one walkout is needed ([[walkouts]])");
+        f.error("walkouts", "at least one walkout is needed ([[walkouts]])");
     }
     if s.plans.is_empty() {
-        return fail("plans", "at least one plan is needed ([[plans]])");
+        f.error("plans", "at least one plan is needed ([[plans]])");
     }
     let mut codes = HashSet::new();
     for (i, t) in s.trusts.iter().enumerate() {
         if !codes.insert(t.code.as_str()) {
-            return fail(
+            f.error(
                 format!("trusts[{i}].code"),
                 format!(
                     "trust code \"{}\" appears twice; codes must be unique",
@@ -50,53 +102,85 @@ pub fn check(s: &ScenarioFile) -> Result<(), Failure> {
                 ),
             );
         }
-        check_trust(t, &format!("trusts[{i}]"))?;
+        check_trust(&mut f, t, &format!("trusts[{i}]"));
     }
-    check_walkouts(s, &codes)?;
-    check_plans(s)?;
-    Ok(())
+    let before = f.errors.len();
+    check_walkouts(&mut f, s, &codes);
+    if f.errors.len() == before {
+        // A walkout that is wrong in itself would make the horizon wrong too.
+        super::size::check_horizon(s, &mut f);
+    }
+    check_plans(&mut f, s);
+    f
 }
 
-fn check_walkouts(s: &ScenarioFile, trust_codes: &HashSet<&str>) -> Result<(), Failure> {
-    let start = s.start.0.and_hms_opt(0, 0, 0).expect("midnight exists");
+/// A percentage field holding a value in (0, 1] was almost certainly
+/// written as a share: 0.915 for 91.5%. No trust has had under 1% of its
+/// list within 18 weeks, so this is an error, not a warning. Every
+/// [`Percent`] field of the format goes through here.
+fn check_percent(f: &mut Findings, field: String, value: Percent) {
+    let v = value.get();
+    if v > 0.0 && v <= 1.0 {
+        f.error(
+            field,
+            format!(
+                "{v} looks like a share, but this field is a percentage from 0 to 100: did you mean {}?",
+                round_pct(v * 100.0)
+            ),
+        );
+    }
+}
+
+/// `91.50000000000001` as `91.5`.
+fn round_pct(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+fn check_walkouts(f: &mut Findings, s: &ScenarioFile, trust_codes: &HashSet<&str>) {
+    let start = s.start.0.and_hms_opt(0, 0, 0).unwrap_or_default();
     let mut spans: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime, usize)> = Vec::new();
     for (i, w) in s.walkouts.iter().enumerate() {
         let at = format!("walkouts[{i}]");
         match (w.hours, w.end) {
-            (Some(_), Some(_)) => {
-                return fail(
-                    format!("{at}.end"),
-                    "give either `hours` or `end`, not both",
-                )
-            }
-            (None, None) => {
-                return fail(
-                    format!("{at}.hours"),
-                    "missing: give the duration in `hours` (e.g. 24 or 48) or an `end` date-time",
-                )
-            }
-            (None, Some(end)) if end.0 <= w.start.0 => {
-                return fail(
-                    format!("{at}.end"),
-                    format!(
-                        "the walkout ends ({end}) before it starts ({}); the end must be after the start",
-                        w.start
-                    ),
-                )
-            }
+            (Some(_), Some(_)) => f.error(
+                format!("{at}.end"),
+                "give either `hours` or `end`, not both",
+            ),
+            (None, None) => f.error(
+                format!("{at}.hours"),
+                "missing: give the duration in `hours` (e.g. 24 or 48) or an `end` date-time",
+            ),
+            (None, Some(end)) if end.0 <= w.start.0 => f.error(
+                format!("{at}.end"),
+                format!(
+                    "the walkout ends ({end}) before it starts ({}); the end must be after the start",
+                    w.start
+                ),
+            ),
             _ => {}
         }
+        let after_start = (w.start.0 - start).num_days();
         if w.start.0 < start {
-            return fail(
+            f.error(
                 format!("{at}.start"),
                 format!(
                     "{} is before the simulation starts ({}); move `start` earlier or the walkout later",
                     w.start, s.start
                 ),
             );
+        } else if after_start > MAX_WALKOUT_START_DAYS {
+            f.error(
+                format!("{at}.start"),
+                format!(
+                    "{} is {after_start} days ({:.1} years) after the simulation starts ({}); a walkout must start within {MAX_WALKOUT_START_DAYS} days (3 years) of `start`, since every day in between is simulated: is the year right?",
+                    w.start,
+                    after_start as f64 / 365.25,
+                    s.start
+                ),
+            );
         }
         if w.grades.is_empty() {
-            return fail(
+            f.error(
                 format!("{at}.grades"),
                 "at least one grade must strike: foundation, core or registrar",
             );
@@ -104,19 +188,20 @@ fn check_walkouts(s: &ScenarioFile, trust_codes: &HashSet<&str>) -> Result<(), F
         let mut seen = HashSet::new();
         for g in &w.grades {
             if !seen.insert(*g) {
-                return fail(
+                f.error(
                     format!("{at}.grades"),
                     format!("grade \"{}\" is listed twice", g.name()),
                 );
             }
         }
-        check_participation(&w.participation, &format!("{at}.participation"))?;
+        check_participation(f, &w.participation, &format!("{at}.participation"));
         for (k, code) in w.trusts.iter().enumerate() {
             if !trust_codes.contains(code.as_str()) {
-                return fail(
+                f.error(
                     format!("{at}.trusts[{k}]"),
                     format!(
-                        "unknown trust \"{code}\"; the scenario's trusts are: {}",
+                        "unknown trust \"{code}\"{}; the scenario's trusts are: {}",
+                        did_you_mean(code, trust_codes.iter().copied()),
                         sorted(trust_codes)
                     ),
                 );
@@ -124,7 +209,7 @@ fn check_walkouts(s: &ScenarioFile, trust_codes: &HashSet<&str>) -> Result<(), F
         }
         let end = w.end_time();
         if let Some((_, _, j)) = spans.iter().find(|(a, b, _)| w.start.0 < *b && *a < end) {
-            return fail(
+            f.error(
                 format!("{at}.start"),
                 format!(
                     "walkout \"{}\" overlaps walkouts[{j}]; walkouts must not overlap",
@@ -134,51 +219,62 @@ fn check_walkouts(s: &ScenarioFile, trust_codes: &HashSet<&str>) -> Result<(), F
         }
         spans.push((w.start.0, end, i));
     }
-    Ok(())
+    let first = s.walkouts.iter().enumerate().min_by_key(|(_, w)| w.start.0);
+    if let Some((i, w)) = first {
+        let warm_up = (w.start.0 - start).num_days();
+        if (WARM_UP_WARNING_DAYS + 1..=MAX_WALKOUT_START_DAYS).contains(&warm_up) {
+            f.warn(
+                format!("walkouts[{i}].start"),
+                format!(
+                    "the first walkout starts {warm_up} days after the simulation starts ({}); a few weeks of warm-up settle the bookings, and the {warm_up} days before it are simulated in every replication and branch: consider a later `start`",
+                    s.start
+                ),
+            );
+        }
+    }
 }
 
-fn check_participation(p: &Participation, at: &str) -> Result<(), Failure> {
+fn check_participation(f: &mut Findings, p: &Participation, at: &str) {
     match p {
-        Participation::Fixed { .. } => Ok(()),
+        Participation::Fixed { .. } => {}
         Participation::Uniform { low, high } => {
             if low.get() > high.get() {
-                fail(
+                f.error(
                     format!("{at}.low"),
                     format!(
                         "low ({}) is above high ({}); low must not exceed high",
                         low.get(),
                         high.get()
                     ),
-                )
-            } else {
-                Ok(())
+                );
             }
         }
         Participation::Beta { mean, sd } => {
             let (m, s) = (mean.get(), sd.get());
             if s > 0.0 && (m <= 0.0 || m >= 1.0) {
-                return fail(
+                f.error(
                     format!("{at}.mean"),
                     format!("a Beta distribution with sd > 0 needs a mean strictly between 0 and 1, found {m}"),
                 );
+                return;
             }
             let max_sd = (m * (1.0 - m)).sqrt();
             if s >= max_sd && s > 0.0 {
-                return fail(
+                f.error(
                     format!("{at}.sd"),
                     format!(
                         "sd {s} is too large for mean {m}: a Beta distribution needs sd below {max_sd:.4}"
                     ),
                 );
             }
-            Ok(())
         }
     }
 }
 
-fn check_trust(t: &Trust, at: &str) -> Result<(), Failure> {
+fn check_trust(f: &mut Findings, t: &Trust, at: &str) {
+    check_percent(f, format!("{at}.within_18w_pct"), t.within_18w_pct);
     if t.specialties.is_empty() {
-        return fail(
+        f.error(
             format!("{at}.specialties"),
             "a trust needs at least one specialty ([[trusts.specialties]])",
         );
@@ -187,36 +283,34 @@ fn check_trust(t: &Trust, at: &str) -> Result<(), Failure> {
     for (j, sp) in t.specialties.iter().enumerate() {
         let at = format!("{at}.specialties[{j}]");
         if !codes.insert(sp.code.as_str()) {
-            return fail(
+            f.error(
                 format!("{at}.code"),
                 format!("specialty \"{}\" appears twice in this trust", sp.code),
             );
         }
         if sp.waiting_list.is_none() && t.initial_list_from.is_none() {
-            return fail(
+            f.error(
                 format!("{at}.waiting_list"),
                 "missing: give the specialty's initial waiting list (incomplete pathways, 0 or more), or give the trust an `initial_list_from` RTT file",
             );
         }
-        check_specialty(sp, &at)?;
+        check_specialty(f, sp, &at);
     }
-    Ok(())
 }
 
-fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
+fn check_specialty(f: &mut Findings, sp: &Specialty, at: &str) {
     let mix = &sp.priority;
     let twenty16 = mix.urgent.is_some() || mix.routine.is_some();
     let classes = [mix.p1, mix.p2, mix.p3, mix.p4].iter().any(Option::is_some);
     if twenty16 && classes {
-        return fail(
+        f.error(
             format!("{at}.priority"),
             "use either urgent/routine or p1..p4, not both",
         );
-    }
-    if !mix.is_empty() {
+    } else if !mix.is_empty() {
         let total: f64 = mix.shares().iter().sum();
         if (total - 1.0).abs() > 1e-6 {
-            return fail(
+            f.error(
                 format!("{at}.priority"),
                 format!("priority shares must add up to 1, they add up to {total}"),
             );
@@ -232,12 +326,12 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
         ("weekend", sp.rota.weekend, sp.emergency_floor.weekend),
     ] {
         for g in Grade::ALL {
-            let (r, f) = (rota.as_array()[g.index()], floor.as_array()[g.index()]);
-            if f > r {
-                return fail(
+            let (r, fl) = (rota.as_array()[g.index()], floor.as_array()[g.index()]);
+            if fl > r {
+                f.error(
                     format!("{at}.emergency_floor.{shift}.{}", g.name()),
                     format!(
-                        "the emergency floor needs {f} {} but the rota has {r} on this shift; the floor cannot exceed the rota",
+                        "the emergency floor needs {fl} {} but the rota has {r} on this shift; the floor cannot exceed the rota",
                         g.name()
                     ),
                 );
@@ -247,14 +341,14 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
     let referrals =
         sp.referrals_per_week.get() > 0.0 || sp.waiting_list.is_some_and(|w| w.get() > 0);
     if sp.referrals_per_week.get() > 0.0 && sp.referral_pattern.iter().all(|w| w.get() == 0.0) {
-        return fail(
+        f.error(
             format!("{at}.referral_pattern"),
             "all five weekday weights are 0, so no referral could arrive; give at least one a weight above 0",
         );
     }
     let new_slots: u32 = sp.clinics.iter().map(|c| c.new_slots.get()).sum();
     if referrals && new_slots == 0 {
-        return fail(
+        f.error(
             format!("{at}.clinics"),
             "this specialty has patients but no clinic with new_slots, so nobody could be seen",
         );
@@ -269,7 +363,7 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
         ),
     ] {
         if admits && share > 0.0 && !sp.theatre_lists.iter().any(|l| l.setting == setting) {
-            return fail(
+            f.error(
                 format!("{at}.theatre_lists"),
                 format!(
                     "patients are admitted as {name} (day_case_share = {}) but there is no {name} theatre list",
@@ -278,13 +372,13 @@ fn check_specialty(sp: &Specialty, at: &str) -> Result<(), Failure> {
             );
         }
     }
-    check_template_staffing(sp, at)
+    check_template_staffing(f, sp, at);
 }
 
 /// On a normal day the rota, after its emergency floor, must staff every
 /// list and clinic in each session of the template, and each needs a
 /// consultant.
-fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
+fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str) {
     const DAYS: [(Weekday, &str); 7] = [
         (Weekday::Mon, "Monday"),
         (Weekday::Tue, "Tuesday"),
@@ -322,8 +416,8 @@ fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
             } else {
                 (sp.rota.weekday_day, sp.emergency_floor.weekday_day)
             };
-            let (r, f) = (rota.as_array(), floor.as_array());
-            let free = less(&r, &f);
+            let (r, fl) = (rota.as_array(), floor.as_array());
+            let free = less(&r, &fl);
             let mut spare = free;
             if allocate_upward(&mut spare, &need) > 0 {
                 // Seniors fill junior places, so grade g and above fall
@@ -341,7 +435,7 @@ fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                return fail(
+                f.error(
                     format!("{at}.rota.{shift}.{}", Grade::ALL[g].name()),
                     format!(
                         "on a normal {day_name} {half_name} the lists and clinics need {} juniors but the {shift} rota has only {} free after its emergency floor (a more senior junior can fill a junior place, not the reverse); add {} (or more senior) juniors to the rota or remove sessions",
@@ -350,61 +444,69 @@ fn check_template_staffing(sp: &Specialty, at: &str) -> Result<(), Failure> {
                         Grade::ALL[g].name()
                     ),
                 );
+                return;
             }
             if sessions > sp.consultants.get() {
-                return fail(
+                f.error(
                     format!("{at}.consultants"),
                     format!(
                         "{sessions} lists and clinics run on a {day_name} {half_name} but only {} consultants are available; each needs one",
                         sp.consultants.get()
                     ),
                 );
+                return;
             }
         }
     }
-    Ok(())
 }
 
-fn check_plans(s: &ScenarioFile) -> Result<(), Failure> {
+fn check_plans(f: &mut Findings, s: &ScenarioFile) {
     let specialty_codes: HashSet<&str> = s
         .trusts
         .iter()
         .flat_map(|t| t.specialties.iter().map(|sp| sp.code.as_str()))
         .collect();
-    let first_walkout = s.walkouts.iter().map(|w| w.start.0).min().expect("checked");
-    let start = s.start.0.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let first_walkout = s.walkouts.iter().map(|w| w.start.0).min();
+    let start = s.start.0.and_hms_opt(0, 0, 0).unwrap_or_default();
     let mut names = HashSet::new();
     for (i, p) in s.plans.iter().enumerate() {
         let at = format!("plans[{i}]");
         if p.name == COUNTERFACTUAL_NAME {
-            return fail(
+            f.error(
                 format!("{at}.name"),
                 "\"counterfactual\" is reserved for the no-strike run that is always added; choose another name",
             );
         }
         if p.name.is_empty() || p.name.contains(',') || p.name.contains('"') {
-            return fail(
+            f.error(
                 format!("{at}.name"),
                 format!("\"{}\" is not allowed: a plan name must be non-empty, without commas or quotes", p.name),
             );
         }
         if !names.insert(p.name.as_str()) {
-            return fail(
+            f.error(
                 format!("{at}.name"),
                 format!("plan name \"{}\" appears twice", p.name),
             );
         }
-        let decided =
-            first_walkout - chrono::Duration::days(i64::from(p.stand_down.days_ahead.get()));
+        let decided = first_walkout.and_then(|w| {
+            w.checked_sub_signed(chrono::Duration::days(i64::from(
+                p.stand_down.days_ahead.get(),
+            )))
+        });
         let stands_down =
             p.stand_down.theatre_share.get() > 0.0 || p.stand_down.clinic_share.get() > 0.0;
-        if stands_down && decided.date() < start.date() {
-            return fail(
+        if stands_down && decided.is_none_or(|d| d.date() < start.date()) {
+            let decided = decided.map_or_else(
+                || "a date out of range".to_string(),
+                |d| d.date().to_string(),
+            );
+            f.error(
                 format!("{at}.stand_down.days_ahead"),
                 format!(
                     "standing down {} days ahead falls on {}, before the simulation starts ({}); start the simulation earlier",
                     p.stand_down.days_ahead.get(),
-                    decided.date(),
+                    decided,
                     s.start
                 ),
             );
@@ -426,10 +528,11 @@ fn check_plans(s: &ScenarioFile) -> Result<(), Failure> {
         }
         for (field, code) in refs {
             if !specialty_codes.contains(code.as_str()) {
-                return fail(
+                f.error(
                     field,
                     format!(
-                        "unknown specialty \"{code}\"; the scenario's specialties are: {}",
+                        "unknown specialty \"{code}\"{}; the scenario's specialties are: {}",
+                        did_you_mean(code, specialty_codes.iter().copied()),
                         sorted(&specialty_codes)
                     ),
                 );
@@ -437,14 +540,13 @@ fn check_plans(s: &ScenarioFile) -> Result<(), Failure> {
         }
         if let Some(c) = &p.catch_up {
             if c.days.is_empty() {
-                return fail(
+                f.error(
                     format!("{at}.catch_up.days"),
                     "give at least one day, e.g. [\"sat\"]",
                 );
             }
         }
     }
-    Ok(())
 }
 
 fn sorted(set: &HashSet<&str>) -> String {

@@ -1,0 +1,255 @@
+//! How big a run would be, estimated from the scenario before anything is
+//! simulated: the simulated horizon, the work (core-seconds) and the
+//! memory. A run past a hard limit is refused with the field to change; a
+//! large one gets a warning saying how long it would take.
+//!
+//! The figures come from `cargo build --release` and
+//! `/usr/bin/time -v strikesim run SCENARIO -n N -j 1` on the bundled
+//! scenarios (2-core machine shared with other builds, so upper bounds):
+//!
+//! | scenario | days | branches | referrals/week + list/26 | s per replication | peak RSS |
+//! | --- | --- | --- | --- | --- | --- |
+//! | default (26 weeks after) | 207 | 4 | 4,540 | 0.17 | 38 MB |
+//! | default, `weeks_after = 260` | 1,850 | 4 | 4,540 | 2.1 | 146 MB |
+//! | teaching-ryj | 207 | 4 | 15,730 | 0.74 | 115 MB |
+//! | sandwell | 37 | 3 | 7,090 | 0.03 | 28 MB |
+//! | england 12 January | 37 | 2 | 853,300 | 2.5 | 78 MB |
+//! | england 26 January | 81 | 4 | 853,300 | 7.0 | 106 MB |
+//! | england 26 January, 20 replications, `-j 2` | 81 | 4 | 853,300 | 33 (a loaded machine) | 167 MB |
+//!
+//! Time per replication is close to branches x days x activity (weekly
+//! referrals plus a 26th of the starting list) x 2.5e-8 to 6.4e-8 s on a
+//! quiet machine. Memory per thread grows by about 16 kB per branch and
+//! simulated day (the daily list states and weekly histograms kept for the
+//! report) and by about 4.5 kB per unit of the largest trust's activity
+//! (teaching-ryj against the default; trusts run one after another, so the
+//! national list does not count, only its largest trust).
+
+use super::format::ScenarioFile;
+use super::validate::Findings;
+
+/// Core-seconds per unit of work (branch x simulated day x weekly
+/// activity): the largest measured (the five-year default, 6.4e-8),
+/// rounded up, so the estimate errs long.
+pub const SECONDS_PER_UNIT: f64 = 7e-8;
+
+/// Bytes per branch and simulated day held by each thread (146 MB - 38 MB
+/// over 1,643 more days x 4 branches), rounded up.
+pub const BYTES_PER_BRANCH_DAY: f64 = 17_000.0;
+
+/// Bytes per unit of the largest trust's weekly activity held by each
+/// thread ((115 MB - 38 MB - 0 for the same days) / (15,730 - 4,540)),
+/// rounded down to 4.5 kB since the fit is through two points.
+pub const BYTES_PER_TRUST_ACTIVITY: f64 = 4_500.0;
+
+/// What any run holds besides that (the smallest measured peak).
+pub const BASE_BYTES: f64 = 30e6;
+
+/// The simulated horizon may not pass ten years: a walkout's effect is
+/// read over months, and ten years already hold 240 MB per thread for a
+/// four-branch scenario (16 kB per branch-day).
+pub const MAX_HORIZON_DAYS: i64 = 3653;
+
+/// A horizon over two years gets a warning.
+pub const HORIZON_WARNING_DAYS: i64 = 731;
+
+/// A run estimated to take more than an hour on its threads gets a
+/// warning (the default scenario's 200 replications take about 35
+/// core-seconds, the national one's 20 about 3 core-minutes).
+pub const WALL_WARNING_SECONDS: f64 = 3600.0;
+
+/// A run estimated to take more than three days on its threads is refused:
+/// longer than the week a trust has between a walkout's announcement and
+/// its start, and long enough that a typo is likelier than intent. Split
+/// it across machines with `--shard`, which checks each shard's share.
+pub const MAX_WALL_SECONDS: f64 = 72.0 * 3600.0;
+
+/// A run estimated to need more than this much memory is refused.
+pub const MAX_MEMORY_BYTES: f64 = 64e9;
+
+/// A run estimated above this much memory gets a warning.
+pub const MEMORY_WARNING_BYTES: f64 = 4e9;
+
+/// What one replication of a scenario costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Size {
+    /// Simulated days, from `start` to the end of the run.
+    pub days: i64,
+    /// The counterfactual and each plan.
+    pub branches: usize,
+    /// Weekly referrals plus a 26th of the starting list, all trusts.
+    pub activity: f64,
+    /// The same for the largest trust.
+    pub largest_trust: f64,
+}
+
+impl Size {
+    /// The horizon as the model builds it: `start` to the day after the
+    /// last walkout ends, then `weeks_after` weeks. None without walkouts.
+    pub fn of(s: &ScenarioFile) -> Option<Size> {
+        let start = s.start.0.and_hms_opt(0, 0, 0)?;
+        let last_end = s.walkouts.iter().map(|w| w.end_time()).max()?;
+        let days = (last_end - start).num_days() + 1 + 7 * i64::from(s.weeks_after.get());
+        let trusts: Vec<f64> = s
+            .trusts
+            .iter()
+            .map(|t| {
+                t.specialties
+                    .iter()
+                    .map(|sp| {
+                        sp.referrals_per_week.get()
+                            + f64::from(sp.waiting_list.map_or(0, |w| w.get())) / 26.0
+                    })
+                    .sum()
+            })
+            .collect();
+        Some(Size {
+            days,
+            branches: s.plans.len() + 1,
+            activity: trusts.iter().sum(),
+            largest_trust: trusts.iter().copied().fold(0.0, f64::max),
+        })
+    }
+
+    /// Estimated core-seconds for `replications`.
+    pub fn seconds(&self, replications: u64) -> f64 {
+        self.branches as f64
+            * self.days as f64
+            * self.activity
+            * SECONDS_PER_UNIT
+            * replications as f64
+    }
+
+    /// Estimated peak memory with `threads` replications in flight.
+    pub fn bytes(&self, threads: usize) -> f64 {
+        let per_thread = self.branches as f64 * self.days as f64 * BYTES_PER_BRANCH_DAY
+            + self.largest_trust * BYTES_PER_TRUST_ACTIVITY;
+        BASE_BYTES + threads as f64 * per_thread
+    }
+}
+
+/// The horizon: an error past [`MAX_HORIZON_DAYS`], a warning past
+/// [`HORIZON_WARNING_DAYS`]. Named on `weeks_after`, or on the last
+/// walkout when it alone is past the limit.
+pub fn check_horizon(s: &ScenarioFile, f: &mut Findings) {
+    let Some(size) = Size::of(s) else { return };
+    let weeks = i64::from(s.weeks_after.get());
+    let field = if size.days - 7 * weeks > MAX_HORIZON_DAYS {
+        let last = s
+            .walkouts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, w)| w.end_time())
+            .map_or(0, |(i, _)| i);
+        let w = &s.walkouts[last];
+        if w.end.is_some() {
+            format!("walkouts[{last}].end")
+        } else {
+            format!("walkouts[{last}].hours")
+        }
+    } else {
+        "weeks_after".to_string()
+    };
+    let years = size.days as f64 / 365.25;
+    if size.days > MAX_HORIZON_DAYS {
+        f.error(
+            field,
+            format!(
+                "the run would simulate {} days ({years:.1} years) from `start` ({}) to {weeks} weeks after the last walkout; at most {MAX_HORIZON_DAYS} days (10 years) are allowed, and each simulated day holds about 17 kB per plan in every thread",
+                size.days, s.start
+            ),
+        );
+    } else if size.days > HORIZON_WARNING_DAYS {
+        f.warn(
+            field,
+            format!(
+                "the run simulates {} days ({years:.1} years); runs this long use about {:.0} MB per thread",
+                size.days,
+                size.bytes(1) / 1e6
+            ),
+        );
+    }
+}
+
+/// The work and memory of `replications` on `threads` threads. `field` is
+/// what set the replications (`replications`, or `--replications` when the
+/// command line did).
+pub fn check_run(s: &ScenarioFile, replications: u64, threads: usize, field: &str) -> Findings {
+    let mut f = Findings::default();
+    let Some(size) = Size::of(s) else { return f };
+    let seconds = size.seconds(replications);
+    let bytes = size.bytes(threads.max(1).min(replications.max(1) as usize));
+    let hours = seconds / 3600.0;
+    let wall = seconds / threads.max(1) as f64;
+    let work = format!(
+        "{replications} replications x {} branches (the counterfactual and each plan) x {} simulated days, with {:.0} referrals a week plus a 26th of the starting list",
+        size.branches, size.days, size.activity
+    );
+    if wall > MAX_WALL_SECONDS {
+        f.error(
+            field,
+            format!(
+                "{work}, would take about {hours:.0} core-hours, {} on {threads} thread(s); at most {:.0} hours are allowed: use fewer replications, or split the run across machines with --shard",
+                human_duration(wall),
+                MAX_WALL_SECONDS / 3600.0
+            ),
+        );
+    } else if wall > WALL_WARNING_SECONDS {
+        f.warn(
+            field,
+            format!(
+                "{work}: about {hours:.1} core-hours, {} on {threads} thread(s)",
+                human_duration(wall)
+            ),
+        );
+    }
+    if bytes > MAX_MEMORY_BYTES {
+        f.error(
+            field,
+            format!(
+                "{work}, would need about {:.0} GB of memory on {threads} thread(s); at most {:.0} GB is allowed: shorten `weeks_after`, use fewer plans or fewer threads (-j)",
+                bytes / 1e9,
+                MAX_MEMORY_BYTES / 1e9
+            ),
+        );
+    } else if bytes > MEMORY_WARNING_BYTES {
+        f.warn(
+            field,
+            format!(
+                "the run would need about {:.1} GB of memory on {threads} thread(s)",
+                bytes / 1e9
+            ),
+        );
+    }
+    f
+}
+
+fn human_duration(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("about {seconds:.0} s")
+    } else if seconds < 2.0 * 3600.0 {
+        format!("about {:.0} minutes", seconds / 60.0)
+    } else {
+        format!("about {:.1} hours", seconds / 3600.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn the_default_scenario_is_small() {
+        let s = Scenario::bundled_default();
+        let size = Size::of(s.file()).expect("walkouts");
+        assert_eq!(size.branches, 4);
+        assert!((200..=215).contains(&size.days), "{size:?}");
+        // Measured: 0.17 s a replication; the estimate errs long, not wild.
+        let per_rep = size.seconds(1);
+        assert!((0.1..0.6).contains(&per_rep), "{per_rep}");
+        assert!(check_run(s.file(), 200, 2, "replications")
+            .errors
+            .is_empty());
+    }
+}
