@@ -297,6 +297,19 @@ fn unknown_specialty_in_a_plan() {
 }
 
 #[test]
+fn stand_down_further_ahead_than_the_counting_window() {
+    let c = Case::replacing(
+        "stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 7 }",
+        "stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 15 }",
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[1].stand_down.days_ahead")
+        .says("found 15 days")
+        .says("at most 14");
+}
+
+#[test]
 fn zero_replications_in_the_file() {
     let c = Case::replacing("replications = 200", "replications = 0");
     // Without --replications, so the file's value is the one used.

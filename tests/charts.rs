@@ -79,6 +79,7 @@ fn every_plan_has_its_line_and_legend_entry() {
     let dir = tmp.path().join("charts");
     for (chart, with_counterfactual) in [
         ("rtt_within_18w", true),
+        ("rtt_within_18w_difference", false),
         ("waiting_list", true),
         ("over_52w", true),
         ("extra_waiters", false),

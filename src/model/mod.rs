@@ -57,9 +57,9 @@ pub use walkout::{ParticipationModel, WalkoutModel};
 /// included) does not depend on which plans a scenario holds, and runs of
 /// the same world with different plans compare. Two weeks hold the
 /// stand-down leads trusts use (a week is usual; two weeks is the notice a
-/// union gives of industrial action). A plan that stands down further ahead
-/// still has its stood-down sessions counted (they fall on walkout days);
-/// only knock-on cancellations before the window are not.
+/// union gives of industrial action). A plan may not stand down further
+/// ahead (`scenario/validate.rs` refuses it): its knock-on cancellations
+/// would fall before the window and go uncounted.
 pub const COUNT_LEAD_DAYS: i64 = 14;
 
 /// Days in an 18-week and a 52-week wait.

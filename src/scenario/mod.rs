@@ -190,7 +190,14 @@ impl Scenario {
                 message,
                 more: Vec::new(),
             })?;
-        Ok(Scenario::checked(file, source, text, initial_lists, inputs, warnings))
+        Ok(Scenario::checked(
+            file,
+            source,
+            text,
+            initial_lists,
+            inputs,
+            warnings,
+        ))
     }
 
     /// Validate a scenario built in code (no file, so no line numbers).

@@ -12,7 +12,7 @@ use super::format::*;
 use super::suggest::did_you_mean;
 use super::values::Percent;
 use crate::model::staffing::{allocate_upward, less};
-use crate::model::COUNTERFACTUAL_NAME;
+use crate::model::{COUNTERFACTUAL_NAME, COUNT_LEAD_DAYS};
 use std::collections::HashSet;
 
 /// A field path and what is wrong with it.
@@ -487,6 +487,18 @@ fn check_plans(f: &mut Findings, s: &ScenarioFile) {
             f.error(
                 format!("{at}.name"),
                 format!("plan name \"{}\" appears twice", p.name),
+            );
+        }
+        let days_ahead = i64::from(p.stand_down.days_ahead.get());
+        if days_ahead > COUNT_LEAD_DAYS {
+            // Cancellations are counted from COUNT_LEAD_DAYS before the
+            // first walkout: a longer lead would put the stand-down's
+            // knock-on cancellations outside the counted window.
+            f.error(
+                format!("{at}.stand_down.days_ahead"),
+                format!(
+                    "found {days_ahead} days; at most {COUNT_LEAD_DAYS} is allowed, because cancellations are counted from {COUNT_LEAD_DAYS} days before the first walkout and a longer lead would leave knock-on cancellations uncounted; use a value from 1 to {COUNT_LEAD_DAYS}"
+                ),
             );
         }
         let decided = first_walkout.and_then(|w| {

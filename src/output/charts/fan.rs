@@ -1,7 +1,7 @@
 //! The weekly fan charts: one line per plan (the median over replications)
-//! over its 5-95% band, on a time axis with the walkouts shaded. Four
-//! charts share this drawing: % within 18 weeks, the list, extra waiters
-//! and 52-week waiters.
+//! over its 5-95% band, on a time axis with the walkouts shaded. Five
+//! charts share this drawing: % within 18 weeks and its difference from the
+//! no-strike world, the list, extra waiters and 52-week waiters.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use plotters::coord::ranged1d::Ranged;
@@ -31,6 +31,8 @@ pub struct FanChart {
     with_counterfactual: bool,
     /// A reference line (the 18-week standard), in the metric's unit.
     standard: Option<f64>,
+    /// A difference from the no-strike world: draw its zero line.
+    zero_line: bool,
 }
 
 pub const WITHIN_18W: FanChart = FanChart {
@@ -41,6 +43,18 @@ pub const WITHIN_18W: FanChart = FanChart {
     metric: WeeklyMetric::Within18wPct,
     with_counterfactual: true,
     standard: Some(92.0),
+    zero_line: false,
+};
+
+pub const WITHIN_18W_DIFF: FanChart = FanChart {
+    name: "rtt_within_18w_difference",
+    caption: "Share within 18 weeks, plan minus no strike, in percentage points: above zero when the strike's extra waiters are recent referrals, which dilute the share of long waiters; not an improvement",
+    title: "Share within 18 weeks: difference from no strike",
+    y_desc: "Plan minus no-strike world (percentage points)",
+    metric: WeeklyMetric::Within18wPctDiff,
+    with_counterfactual: false,
+    standard: None,
+    zero_line: true,
 };
 
 pub const WAITING_LIST: FanChart = FanChart {
@@ -51,6 +65,7 @@ pub const WAITING_LIST: FanChart = FanChart {
     metric: WeeklyMetric::WaitingList,
     with_counterfactual: true,
     standard: None,
+    zero_line: false,
 };
 
 pub const EXTRA_WAITERS: FanChart = FanChart {
@@ -61,6 +76,7 @@ pub const EXTRA_WAITERS: FanChart = FanChart {
     metric: WeeklyMetric::ExtraWaiters,
     with_counterfactual: false,
     standard: None,
+    zero_line: true,
 };
 
 pub const OVER_52W: FanChart = FanChart {
@@ -71,6 +87,7 @@ pub const OVER_52W: FanChart = FanChart {
     metric: WeeklyMetric::Over52w,
     with_counterfactual: true,
     standard: None,
+    zero_line: false,
 };
 
 /// One plan's weekly rows and how it is drawn.
@@ -103,7 +120,11 @@ impl FanChart {
         let weeks = || series.iter().flat_map(|s| s.2.iter().map(|r| r.week_start));
         let origin = weeks().min().unwrap_or(period.start);
         let last = weeks().max().unwrap_or(period.end);
-        let extra: Vec<f64> = self.standard.into_iter().collect();
+        let extra: Vec<f64> = self
+            .standard
+            .into_iter()
+            .chain(self.zero_line.then_some(0.0))
+            .collect();
         let y = padded_range(
             series
                 .iter()
@@ -131,7 +152,7 @@ impl FanChart {
             human::count(set.replications() as f64)
         );
         let (plot, legend) = frame(root, self.title, &subtitle, &set.source)?;
-        let percent = self.metric.unit() == Unit::Percent;
+        let unit = self.metric.unit();
         let mut chart = chart_builder(&plot)
             .build_cartesian_2d(
                 (0..x_max).with_key_points(month_starts(origin, 0, x_max)),
@@ -146,12 +167,11 @@ impl FanChart {
                         .format("%-d %b %Y")
                         .to_string()
                 })
-                .y_label_formatter(&|v| {
-                    if percent {
-                        human::percent(*v)
-                    } else {
-                        human::count(*v)
-                    }
+                .y_label_formatter(&|v| match unit {
+                    Unit::Percent => human::percent(*v),
+                    Unit::PercentagePoints => human::signed_points(*v),
+                    _ if self.zero_line => human::signed_count(*v),
+                    _ => human::count(*v),
                 })
                 .y_labels(8)
                 .x_desc("Week starting (Monday)")
@@ -163,6 +183,9 @@ impl FanChart {
         let walkouts = draw_walkouts(&mut chart, set.first(), &axes)?;
         if let Some(standard) = self.standard {
             draw_standard(&mut chart, standard, &axes)?;
+        }
+        if self.zero_line {
+            draw_zero_line(&mut chart, &axes)?;
         }
         draw_fans(&mut chart, &series, origin)?;
 
@@ -203,6 +226,31 @@ fn draw_standard<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
             format!("{}% standard", standard),
             (axes.x_max, standard + (y1 - y0) * 0.012),
             bold(22.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        )))
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// The solid line at zero difference from the no-strike world, labelled
+/// at its right end.
+fn draw_zero_line<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
+    chart: &mut TimeChart<DB, X>,
+    axes: &Axes,
+) -> Result<(), ChartError> {
+    let (y0, y1) = axes.y;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0, 0.0), (axes.x_max, 0.0)],
+            TEXT.stroke_width(2),
+        )))
+        .map_err(draw_err)?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            "same as no strike",
+            (axes.x_max, (y1 - y0) * 0.012),
+            font(20.0)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))
         .map_err(draw_err)?;
     Ok(())

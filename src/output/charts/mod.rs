@@ -100,8 +100,9 @@ pub enum Chart {
 }
 
 impl Chart {
-    pub const ALL: [Chart; 6] = [
+    pub const ALL: [Chart; 7] = [
         Chart::Fan(&fan::WITHIN_18W),
+        Chart::Fan(&fan::WITHIN_18W_DIFF),
         Chart::Fan(&fan::WAITING_LIST),
         Chart::Fan(&fan::EXTRA_WAITERS),
         Chart::Fan(&fan::OVER_52W),

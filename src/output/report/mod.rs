@@ -55,6 +55,7 @@ fn value(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Operations | Unit::Appointments | Unit::Patients => human::count(v),
         Unit::Percent => human::percent(v),
+        Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
         Unit::Share => human::percent(v * 100.0),
     }
@@ -64,7 +65,7 @@ fn value(unit: Unit, v: f64) -> String {
 fn difference(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Operations | Unit::Appointments | Unit::Patients => human::signed_count(v),
-        Unit::Percent => human::signed_points(v),
+        Unit::Percent | Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => {
             let s = human::decimal1(v);
             if s.starts_with('-') || s == "0.0" {
