@@ -49,7 +49,7 @@ pub const WITHIN_18W: FanChart = FanChart {
 pub const WITHIN_18W_DIFF: FanChart = FanChart {
     name: "rtt_within_18w_difference",
     caption: "Share within 18 weeks, plan minus no strike, in percentage points: above zero when the strike's extra waiters are recent referrals, which dilute the share of long waiters; not an improvement",
-    title: "Share within 18 weeks: difference from no strike",
+    title: "Share within 18 weeks, minus no strike: higher here is not better",
     y_desc: "Plan minus no-strike world (percentage points)",
     metric: WeeklyMetric::Within18wPctDiff,
     with_counterfactual: false,
