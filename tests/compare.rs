@@ -87,8 +87,8 @@ fn accepts_two_compatible_runs() {
     );
 
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    // Header + (1 counterfactual + 2 x 3 plans) x 23 metrics.
-    assert_eq!(csv.lines().count(), 1 + 7 * 23);
+    // Header + (1 counterfactual + 2 x 3 plans) x every metric.
+    assert_eq!(csv.lines().count(), 1 + 7 * Metric::COUNT);
     assert!(csv.starts_with("label,scenario,plan,metric,effect_mean,"));
 
     for name in strikesim::output::charts::chart_names() {
