@@ -89,4 +89,7 @@ fn a_plan_that_never_recovers_is_censored_not_timed() {
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).expect("report");
     assert!(report.contains("not within the horizon"), "{report}");
     assert!(!report.contains("to recover on average"));
+    // No mean or percentile of censored times is written anywhere.
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).expect("summary");
+    assert!(!summary.contains(",recovery_days,"), "{summary}");
 }

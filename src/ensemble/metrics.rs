@@ -11,7 +11,7 @@
 //! 1. Add an entry to the `metrics!` list below: variant, CSV name, unit,
 //!    whether the board's comparison table shows it, label, description.
 //!    Its position is its column in `replications.csv` and its rows' order
-//!    in `summary.csv`.
+//!    in `summary.csv` (unless [`Metric::in_summary`] leaves it out).
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
 //!    If it is a difference between branches (it can be negative), add it
 //!    to [`Metric::range`], so its interval is not clamped at 0.
@@ -245,6 +245,15 @@ impl Metric {
             (_, Unit::Share) => (0.0, 1.0),
             _ => (0.0, f64::INFINITY),
         }
+    }
+
+    /// Does `summary.csv` summarise it over replications (mean, interval,
+    /// percentiles)? Not [`Metric::RecoveryDays`]: it is a time with
+    /// censoring, so a mean or percentile of it would count the end of the
+    /// run as a time to recover. Its summary is the Kaplan-Meier estimate
+    /// the report, console and chart compute from `replications.csv`.
+    pub fn in_summary(self) -> bool {
+        self != Metric::RecoveryDays
     }
 
     /// The metric whose CSV name is `name`.

@@ -204,7 +204,7 @@ impl RunData {
             ));
         }
         for plan in &plans {
-            for &metric in Metric::ALL {
+            for &metric in Metric::ALL.iter().filter(|m| m.in_summary()) {
                 if self.summary_row(plan, metric).is_none() {
                     return Err(read_error(
                         &summary_path,
