@@ -38,6 +38,7 @@ pub enum Unit {
     Days,
     /// A 0-1 share.
     Share,
+    Trusts,
 }
 
 impl Unit {
@@ -50,6 +51,7 @@ impl Unit {
             Unit::Percent => "%",
             Unit::Days => "days",
             Unit::Share => "share",
+            Unit::Trusts => "trusts",
         }
     }
 }
@@ -219,6 +221,11 @@ metrics! {
         label: "Days to recover, or to the end of the run if censored",
         description: "Days from the end of the walkouts until the last trust that lost recovered (recovered = 1), or until the end of the run (censored, recovered = 0 and no_loss = 0); 0 with no loss. A time with censoring: summarise it with Kaplan-Meier among replications with a loss, never by its mean.",
     }
+    TrustsNotRecovered {
+        name: "trusts_not_recovered", unit: Trusts, board: false,
+        label: "Trusts not recovered by the end",
+        description: "Trusts whose extra waiters were above the recovery tolerance at some time and were not back within it for good by the end of the run (one is enough to leave the replication censored).",
+    }
 }
 
 impl Metric {
@@ -230,7 +237,7 @@ impl Metric {
     pub fn is_count(self) -> bool {
         matches!(
             self.unit(),
-            Unit::Operations | Unit::Appointments | Unit::Patients
+            Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts
         )
     }
 
@@ -299,6 +306,7 @@ impl Metric {
             M::ExtraWaitersEnd => f(b.end.waiting) - f(b.cf_end.waiting),
             M::NoLoss => f(u64::from(b.recovery == Recovery::NoLoss)),
             M::Recovered => f(u64::from(matches!(b.recovery, Recovery::RecoveredAt(_)))),
+            M::TrustsNotRecovered => f(b.trusts_not_recovered),
             M::RecoveryDays => match b.recovery {
                 Recovery::NoLoss => 0.0,
                 Recovery::RecoveredAt(d) => d as f64,
@@ -316,6 +324,8 @@ struct BranchInputs<'a> {
     cf_end: ListState,
     /// How the plan came through the walkouts, over all trusts.
     recovery: Recovery,
+    /// Trusts that lost and had not recovered by the end.
+    trusts_not_recovered: u64,
     /// Days from the end of the walkouts to the end of the run.
     horizon: i64,
 }
@@ -403,21 +413,47 @@ impl Recovery {
     }
 }
 
+/// A branch's recovery over the trusts of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BranchRecovery {
+    /// The trusts' [`Recovery`] combined with [`Recovery::and`].
+    pub recovery: Recovery,
+    /// Trusts that lost and had not recovered by the end.
+    pub trusts_not_recovered: u64,
+}
+
+impl Default for BranchRecovery {
+    fn default() -> Self {
+        BranchRecovery {
+            recovery: Recovery::NoLoss,
+            trusts_not_recovered: 0,
+        }
+    }
+}
+
+impl BranchRecovery {
+    /// Add one trust's recovery.
+    pub fn add_trust(&mut self, trust: Recovery) {
+        self.recovery = self.recovery.and(trust);
+        self.trusts_not_recovered += u64::from(trust == Recovery::NotRecovered);
+    }
+}
+
 /// The metric row of `branch`, paired with the counterfactual `cf` of the
-/// same replication; `recovery` is the branch's over all trusts
-/// ([`Recovery::of_trust`] combined with [`Recovery::and`]).
+/// same replication, with its recovery over all trusts.
 pub fn metric_row(
     world: &World,
     branch: &BranchOutcome,
     cf: &BranchOutcome,
-    recovery: Recovery,
+    recovery: BranchRecovery,
 ) -> MetricRow {
     let inputs = BranchInputs {
         counters: &branch.counters,
         cf_counters: &cf.counters,
         end: branch.daily.last().copied().unwrap_or_default(),
         cf_end: cf.daily.last().copied().unwrap_or_default(),
-        recovery,
+        recovery: recovery.recovery,
+        trusts_not_recovered: recovery.trusts_not_recovered,
         horizon: world.days - world.after_walkouts_day,
     };
     let mut row = [0.0; Metric::COUNT];

@@ -22,7 +22,9 @@ use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
-use metrics::{metric_row, weekly_values, MetricRow, Recovery, WeeklyMetric, WeeklyValues};
+use metrics::{
+    metric_row, weekly_values, BranchRecovery, MetricRow, Recovery, WeeklyMetric, WeeklyValues,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
@@ -48,7 +50,7 @@ fn simulate_with_recovery(
     world: &World,
     seed: u64,
     replication: u64,
-) -> (Vec<BranchOutcome>, Vec<Recovery>) {
+) -> (Vec<BranchOutcome>, Vec<BranchRecovery>) {
     let national: Vec<f64> = world
         .walkouts
         .iter()
@@ -61,7 +63,7 @@ fn simulate_with_recovery(
         .collect();
     let n_branches = 1 + world.plans.len();
     let mut totals = vec![BranchOutcome::default(); n_branches];
-    let mut recovery = vec![Recovery::NoLoss; n_branches];
+    let mut recovery = vec![BranchRecovery::default(); n_branches];
     for trust in 0..world.trusts.len() {
         let t = trust as u64;
         let mut prng = stream(seed, replication, t, Purpose::TrustParticipation);
@@ -84,8 +86,7 @@ fn simulate_with_recovery(
             .collect();
         let cf = &outcomes[Branch::Counterfactual.index()];
         for (b, outcome) in outcomes.iter().enumerate() {
-            let trust_recovery = Recovery::of_trust(world, &outcome.daily, &cf.daily);
-            recovery[b] = recovery[b].and(trust_recovery);
+            recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
             totals[b].add(outcome);
         }
     }

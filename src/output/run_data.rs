@@ -34,6 +34,8 @@ pub struct PlanRecovery {
     pub horizon: Option<f64>,
     /// Share recovered by each day among the replications with a loss.
     pub km: KaplanMeier,
+    /// Trusts not recovered by the end, mean over replications.
+    pub trusts_not_recovered: f64,
 }
 
 impl PlanRecovery {
@@ -311,6 +313,10 @@ impl RunData {
             censored: km.censored.len(),
             horizon: km.censored.last().copied(),
             km,
+            trusts_not_recovered: {
+                let v = self.replication_values(plan, Metric::TrustsNotRecovered);
+                v.iter().sum::<f64>() / v.len().max(1) as f64
+            },
         }
     }
 

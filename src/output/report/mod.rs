@@ -53,7 +53,7 @@ impl Exporter for Report<'_> {
 /// A value of a metric in `unit`, for people.
 fn value(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients => human::count(v),
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => human::count(v),
         Unit::Percent => human::percent(v),
         Unit::Days => human::decimal1(v),
         Unit::Share => human::percent(v * 100.0),
@@ -63,7 +63,9 @@ fn value(unit: Unit, v: f64) -> String {
 /// A difference of a metric in `unit`, with its sign, for people.
 fn difference(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients => human::signed_count(v),
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => {
+            human::signed_count(v)
+        }
         Unit::Percent => human::signed_points(v),
         Unit::Days => {
             let s = human::decimal1(v);
@@ -137,6 +139,7 @@ pub fn recovery_table(plans: &[PlanRef]) -> Table {
         "Lost, recovered within the run",
         "Lost, not recovered by the end",
         "Median days to recover (of those that lost)",
+        "Trusts not recovered by the end (mean)",
     ];
     let rows = plans
         .iter()
@@ -150,6 +153,11 @@ pub fn recovery_table(plans: &[PlanRef]) -> Table {
                 of(r.recovered),
                 of(r.censored),
                 r.median_text(),
+                format!(
+                    "{} of {}",
+                    human::decimal1(r.trusts_not_recovered),
+                    p.run.manifest.trusts.len()
+                ),
             ]
         })
         .collect();
