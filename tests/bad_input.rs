@@ -685,3 +685,13 @@ fn the_readme_example_is_the_checked_minimal_file() {
         "the example in scenarios/README.md differs from scenarios/examples/minimal.toml"
     );
 }
+
+#[test]
+fn recovery_tolerance_of_an_earlier_version() {
+    let c = Case::replacing("tolerance_patients = 10", "list_size_pct = 0.5");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("were replaced")
+        .says("tolerance_patients")
+        .says("share_of_peak");
+}

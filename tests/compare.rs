@@ -87,8 +87,9 @@ fn accepts_two_compatible_runs() {
     );
 
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    // Header + (1 counterfactual + 2 x 3 plans) x 23 metrics.
-    assert_eq!(csv.lines().count(), 1 + 7 * 23);
+    // Header + (1 counterfactual + 2 x 3 plans) x every summarised metric.
+    let summarised = Metric::ALL.iter().filter(|m| m.in_summary()).count();
+    assert_eq!(csv.lines().count(), 1 + 7 * summarised);
     assert!(csv.starts_with("label,scenario,plan,metric,effect_mean,"));
 
     for name in strikesim::output::charts::chart_names() {

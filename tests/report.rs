@@ -70,7 +70,8 @@ fn report_has_every_section_and_embeds_every_chart() {
         "20160126",
         "3f1c9a6b2e8d4f7a0c5b1e9d8a7f6e5d4c3b2a1908f7e6d5c4b3a29180716253",
         "**keep-booked**",
-        "3 of 20 replications had not recovered",
+        "In all 20 replications the walkouts left a loss; 17 recovered within the run and 3 had not by its end.",
+        "## Recovery",
     ] {
         assert!(md.contains(text), "report.md lacks {text:?}");
     }
@@ -249,7 +250,7 @@ fn bad_run_files_are_refused_naming_file_and_fault() {
         ),
         (
             "replications.csv",
-            Box::new(|s| s.replacen(",recovery_days,", ",recovery_time,", 1)),
+            Box::new(|s| s.replacen(",recovery_days", ",recovery_time", 1)),
             "no column `recovery_days`",
         ),
         (

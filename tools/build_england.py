@@ -533,8 +533,10 @@ seed = {seed}
 replications = {replications}
 
 [recovery]
-list_size_pct = 0.5
-within_18w_points = 0.2
+# Per trust: no loss, and back to normal, within 10 extra waiters or a tenth
+# of the trust's peak extra waiters, whichever is larger.
+tolerance_patients = 10
+share_of_peak = 0.1
 
 {walkout}
 {plans}"""

@@ -11,7 +11,7 @@
 //! 1. Add an entry to the `metrics!` list below: variant, CSV name, unit,
 //!    whether the board's comparison table shows it, label, description.
 //!    Its position is its column in `replications.csv` and its rows' order
-//!    in `summary.csv`.
+//!    in `summary.csv` (unless [`Metric::in_summary`] leaves it out).
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
 //!    If it is a difference between branches (it can be negative), add it
 //!    to [`Metric::range`], so its interval is not clamped at 0.
@@ -40,6 +40,7 @@ pub enum Unit {
     Days,
     /// A 0-1 share.
     Share,
+    Trusts,
 }
 
 impl Unit {
@@ -53,6 +54,7 @@ impl Unit {
             Unit::PercentagePoints => "percentage points",
             Unit::Days => "days",
             Unit::Share => "share",
+            Unit::Trusts => "trusts",
         }
     }
 }
@@ -207,15 +209,25 @@ metrics! {
         label: "Extra patients waiting at end",
         description: "Waiting list at the end minus the counterfactual's in the same replication.",
     }
-    RecoveryDays {
-        name: "recovery_days", unit: Days, board: true,
-        label: "Days to recover",
-        description: "Days after the walkout until the list and 18-week performance stay within tolerance of the counterfactual (the whole horizon if never).",
+    NoLoss {
+        name: "no_loss", unit: Share, board: false,
+        label: "Replications with no loss to recover from",
+        description: "1 if the walkouts left no trust more than the recovery tolerance (in patients) of extra waiters at any time, 0 if they did.",
     }
     Recovered {
-        name: "recovered", unit: Share, board: true,
-        label: "Replications recovered within the run",
-        description: "1 if the plan recovered within the horizon, 0 if not (censored).",
+        name: "recovered", unit: Share, board: false,
+        label: "Replications that lost and recovered within the run",
+        description: "1 if the walkouts caused a loss and every trust that lost was back within tolerance of its peak extra waiters, and stayed there, before the end; 0 if not (no loss, or censored).",
+    }
+    RecoveryDays {
+        name: "recovery_days", unit: Days, board: false,
+        label: "Days to recover, or to the end of the run if censored",
+        description: "Days from the end of the walkouts until the last trust that lost recovered (recovered = 1), or until the end of the run (censored, recovered = 0 and no_loss = 0); 0 with no loss. A time with censoring: summarise it with Kaplan-Meier among replications with a loss, never by its mean.",
+    }
+    TrustsNotRecovered {
+        name: "trusts_not_recovered", unit: Trusts, board: false,
+        label: "Trusts not recovered by the end",
+        description: "Trusts whose extra waiters were above the recovery tolerance at some time and were not back within it for good by the end of the run (one is enough to leave the replication censored).",
     }
 }
 
@@ -228,7 +240,7 @@ impl Metric {
     pub fn is_count(self) -> bool {
         matches!(
             self.unit(),
-            Unit::Operations | Unit::Appointments | Unit::Patients
+            Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts
         )
     }
 
@@ -244,6 +256,15 @@ impl Metric {
             (_, Unit::Share) => (0.0, 1.0),
             _ => (0.0, f64::INFINITY),
         }
+    }
+
+    /// Does `summary.csv` summarise it over replications (mean, interval,
+    /// percentiles)? Not [`Metric::RecoveryDays`]: it is a time with
+    /// censoring, so a mean or percentile of it would count the end of the
+    /// run as a time to recover. Its summary is the Kaplan-Meier estimate
+    /// the report, console and chart compute from `replications.csv`.
+    pub fn in_summary(self) -> bool {
+        self != Metric::RecoveryDays
     }
 
     /// The metric whose CSV name is `name`.
@@ -287,14 +308,14 @@ impl Metric {
             M::RttOver18wEnd => f(b.end.over_18w()),
             M::RttOver52wEnd => f(b.end.over_52w),
             M::ExtraWaitersEnd => f(b.end.waiting) - f(b.cf_end.waiting),
-            M::RecoveryDays => b.recovery.unwrap_or(b.horizon) as f64,
-            M::Recovered => {
-                if b.recovery.is_some() {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            M::NoLoss => f(u64::from(b.recovery == Recovery::NoLoss)),
+            M::Recovered => f(u64::from(matches!(b.recovery, Recovery::RecoveredAt(_)))),
+            M::TrustsNotRecovered => f(b.trusts_not_recovered),
+            M::RecoveryDays => match b.recovery {
+                Recovery::NoLoss => 0.0,
+                Recovery::RecoveredAt(d) => d as f64,
+                Recovery::NotRecovered => b.horizon as f64,
+            },
         }
     }
 }
@@ -305,8 +326,10 @@ struct BranchInputs<'a> {
     cf_counters: &'a Counters,
     end: ListState,
     cf_end: ListState,
-    /// Days to recover, `None` if never within the horizon.
-    recovery: Option<i64>,
+    /// How the plan came through the walkouts, over all trusts.
+    recovery: Recovery,
+    /// Trusts that lost and had not recovered by the end.
+    trusts_not_recovered: u64,
     /// Days from the end of the walkouts to the end of the run.
     horizon: i64,
 }
@@ -314,42 +337,127 @@ struct BranchInputs<'a> {
 /// One row of metric values, in [`Metric::ALL`] order.
 pub type MetricRow = [f64; Metric::COUNT];
 
-/// Days from the end of the walkouts until `branch` is back within
-/// tolerance of `cf` (no more than the tolerance above its list, below its
-/// 18-week performance) and stays there; `None` if it never is.
-pub fn recovery_day(world: &World, branch: &[ListState], cf: &[ListState]) -> Option<i64> {
-    let from = world.after_walkouts_day.max(0) as usize;
-    let within = |b: &ListState, c: &ListState| {
-        let list_tol = world.recovery_list_pct.get() / 100.0 * c.waiting as f64;
-        // One-sided: doing better than the counterfactual counts.
-        b.waiting as f64 - c.waiting as f64 <= list_tol
-            && c.within_18w_pct() - b.within_18w_pct() <= world.recovery_points.get()
-    };
-    let n = branch.len().min(cf.len());
-    if from >= n {
-        return None;
+/// How a plan came through the walkouts, at one trust or, over all
+/// trusts, in one replication: measured on the extra waiters (its waiting
+/// list minus the counterfactual's on the same day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// The extra waiters never exceeded the tolerance in patients: nothing
+    /// to recover from.
+    NoLoss,
+    /// Back within tolerance on this day after the end of the walkouts,
+    /// and within it every day to the end of the run.
+    RecoveredAt(i64),
+    /// Still out of tolerance on the last day: censored at the end of the run.
+    NotRecovered,
+}
+
+impl Recovery {
+    /// One trust: `branch` and `cf` are its daily lists under the plan and
+    /// without the strike. The loss is the peak of the extra waiters from
+    /// the branch day on; a trust is back once its extra waiters are within
+    /// the larger of the tolerance in patients and the share of that peak,
+    /// counted from the first day after the walkouts from which they stay
+    /// within it to the end (a dip back out of tolerance restarts the count).
+    pub fn of_trust(world: &World, branch: &[ListState], cf: &[ListState]) -> Recovery {
+        let extra: Vec<i64> = branch
+            .iter()
+            .zip(cf)
+            .map(|(b, c)| b.waiting as i64 - c.waiting as i64)
+            .collect();
+        Recovery::of_extra_waiters(
+            &extra,
+            world.branch_day.max(0) as usize,
+            world.after_walkouts_day.max(0) as usize,
+            f64::from(world.recovery_tolerance_patients),
+            world.recovery_share_of_peak.get(),
+        )
     }
-    // Walk back from the end while within tolerance.
-    let mut first_ok = n;
-    for d in (from..n).rev() {
-        if within(&branch[d], &cf[d]) {
-            first_ok = d;
-        } else {
-            break;
+
+    /// The rule of [`Recovery::of_trust`] on a trust's daily extra waiters
+    /// `extra`: the loss is their peak from day `branch_day`; recovery is
+    /// counted from day `after_walkouts`.
+    fn of_extra_waiters(
+        extra: &[i64],
+        branch_day: usize,
+        after_walkouts: usize,
+        tolerance_patients: f64,
+        share_of_peak: f64,
+    ) -> Recovery {
+        let n = extra.len();
+        let peak = extra.iter().skip(branch_day).fold(0, |m, &e| m.max(e)) as f64;
+        if peak <= tolerance_patients {
+            return Recovery::NoLoss;
+        }
+        let tolerance = tolerance_patients.max(share_of_peak * peak);
+        let from = after_walkouts.min(n);
+        // Walk back from the end while within tolerance: a dip back out of
+        // tolerance stops the walk, so only the last stretch counts.
+        let first_ok = (from..n)
+            .rev()
+            .take_while(|&d| extra[d] as f64 <= tolerance)
+            .last();
+        match first_ok {
+            Some(d) => Recovery::RecoveredAt((d - from) as i64),
+            None => Recovery::NotRecovered,
         }
     }
-    (first_ok < n).then(|| (first_ok - from) as i64)
+
+    /// Add another trust of the same replication and plan: no loss if
+    /// neither lost anything, censored if either is, otherwise recovered on
+    /// the later of the two days (a plan has recovered when every trust
+    /// that lost has).
+    pub fn and(self, other: Recovery) -> Recovery {
+        use Recovery as R;
+        match (self, other) {
+            (R::NotRecovered, _) | (_, R::NotRecovered) => R::NotRecovered,
+            (R::NoLoss, r) | (r, R::NoLoss) => r,
+            (R::RecoveredAt(a), R::RecoveredAt(b)) => R::RecoveredAt(a.max(b)),
+        }
+    }
+}
+
+/// A branch's recovery over the trusts of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BranchRecovery {
+    /// The trusts' [`Recovery`] combined with [`Recovery::and`].
+    pub recovery: Recovery,
+    /// Trusts that lost and had not recovered by the end.
+    pub trusts_not_recovered: u64,
+}
+
+impl Default for BranchRecovery {
+    fn default() -> Self {
+        BranchRecovery {
+            recovery: Recovery::NoLoss,
+            trusts_not_recovered: 0,
+        }
+    }
+}
+
+impl BranchRecovery {
+    /// Add one trust's recovery.
+    pub fn add_trust(&mut self, trust: Recovery) {
+        self.recovery = self.recovery.and(trust);
+        self.trusts_not_recovered += u64::from(trust == Recovery::NotRecovered);
+    }
 }
 
 /// The metric row of `branch`, paired with the counterfactual `cf` of the
-/// same replication.
-pub fn metric_row(world: &World, branch: &BranchOutcome, cf: &BranchOutcome) -> MetricRow {
+/// same replication, with its recovery over all trusts.
+pub fn metric_row(
+    world: &World,
+    branch: &BranchOutcome,
+    cf: &BranchOutcome,
+    recovery: BranchRecovery,
+) -> MetricRow {
     let inputs = BranchInputs {
         counters: &branch.counters,
         cf_counters: &cf.counters,
         end: branch.daily.last().copied().unwrap_or_default(),
         cf_end: cf.daily.last().copied().unwrap_or_default(),
-        recovery: recovery_day(world, &branch.daily, &cf.daily),
+        recovery: recovery.recovery,
+        trusts_not_recovered: recovery.trusts_not_recovered,
         horizon: world.days - world.after_walkouts_day,
     };
     let mut row = [0.0; Metric::COUNT];
@@ -497,5 +605,36 @@ mod tests {
             weekly_values(&cf, &cf)[WeeklyMetric::Within18wPctDiff as usize],
             0
         );
+    }
+
+    #[test]
+    fn recovery_of_one_trust() {
+        use Recovery as R;
+        // Walkouts on days 2-3, recovery counted from day 4; tolerance 10
+        // patients or a tenth of the peak.
+        let judge = |extra: &[i64]| Recovery::of_extra_waiters(extra, 1, 4, 10.0, 0.1);
+        // Never more than 10 extra waiters: nothing to recover from, even
+        // below the counterfactual (extra capacity only).
+        assert_eq!(judge(&[0, 0, 5, 10, 3, -40, -60, -80]), R::NoLoss);
+        // Back within max(10, 0.1 * 200) = 20 on day 6, two days after the walkouts.
+        assert_eq!(judge(&[0, 0, 100, 200, 150, 60, 20, 5]), R::RecoveredAt(2));
+        // Within tolerance on day 5, out again on day 6: counts from day 7.
+        assert_eq!(judge(&[0, 0, 100, 200, 150, 15, 30, 5]), R::RecoveredAt(3));
+        // Out of tolerance on the last day: censored.
+        assert_eq!(judge(&[0, 0, 100, 200, 150, 15, 10, 25]), R::NotRecovered);
+        assert_eq!(
+            judge(&[0, 0, 100, 200, 200, 200, 200, 200]),
+            R::NotRecovered
+        );
+    }
+
+    #[test]
+    fn trusts_combine_into_a_replication() {
+        use Recovery as R;
+        assert_eq!(R::NoLoss.and(R::NoLoss), R::NoLoss);
+        assert_eq!(R::NoLoss.and(R::RecoveredAt(5)), R::RecoveredAt(5));
+        assert_eq!(R::RecoveredAt(9).and(R::RecoveredAt(5)), R::RecoveredAt(9));
+        assert_eq!(R::RecoveredAt(9).and(R::NotRecovered), R::NotRecovered);
+        assert_eq!(R::NotRecovered.and(R::NoLoss), R::NotRecovered);
     }
 }

@@ -22,7 +22,9 @@ use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
-use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
+use metrics::{
+    metric_row, weekly_values, BranchRecovery, MetricRow, Recovery, WeeklyMetric, WeeklyValues,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
@@ -39,6 +41,16 @@ pub struct ReplicationResult {
 
 /// Run the trusts' branches of one replication and add them up.
 pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<BranchOutcome> {
+    simulate_with_recovery(world, seed, replication).0
+}
+
+/// As [`simulate_replication`], with each branch's [`Recovery`] judged
+/// trust by trust against the same trust's counterfactual.
+fn simulate_with_recovery(
+    world: &World,
+    seed: u64,
+    replication: u64,
+) -> (Vec<BranchOutcome>, Vec<BranchRecovery>) {
     let national: Vec<f64> = world
         .walkouts
         .iter()
@@ -51,6 +63,7 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         .collect();
     let n_branches = 1 + world.plans.len();
     let mut totals = vec![BranchOutcome::default(); n_branches];
+    let mut recovery = vec![BranchRecovery::default(); n_branches];
     for trust in 0..world.trusts.len() {
         let t = trust as u64;
         let mut prng = stream(seed, replication, t, Purpose::TrustParticipation);
@@ -67,22 +80,31 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
         };
         let mut sim = TrustSim::new(world, trust, streams);
         sim.run_until_day(world.branch_day);
-        for branch in world.branch_ids() {
-            let outcome = sim.branch(branch).finish();
-            totals[branch.index()].add(&outcome);
+        let outcomes: Vec<BranchOutcome> = world
+            .branch_ids()
+            .map(|branch| sim.branch(branch).finish())
+            .collect();
+        let cf = &outcomes[Branch::Counterfactual.index()];
+        for (b, outcome) in outcomes.iter().enumerate() {
+            recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
+            totals[b].add(outcome);
         }
     }
-    totals
+    (totals, recovery)
 }
 
 /// One replication, summarised.
 pub fn run_replication(world: &World, seed: u64, replication: u64) -> ReplicationResult {
-    let outcomes = simulate_replication(world, seed, replication);
+    let (outcomes, recovery) = simulate_with_recovery(world, seed, replication);
     let cf = &outcomes[Branch::Counterfactual.index()];
     let weeks = world.week_starts();
     ReplicationResult {
         replication,
-        rows: outcomes.iter().map(|o| metric_row(world, o, cf)).collect(),
+        rows: outcomes
+            .iter()
+            .zip(&recovery)
+            .map(|(o, &r)| metric_row(world, o, cf, r))
+            .collect(),
         weekly: outcomes
             .iter()
             .map(|o| {

@@ -199,6 +199,68 @@ pub fn summarise(values: &[f64]) -> Summary {
     }
 }
 
+/// A Kaplan-Meier estimate of the share of a sample that has had an event
+/// (for example, recovered) by each time, from observations some of which
+/// are censored (the event had not happened when observation stopped).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KaplanMeier {
+    /// (time, share with the event by then), one step per distinct event
+    /// time, ascending.
+    pub steps: Vec<(f64, f64)>,
+    /// Times at which an observation was censored, ascending.
+    pub censored: Vec<f64>,
+    /// Number of observations.
+    pub n: usize,
+}
+
+impl KaplanMeier {
+    /// From observations `(time, event)`: `event` is true if the event
+    /// happened at `time`, false if the observation was censored then. At
+    /// equal times events come before censoring, as usual.
+    pub fn new(observations: &[(f64, bool)]) -> KaplanMeier {
+        let mut obs = observations.to_vec();
+        obs.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut at_risk = obs.len();
+        let mut surviving = 1.0;
+        let mut steps = Vec::new();
+        let mut censored = Vec::new();
+        let mut i = 0;
+        while i < obs.len() {
+            let t = obs[i].0;
+            let same: Vec<&(f64, bool)> = obs[i..].iter().take_while(|o| o.0 == t).collect();
+            let events = same.iter().filter(|o| o.1).count();
+            if events > 0 {
+                surviving *= 1.0 - events as f64 / at_risk as f64;
+                steps.push((t, 1.0 - surviving));
+            }
+            censored.extend(same.iter().filter(|o| !o.1).map(|o| o.0));
+            at_risk -= same.len();
+            i += same.len();
+        }
+        KaplanMeier {
+            steps,
+            censored,
+            n: obs.len(),
+        }
+    }
+
+    /// The share with the event by `time`.
+    pub fn share_by(&self, time: f64) -> f64 {
+        self.steps
+            .iter()
+            .take_while(|s| s.0 <= time)
+            .last()
+            .map_or(0.0, |s| s.1)
+    }
+
+    /// The median time: the first time by which at least half have had the
+    /// event; `None` if the estimate never reaches one half (more than half
+    /// censored before their event, "not within the horizon").
+    pub fn median(&self) -> Option<f64> {
+        self.steps.iter().find(|s| s.1 >= 0.5 - 1e-12).map(|s| s.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +336,30 @@ mod tests {
         // sd = 1.5811, se = 0.7071, t(4) = 2.776
         assert!((s.ci95_high - (3.0 + 2.776 * std::f64::consts::FRAC_1_SQRT_2)).abs() < 1e-6);
         assert!((t975(1000) - 1.962_339).abs() < 1e-3);
+    }
+
+    #[test]
+    fn kaplan_meier_median_of_a_hand_made_sample() {
+        // Times 1, 2+, 3, 3, 5+, 8 (+ censored): at risk 6, 5, 4, 2, 1.
+        let km = KaplanMeier::new(&[
+            (3.0, true),
+            (1.0, true),
+            (2.0, false),
+            (5.0, false),
+            (3.0, true),
+            (8.0, true),
+        ]);
+        // S(1) = 5/6; S(3) = 5/6 * (1 - 2/4) = 5/12; S(8) = 0.
+        assert_eq!(km.steps.len(), 3);
+        assert!((km.share_by(1.0) - 1.0 / 6.0).abs() < 1e-12);
+        assert!((km.share_by(4.0) - 7.0 / 12.0).abs() < 1e-12);
+        assert_eq!(km.share_by(8.0), 1.0);
+        assert_eq!(km.median(), Some(3.0));
+        assert_eq!(km.censored, vec![2.0, 5.0]);
+        // With more than half censored the median is not reached at all.
+        let mostly_censored = KaplanMeier::new(&[(4.0, true), (10.0, false), (10.0, false)]);
+        assert!((mostly_censored.share_by(10.0) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(mostly_censored.median(), None);
+        assert_eq!(KaplanMeier::new(&[]).median(), None);
     }
 }

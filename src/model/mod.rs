@@ -269,8 +269,11 @@ pub struct World {
     pub count_window: (i64, i64),
     /// Number of simulated days.
     pub days: i64,
-    pub recovery_list_pct: NonNegative,
-    pub recovery_points: NonNegative,
+    /// Extra waiters at one trust that count as no loss and as back to
+    /// normal (patients).
+    pub recovery_tolerance_patients: u32,
+    /// Back to normal within this share of a trust's peak extra waiters.
+    pub recovery_share_of_peak: Probability,
 }
 
 impl World {

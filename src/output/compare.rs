@@ -17,7 +17,9 @@ use serde::Serialize;
 use super::charts::{chart_files, chart_names, ChartSet, Series};
 use super::document::{Block, Document, Inline};
 use super::manifest::Manifest;
-use super::report::{chart_image, comparison_table, PlanRef, COMPARISON_NOTE};
+use super::report::{
+    chart_image, comparison_table, recovery_table, PlanRef, COMPARISON_NOTE, RECOVERY_NOTE,
+};
 use super::rows::{csv_bytes, SummaryRow};
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{ensure_writable_dir, write_files, OutputError, OutputFile};
@@ -106,6 +108,9 @@ fn compare_document(dirs: &[PathBuf], runs: &[RunData], plans: &[Labelled]) -> D
     blocks.push(Block::Heading(2, "Comparison table".into()));
     blocks.push(Block::Paragraph(COMPARISON_NOTE.into()));
     blocks.push(Block::Table(comparison_table(&refs)));
+    blocks.push(Block::Heading(2, "Recovery".into()));
+    blocks.push(Block::Paragraph(RECOVERY_NOTE.into()));
+    blocks.push(Block::Table(recovery_table(&refs)));
     blocks.push(Block::Heading(2, "Charts".into()));
     for name in chart_names() {
         blocks.push(chart_image(name, &name.replace('_', " ")));

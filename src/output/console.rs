@@ -8,7 +8,6 @@
 
 use crate::ensemble::metrics::Metric;
 use crate::output::human;
-use crate::output::rows::SummaryRow;
 use crate::output::run_data::RunData;
 
 /// First the strike's effect per plan (extra cancellations, extra 18- and
@@ -18,18 +17,15 @@ use crate::output::run_data::RunData;
 pub fn summary_text(run: &RunData, title: &str) -> String {
     let replications = usize::try_from(run.manifest.replications).unwrap_or(usize::MAX);
     let window = run.manifest.count_window_words();
-    summary_table(&run.plans(), &run.summary, replications, title, &window)
+    summary_table(run, replications, title, &window)
 }
 
-/// The summary of `plans` (the counterfactual first) from the rows of
-/// `summary.csv`, over `replications`, cancellations counted `window`.
-pub fn summary_table(
-    plans: &[&str],
-    summary: &[SummaryRow],
-    replications: usize,
-    title: &str,
-    window: &str,
-) -> String {
+/// The summary of the run's plans (the counterfactual first) from the rows
+/// of `summary.csv` and, for recovery, `replications.csv`, over
+/// `replications`, cancellations counted `window`.
+fn summary_table(data: &RunData, replications: usize, title: &str, window: &str) -> String {
+    let plans = data.plans();
+    let summary = &data.summary;
     let width = plans.iter().map(|n| n.len()).max().unwrap_or(10).max(14);
     let row = |plan: &str, m: Metric| {
         summary
@@ -62,27 +58,34 @@ pub fn summary_table(
          The strike's effect: each plan minus the no-strike world in the same replication, mean (95% CI).\n"
     );
     out.push_str(&format!(
-        "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>14}\n",
+        "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>29}  {:>22}\n",
         "plan",
         "extra elective cancelled",
         "of which on the day",
         "extra outpatient cancelled",
         "extra 18w+ waiters",
         "extra 52w+ waiters",
-        "recovered"
+        "no loss / recovered / not yet",
+        "median days to recover"
     ));
     for name in plans.iter().skip(1) {
-        let recovered = row(name, Metric::Recovered).mean;
-        let days = row(name, Metric::RecoveryDays).p50;
+        let rec = data.recovery_of(name);
+        let share = |k: usize| format!("{:.0}%", 100.0 * k as f64 / rec.replications.max(1) as f64);
         out.push_str(&format!(
-            "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>14}\n",
+            "{:<width$}  {:>24}  {:>22}  {:>26}  {:>20}  {:>20}  {:>29}  {:>22}\n",
             name,
             effect(name, Metric::ElectiveCancelled),
             effect(name, Metric::ElectiveCancelledOnDay),
             effect(name, Metric::OutpatientCancelled),
             effect(name, Metric::RttOver18wEnd),
             effect(name, Metric::RttOver52wEnd),
-            format!("{:.0}%, {}d", 100.0 * recovered, days.round())
+            format!(
+                "{} / {} / {}",
+                share(rec.no_loss),
+                share(rec.recovered),
+                share(rec.censored)
+            ),
+            rec.median_text()
         ));
     }
     out.push_str(
@@ -93,7 +96,7 @@ pub fn summary_table(
         "{:<width$}  {:>22}  {:>22}  {:>22}\n",
         "plan", "elective cancelled", "of which on the day", "outpatient cancelled",
     ));
-    for name in plans {
+    for name in &plans {
         out.push_str(&format!(
             "{:<width$}  {:>22}  {:>22}  {:>22}\n",
             name,
@@ -102,6 +105,11 @@ pub fn summary_table(
             range(name, Metric::OutpatientCancelled),
         ));
     }
-    out.push_str("\n\"recovered\": share of replications back within tolerance of the counterfactual before the end, and the median days it took.\n");
+    out.push_str(
+        "\nRecovery, judged per trust on the extra waiters: \"no loss\" the walkouts left no trust above the \
+         tolerance; \"recovered\" every trust that lost was back within tolerance of its peak and stayed there \
+         before the end; \"not yet\" not by the end of the run (censored). Median days to recover: \
+         Kaplan-Meier, among replications with a loss, from the day after the last walkout.\n",
+    );
     out
 }

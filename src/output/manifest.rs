@@ -171,13 +171,15 @@ pub struct TrustInfo {
     pub initial_waiting_list: u64,
 }
 
-/// How close to the counterfactual counts as recovered.
+/// How close to the counterfactual counts as recovered, per trust (see
+/// `scenario::format::RecoveryTolerance`). A manifest of an earlier version
+/// holds other fields; these then read as 0.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RecoveryTolerance {
     #[serde(default)]
-    pub list_size_pct: f64,
+    pub tolerance_patients: f64,
     #[serde(default)]
-    pub within_18w_points: f64,
+    pub share_of_peak: f64,
 }
 
 /// A metric's unit and meaning, as the core describes it.
@@ -365,8 +367,8 @@ pub fn manifest(
             })
             .collect(),
         recovery_tolerance: Some(RecoveryTolerance {
-            list_size_pct: s.recovery.list_size_pct.get(),
-            within_18w_points: s.recovery.within_18w_points.get(),
+            tolerance_patients: f64::from(s.recovery.tolerance_patients.get()),
+            share_of_peak: s.recovery.share_of_peak.get(),
         }),
         metrics: Metric::ALL
             .iter()

@@ -14,10 +14,55 @@ use super::rows::{header_of, ReplicationRow, SummaryRow, WeeklyRow};
 use super::tables::{replication_rows, summary_rows, weekly_rows};
 use super::OutputError;
 use crate::ensemble::metrics::{Metric, WeeklyMetric};
+use crate::ensemble::stats::KaplanMeier;
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
 
 pub use super::manifest::Manifest;
+
+/// How one plan came through the walkouts over the replications, from the
+/// `no_loss`, `recovered` and `recovery_days` columns. Every replication is
+/// one of: no loss, recovered, censored (not recovered by the end).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRecovery {
+    pub replications: usize,
+    pub no_loss: usize,
+    pub recovered: usize,
+    pub censored: usize,
+    /// Days from the end of the walkouts to the end of the run, where
+    /// censored replications sit; `None` if none are censored.
+    pub horizon: Option<f64>,
+    /// Share recovered by each day among the replications with a loss.
+    pub km: KaplanMeier,
+    /// Trusts not recovered by the end, mean over replications.
+    pub trusts_not_recovered: f64,
+}
+
+impl PlanRecovery {
+    /// Replications in which the walkouts caused a loss.
+    pub fn with_loss(&self) -> usize {
+        self.replications - self.no_loss
+    }
+
+    /// The Kaplan-Meier median days to recover among replications with a
+    /// loss; `None` if fewer than half recover within the run (or none lost).
+    pub fn median_days(&self) -> Option<f64> {
+        self.km.median()
+    }
+
+    /// The time to recover in words, for tables: "no loss", "12 d", "not
+    /// within the run".
+    pub fn median_text(&self) -> String {
+        if self.with_loss() == 0 {
+            "no loss".into()
+        } else {
+            match self.median_days() {
+                Some(d) => format!("{} d", d.round()),
+                None => "not within the run".into(),
+            }
+        }
+    }
+}
 
 /// The name of the no-strike world in every table.
 pub const COUNTERFACTUAL: &str = "counterfactual";
@@ -161,7 +206,7 @@ impl RunData {
             ));
         }
         for plan in &plans {
-            for &metric in Metric::ALL {
+            for &metric in Metric::ALL.iter().filter(|m| m.in_summary()) {
                 if self.summary_row(plan, metric).is_none() {
                     return Err(read_error(
                         &summary_path,
@@ -244,6 +289,35 @@ impl RunData {
             .filter(|r| r.plan == plan)
             .map(|r| r.value(metric))
             .collect()
+    }
+
+    /// How `plan` came through the walkouts over its replications: no
+    /// loss, recovered, censored, and the Kaplan-Meier estimate of the time
+    /// to recover among those with a loss.
+    pub fn recovery_of(&self, plan: &str) -> PlanRecovery {
+        let no_loss = self.replication_values(plan, Metric::NoLoss);
+        let recovered = self.replication_values(plan, Metric::Recovered);
+        let days = self.replication_values(plan, Metric::RecoveryDays);
+        let with_loss: Vec<(f64, bool)> = no_loss
+            .iter()
+            .zip(&recovered)
+            .zip(&days)
+            .filter(|((n, _), _)| **n < 0.5)
+            .map(|((_, r), d)| (*d, *r >= 0.5))
+            .collect();
+        let km = KaplanMeier::new(&with_loss);
+        PlanRecovery {
+            replications: no_loss.len(),
+            no_loss: no_loss.len() - with_loss.len(),
+            recovered: with_loss.iter().filter(|o| o.1).count(),
+            censored: km.censored.len(),
+            horizon: km.censored.last().copied(),
+            km,
+            trusts_not_recovered: {
+                let v = self.replication_values(plan, Metric::TrustsNotRecovered);
+                v.iter().sum::<f64>() / v.len().max(1) as f64
+            },
+        }
     }
 
     /// The line under every chart and table: tool, scenario, replications, seed.

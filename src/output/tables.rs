@@ -24,7 +24,7 @@ pub fn branch_names(world: &World) -> Vec<String> {
 pub fn summary_rows(world: &World, result: &EnsembleResult) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (b, name) in branch_names(world).iter().enumerate() {
-        for &metric in Metric::ALL {
+        for &metric in Metric::ALL.iter().filter(|m| m.in_summary()) {
             let values = result.column(b, metric as usize);
             let cf = result.column(0, metric as usize);
             let diffs: Vec<f64> = values.iter().zip(&cf).map(|(v, c)| v - c).collect();

@@ -87,8 +87,8 @@ impl Scenario {
                 after_walkouts_day,
             ),
             days,
-            recovery_list_pct: s.recovery.list_size_pct,
-            recovery_points: s.recovery.within_18w_points,
+            recovery_tolerance_patients: s.recovery.tolerance_patients.get(),
+            recovery_share_of_peak: s.recovery.share_of_peak,
         }
     }
 }

@@ -59,37 +59,69 @@ fn default_replications() -> PositiveCount {
     PositiveCount::new(200).expect("200 is positive")
 }
 
-/// A plan has recovered on the first day after the walkout from which, to
-/// the end of the run, its waiting list is no more than the tolerance above
-/// the counterfactual's in the same replication and its 18-week performance
-/// no more than the tolerance below.
+/// When a plan counts as recovered, judged per trust against the loss the
+/// walkouts caused there: the extra waiters (the plan's waiting list minus
+/// the counterfactual's in the same replication).
+///
+/// A trust whose extra waiters never exceed `tolerance_patients` had no
+/// loss. Otherwise it has recovered on the first day after the walkouts
+/// from which, to the end of the run, its extra waiters stay within the
+/// larger of `tolerance_patients` and `share_of_peak` of its peak extra
+/// waiters. A replication of a plan has no loss when no trust lost
+/// anything, has recovered when every trust that lost has recovered (on the
+/// day the last one did), and is censored otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryTolerance {
-    /// Waiting list size within this percentage of the counterfactual's
-    /// (default 0.5, i.e. 0.5%).
-    #[serde(default = "default_list_tolerance")]
-    pub list_size_pct: NonNegative,
-    /// % within 18 weeks within this many percentage points of the
-    /// counterfactual's (default 0.2).
-    #[serde(default = "default_points_tolerance")]
-    pub within_18w_points: NonNegative,
+    /// Extra waiters at one trust, in patients, that count as no loss and
+    /// as back to normal (default 10).
+    #[serde(default = "default_tolerance_patients")]
+    pub tolerance_patients: Count,
+    /// Back to normal once a trust's extra waiters are within this share of
+    /// their peak, 0 to 1 (default 0.1: nine tenths of the peak undone).
+    #[serde(default = "default_share_of_peak")]
+    pub share_of_peak: Probability,
+    /// Replaced: recovery is no longer a percentage of the whole list.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub list_size_pct: Option<Replaced>,
+    /// Replaced: recovery no longer looks at the 18-week share.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub within_18w_points: Option<Replaced>,
 }
 
 impl Default for RecoveryTolerance {
     fn default() -> Self {
         RecoveryTolerance {
-            list_size_pct: default_list_tolerance(),
-            within_18w_points: default_points_tolerance(),
+            tolerance_patients: default_tolerance_patients(),
+            share_of_peak: default_share_of_peak(),
+            list_size_pct: None,
+            within_18w_points: None,
         }
     }
 }
 
-fn default_list_tolerance() -> NonNegative {
-    NonNegative::try_from(0.5).expect("non-negative")
+fn default_tolerance_patients() -> Count {
+    Count::new_const(10)
 }
-fn default_points_tolerance() -> NonNegative {
-    NonNegative::try_from(0.2).expect("non-negative")
+fn default_share_of_peak() -> Probability {
+    Probability::try_from(0.1).expect("0.1 is a probability")
+}
+
+/// A `[recovery]` field of earlier versions: reading one is an error that
+/// says what replaced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced;
+
+impl<'de> Deserialize<'de> for Replaced {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(
+            "`list_size_pct` and `within_18w_points` were replaced: recovery is now judged per trust \
+             against the walkouts' extra waiters, with `tolerance_patients` (patients, default 10) and \
+             `share_of_peak` (share of the peak extra waiters, default 0.1); remove the old fields",
+        ))
+    }
 }
 
 /// A head count per junior grade.

@@ -53,7 +53,7 @@ impl Exporter for Report<'_> {
 /// A value of a metric in `unit`, for people.
 fn value(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients => human::count(v),
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => human::count(v),
         Unit::Percent => human::percent(v),
         Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
@@ -64,7 +64,9 @@ fn value(unit: Unit, v: f64) -> String {
 /// A difference of a metric in `unit`, with its sign, for people.
 fn difference(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients => human::signed_count(v),
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => {
+            human::signed_count(v)
+        }
         Unit::Percent | Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => {
             let s = human::decimal1(v);
@@ -126,6 +128,53 @@ pub fn comparison_table(plans: &[PlanRef]) -> Table {
         rows,
     }
 }
+
+/// Recovery per plan: how many replications had no loss, recovered, or
+/// had not recovered by the end, and the Kaplan-Meier median days to
+/// recover among those with a loss. Not a difference from the
+/// counterfactual, which has nothing to recover from.
+pub fn recovery_table(plans: &[PlanRef]) -> Table {
+    let header = [
+        "Plan",
+        "No loss to recover from",
+        "Lost, recovered within the run",
+        "Lost, not recovered by the end",
+        "Median days to recover (of those that lost)",
+        "Trusts not recovered by the end (mean)",
+    ];
+    let rows = plans
+        .iter()
+        .filter(|p| p.plan != COUNTERFACTUAL)
+        .map(|p| {
+            let r = p.run.recovery_of(&p.plan);
+            let of = |k: usize| format!("{k} of {}", r.replications);
+            vec![
+                p.label.clone(),
+                of(r.no_loss),
+                of(r.recovered),
+                of(r.censored),
+                r.median_text(),
+                format!(
+                    "{} of {}",
+                    human::decimal1(r.trusts_not_recovered),
+                    p.run.manifest.trusts.len()
+                ),
+            ]
+        })
+        .collect();
+    Table {
+        header: header.iter().map(|s| s.to_string()).collect(),
+        rows,
+    }
+}
+
+/// What the recovery table says, for the paragraph above it.
+pub const RECOVERY_NOTE: &str = "Recovery is judged trust by trust on the extra patients waiting compared \
+     with the same world without the strike (the tolerance is under Assumptions). A replication has no loss \
+     when the walkouts left no trust above the tolerance; it has recovered when every trust that lost is back \
+     within tolerance and stays there to the end of the run. The median counts replications not recovered by \
+     the end as still waiting (Kaplan-Meier); \"not within the run\" means fewer than half recovered before \
+     the end.";
 
 /// What the comparison table's two columns mean, for the paragraph above it.
 pub const COMPARISON_NOTE: &str = "The first column is the strike's effect: each plan minus the same world \
@@ -195,6 +244,9 @@ pub fn report_document(data: &RunData) -> Document {
     b.push(Block::Heading(2, "Comparison table".into()));
     b.push(Block::Paragraph(COMPARISON_NOTE.into()));
     b.push(Block::Table(comparison_table(&plans_of(data))));
+    b.push(Block::Heading(2, "Recovery".into()));
+    b.push(Block::Paragraph(RECOVERY_NOTE.into()));
+    b.push(Block::Table(recovery_table(&plans_of(data))));
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
         b.push(chart_image(chart.name(), chart.caption()));
@@ -274,9 +326,15 @@ fn assumptions(b: &mut Vec<Block>, data: &RunData) {
     }));
     if let Some(tol) = &m.recovery_tolerance {
         b.push(Block::Paragraph(Inline::from(format!(
-            "A plan counts as recovered once its waiting list is within {}% of the no-strike list and its \
-             18-week share within {} percentage points of the no-strike share.",
-            tol.list_size_pct, tol.within_18w_points
+            "Recovery is judged trust by trust against the loss the walkouts caused: the extra patients \
+             waiting compared with the same trust without the strike. A trust whose extra waiters never \
+             exceed {tp} had no loss. Otherwise it has recovered from the first day after the walkouts on \
+             which its extra waiters are within {tp} or {share}% of their peak, whichever is larger, and \
+             stay there to the end of the run. A plan has recovered in a replication when every trust that \
+             lost has; replications that had not by the end are censored, and the time to recover is a \
+             Kaplan-Meier median among the replications with a loss.",
+            tp = human::count(tol.tolerance_patients),
+            share = human::decimal1(100.0 * tol.share_of_peak),
         ))));
     }
 }

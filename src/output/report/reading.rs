@@ -13,19 +13,8 @@ use crate::output::document::Inline;
 use crate::output::human;
 use crate::output::run_data::{RunData, COUNTERFACTUAL};
 
-fn replication_count(data: &RunData, plan: &str) -> usize {
-    data.replication_values(plan, Metric::Recovered).len()
-}
-
-fn not_recovered(data: &RunData, plan: &str) -> usize {
-    data.replication_values(plan, Metric::Recovered)
-        .iter()
-        .filter(|v| **v < 0.5)
-        .count()
-}
-
 /// Rank of `plan` among the scenario's plans by `key` (ascending): 0 is the
-/// lowest. `None` when there is only one plan.
+/// lowest. `None` when there is only one plan or all are tied.
 fn rank(data: &RunData, plan: &str, key: impl Fn(&str) -> f64) -> Option<(usize, usize)> {
     let plans: Vec<&str> = data
         .manifest
@@ -37,6 +26,10 @@ fn rank(data: &RunData, plan: &str, key: impl Fn(&str) -> f64) -> Option<(usize,
         return None;
     }
     let mine = key(plan);
+    // Tied with every other plan (for example none recovers): no ranking.
+    if plans.iter().all(|p| key(p) == mine) {
+        return None;
+    }
     let below = plans.iter().filter(|p| key(p) < mine).count();
     Some((below, plans.len()))
 }
@@ -132,29 +125,70 @@ fn paradox_sentence(text: &mut Inline, data: &RunData, plan: &str) {
     }
 }
 
-/// How long the plan took to recover, and how many replications never did.
+/// Whether the walkouts left a loss to recover from under the plan, how
+/// many replications recovered within the run, and the Kaplan-Meier median
+/// time among those with a loss; never a mean of censored times.
 fn recovery_sentence(text: &mut Inline, data: &RunData, plan: &str) {
-    let rec = data.summary_of(plan, Metric::RecoveryDays);
-    let total = replication_count(data, plan);
-    let open = not_recovered(data, plan);
-    let _ = write!(
-        text,
-        "The waiting list took {} days to recover on average ({} to {})",
-        human::decimal1(rec.mean),
-        human::decimal1(rec.ci95_low),
-        human::decimal1(rec.ci95_high),
-    );
-    if open > 0 {
+    let r = data.recovery_of(plan);
+    let total = r.replications;
+    let lost = r.with_loss();
+    if lost == 0 {
         let _ = write!(
             text,
-            "; {open} of {total} replications had not recovered by the end of the run, so this average \
-             counts them at the end of the run and understates the true time. "
+            "In none of the {total} replications did the walkouts leave a trust with more extra patients \
+             waiting than the recovery tolerance: there was no loss to recover from. "
+        );
+        return;
+    }
+    let recovered = match r.recovered {
+        0 => "none".to_string(),
+        k => k.to_string(),
+    };
+    if r.no_loss > 0 {
+        let _ = write!(
+            text,
+            "In {} of {total} replications the walkouts left no loss to recover from; of the other {lost}, \
+             {recovered} recovered within the run and {} had not by its end. ",
+            r.no_loss, r.censored
         );
     } else {
         let _ = write!(
             text,
-            "; every one of the {total} replications recovered within the run. "
+            "In all {total} replications the walkouts left a loss; {recovered} recovered within the run \
+             and {} had not by its end. ",
+            r.censored
         );
+    }
+    match r.median_days() {
+        Some(d) => {
+            let _ = write!(
+                text,
+                "Among replications with a loss, half had recovered {} days after the last walkout \
+                 (Kaplan-Meier median, counting those not recovered as still waiting at the end). ",
+                human::count(d)
+            );
+        }
+        None => {
+            let _ = write!(
+                text,
+                "Fewer than half of those with a loss recovered, so the median time to recover is not \
+                 within the horizon of the run{}. ",
+                r.horizon
+                    .map(|h| format!(" ({} days after the last walkout)", human::count(h)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// A plan's recovery as one number for ranking: no loss first, then the
+/// Kaplan-Meier median days, then medians not reached within the run.
+fn recovery_rank_key(data: &RunData, plan: &str) -> f64 {
+    let r = data.recovery_of(plan);
+    if r.with_loss() == 0 {
+        -1.0
+    } else {
+        r.median_days().unwrap_or(f64::INFINITY)
     }
 }
 
@@ -180,7 +214,7 @@ fn ranking_sentence(text: &mut Inline, data: &RunData, plan: &str) {
             &|p| data.summary_of(p, M::RttOver18wEnd).effect_mean,
         ),
         ("the fastest recovery", "the slowest recovery", &|p| {
-            data.summary_of(p, M::RecoveryDays).mean
+            recovery_rank_key(data, p)
         }),
     ];
     for (best, worst, key) in comparisons {
