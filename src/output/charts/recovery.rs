@@ -69,12 +69,13 @@ fn legend_label(c: &Curve) -> String {
 }
 
 /// What the legend's notes mean, a short line each, under the entries.
-const LEGEND_NOTES: [&str; 5] = [
-    "median: Kaplan-Meier days to recover,",
-    "of replications with a loss;",
-    "\"not in run\": fewer than half recovered",
-    "by the end. no loss: no trust's extra",
-    "waiters ever above the tolerance.",
+const LEGEND_NOTES: [&str; 6] = [
+    "Median: Kaplan-Meier days to recover,",
+    "of replications with a loss.",
+    "\"Not in run\": fewer than half recovered",
+    "by the end.",
+    "No loss: no trust's extra waiters",
+    "ever above the tolerance.",
 ];
 
 pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Result<(), ChartError> {
