@@ -15,6 +15,7 @@
 //! [`crate::model::walkout`].
 
 pub mod metrics;
+pub mod recovery;
 pub mod shard;
 pub mod stats;
 
@@ -22,10 +23,9 @@ use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
-use metrics::{
-    metric_row, weekly_values, BranchRecovery, MetricRow, Recovery, WeeklyMetric, WeeklyValues,
-};
+use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
 use rayon::prelude::*;
+use recovery::{BranchRecovery, Recovery};
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
 

@@ -16,6 +16,7 @@
 mod build;
 pub mod format;
 mod locate;
+mod participation;
 pub mod rtt_csv;
 pub mod size;
 mod suggest;
