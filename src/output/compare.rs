@@ -142,9 +142,21 @@ fn run_line(dir: &Path, m: &Manifest) -> Inline {
         ))
 }
 
-/// Everything that makes `b` a different world from `a`, in words.
+/// Everything that makes `b` a different world from `a`, in words: one
+/// check per kind of difference, in a fixed order.
 fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
     let (ma, mb) = (&a.manifest, &b.manifest);
+    let mut out = Vec::new();
+    out.extend(settings_differences(ma, mb));
+    out.extend(period_differences(ma, mb));
+    out.extend(walkout_differences(ma, mb));
+    out.extend(trust_differences(ma, mb));
+    out.extend(counterfactual_differences(a, b));
+    out
+}
+
+/// The seed and the number of replications.
+fn settings_differences(ma: &Manifest, mb: &Manifest) -> Vec<String> {
     let (na, nb) = (&ma.scenario.name, &mb.scenario.name);
     let mut out = Vec::new();
     if ma.seed != mb.seed {
@@ -159,6 +171,13 @@ fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
             ma.replications, mb.replications
         ));
     }
+    out
+}
+
+/// The simulated period and the counting window.
+fn period_differences(ma: &Manifest, mb: &Manifest) -> Vec<String> {
+    let (na, nb) = (&ma.scenario.name, &mb.scenario.name);
+    let mut out = Vec::new();
     let (pa, pb) = (&ma.period, &mb.period);
     if (pa.start, pa.end) != (pb.start, pb.end) {
         out.push(format!(
@@ -189,61 +208,72 @@ fn world_differences(a: &RunData, b: &RunData) -> Vec<String> {
             window(mb)
         ));
     }
-    if ma.walkouts != mb.walkouts {
-        let list = |m: &Manifest| {
-            m.walkouts
-                .iter()
-                .map(|w| {
-                    format!(
-                        "{} {} to {} ({}; {})",
-                        w.name,
-                        w.start.format("%Y-%m-%dT%H:%M"),
-                        w.end.format("%Y-%m-%dT%H:%M"),
-                        w.kind,
-                        w.participation
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        out.push(format!(
-            "walkouts differ: [{}] in {na}, [{}] in {nb}",
-            list(ma),
-            list(mb)
-        ));
+    out
+}
+
+/// The walkouts, listed in full when they differ.
+fn walkout_differences(ma: &Manifest, mb: &Manifest) -> Option<String> {
+    if ma.walkouts == mb.walkouts {
+        return None;
     }
-    if ma.trusts != mb.trusts {
-        let codes = |m: &Manifest| {
-            m.trusts
-                .iter()
-                .map(|t| t.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut detail = format!(
-            "trusts differ: [{}] in {na}, [{}] in {nb}",
-            codes(ma),
-            codes(mb)
-        );
-        for ta in &ma.trusts {
-            if let Some(tb) = mb.trusts.iter().find(|t| t.code == ta.code) {
-                if ta != tb {
-                    let _ = write!(
-                        detail,
-                        "; trust {}: {} specialties and {} waiting at start in {na}, {} and {} in {nb}",
-                        ta.code,
-                        ta.specialties,
-                        ta.initial_waiting_list,
-                        tb.specialties,
-                        tb.initial_waiting_list
-                    );
-                }
+    let (na, nb) = (&ma.scenario.name, &mb.scenario.name);
+    let list = |m: &Manifest| {
+        m.walkouts
+            .iter()
+            .map(|w| {
+                format!(
+                    "{} {} to {} ({}; {})",
+                    w.name,
+                    w.start.format("%Y-%m-%dT%H:%M"),
+                    w.end.format("%Y-%m-%dT%H:%M"),
+                    w.kind,
+                    w.participation
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Some(format!(
+        "walkouts differ: [{}] in {na}, [{}] in {nb}",
+        list(ma),
+        list(mb)
+    ))
+}
+
+/// The trusts: their codes, then what differs in each trust both runs have.
+fn trust_differences(ma: &Manifest, mb: &Manifest) -> Option<String> {
+    if ma.trusts == mb.trusts {
+        return None;
+    }
+    let (na, nb) = (&ma.scenario.name, &mb.scenario.name);
+    let codes = |m: &Manifest| {
+        m.trusts
+            .iter()
+            .map(|t| t.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut detail = format!(
+        "trusts differ: [{}] in {na}, [{}] in {nb}",
+        codes(ma),
+        codes(mb)
+    );
+    for ta in &ma.trusts {
+        if let Some(tb) = mb.trusts.iter().find(|t| t.code == ta.code) {
+            if ta != tb {
+                let _ = write!(
+                    detail,
+                    "; trust {}: {} specialties and {} waiting at start in {na}, {} and {} in {nb}",
+                    ta.code,
+                    ta.specialties,
+                    ta.initial_waiting_list,
+                    tb.specialties,
+                    tb.initial_waiting_list
+                );
             }
         }
-        out.push(detail);
     }
-    out.extend(counterfactual_differences(a, b));
-    out
+    Some(detail)
 }
 
 /// The counterfactual rows of summary.csv that differ between two runs.

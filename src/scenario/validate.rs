@@ -141,72 +141,11 @@ fn check_walkouts(f: &mut Findings, s: &ScenarioFile, trust_codes: &HashSet<&str
     let mut spans: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime, usize)> = Vec::new();
     for (i, w) in s.walkouts.iter().enumerate() {
         let at = format!("walkouts[{i}]");
-        match (w.hours, w.end) {
-            (Some(_), Some(_)) => f.error(
-                format!("{at}.end"),
-                "give either `hours` or `end`, not both",
-            ),
-            (None, None) => f.error(
-                format!("{at}.hours"),
-                "missing: give the duration in `hours` (e.g. 24 or 48) or an `end` date-time",
-            ),
-            (None, Some(end)) if end.0 <= w.start.0 => f.error(
-                format!("{at}.end"),
-                format!(
-                    "the walkout ends ({end}) before it starts ({}); the end must be after the start",
-                    w.start
-                ),
-            ),
-            _ => {}
-        }
-        let after_start = (w.start.0 - start).num_days();
-        if w.start.0 < start {
-            f.error(
-                format!("{at}.start"),
-                format!(
-                    "{} is before the simulation starts ({}); move `start` earlier or the walkout later",
-                    w.start, s.start
-                ),
-            );
-        } else if after_start > MAX_WALKOUT_START_DAYS {
-            f.error(
-                format!("{at}.start"),
-                format!(
-                    "{} is {after_start} days ({:.1} years) after the simulation starts ({}); a walkout must start within {MAX_WALKOUT_START_DAYS} days (3 years) of `start`, since every day in between is simulated: is the year right?",
-                    w.start,
-                    after_start as f64 / 365.25,
-                    s.start
-                ),
-            );
-        }
-        if w.grades.is_empty() {
-            f.error(
-                format!("{at}.grades"),
-                "at least one grade must strike: foundation, core or registrar",
-            );
-        }
-        let mut seen = HashSet::new();
-        for g in &w.grades {
-            if !seen.insert(*g) {
-                f.error(
-                    format!("{at}.grades"),
-                    format!("grade \"{}\" is listed twice", g.name()),
-                );
-            }
-        }
+        check_walkout_duration(f, w, &at);
+        check_walkout_start(f, s, w, &at, start);
+        check_walkout_grades(f, w, &at);
         check_participation(f, &w.participation, &format!("{at}.participation"));
-        for (k, code) in w.trusts.iter().enumerate() {
-            if !trust_codes.contains(code.as_str()) {
-                f.error(
-                    format!("{at}.trusts[{k}]"),
-                    format!(
-                        "unknown trust \"{code}\"{}; the scenario's trusts are: {}",
-                        did_you_mean(code, trust_codes.iter().copied()),
-                        sorted(trust_codes)
-                    ),
-                );
-            }
-        }
+        check_walkout_trusts(f, w, &at, trust_codes);
         let end = w.end_time();
         if let Some((_, _, j)) = spans.iter().find(|(a, b, _)| w.start.0 < *b && *a < end) {
             f.error(
@@ -219,6 +158,101 @@ fn check_walkouts(f: &mut Findings, s: &ScenarioFile, trust_codes: &HashSet<&str
         }
         spans.push((w.start.0, end, i));
     }
+    warn_long_warm_up(f, s, start);
+}
+
+/// A walkout's length: exactly one of `hours` and `end`, and an end after
+/// the start.
+fn check_walkout_duration(f: &mut Findings, w: &Walkout, at: &str) {
+    match (w.hours, w.end) {
+        (Some(_), Some(_)) => f.error(
+            format!("{at}.end"),
+            "give either `hours` or `end`, not both",
+        ),
+        (None, None) => f.error(
+            format!("{at}.hours"),
+            "missing: give the duration in `hours` (e.g. 24 or 48) or an `end` date-time",
+        ),
+        (None, Some(end)) if end.0 <= w.start.0 => f.error(
+            format!("{at}.end"),
+            format!(
+                "the walkout ends ({end}) before it starts ({}); the end must be after the start",
+                w.start
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// A walkout's start: not before the simulation's `start` (midnight of
+/// that day), and within [`MAX_WALKOUT_START_DAYS`] of it.
+fn check_walkout_start(
+    f: &mut Findings,
+    s: &ScenarioFile,
+    w: &Walkout,
+    at: &str,
+    start: chrono::NaiveDateTime,
+) {
+    let after_start = (w.start.0 - start).num_days();
+    if w.start.0 < start {
+        f.error(
+            format!("{at}.start"),
+            format!(
+                "{} is before the simulation starts ({}); move `start` earlier or the walkout later",
+                w.start, s.start
+            ),
+        );
+    } else if after_start > MAX_WALKOUT_START_DAYS {
+        f.error(
+            format!("{at}.start"),
+            format!(
+                "{} is {after_start} days ({:.1} years) after the simulation starts ({}); a walkout must start within {MAX_WALKOUT_START_DAYS} days (3 years) of `start`, since every day in between is simulated: is the year right?",
+                w.start,
+                after_start as f64 / 365.25,
+                s.start
+            ),
+        );
+    }
+}
+
+/// At least one striking grade, none listed twice.
+fn check_walkout_grades(f: &mut Findings, w: &Walkout, at: &str) {
+    if w.grades.is_empty() {
+        f.error(
+            format!("{at}.grades"),
+            "at least one grade must strike: foundation, core or registrar",
+        );
+    }
+    let mut seen = HashSet::new();
+    for g in &w.grades {
+        if !seen.insert(*g) {
+            f.error(
+                format!("{at}.grades"),
+                format!("grade \"{}\" is listed twice", g.name()),
+            );
+        }
+    }
+}
+
+/// Every trust a walkout names is one of the scenario's.
+fn check_walkout_trusts(f: &mut Findings, w: &Walkout, at: &str, trust_codes: &HashSet<&str>) {
+    for (k, code) in w.trusts.iter().enumerate() {
+        if !trust_codes.contains(code.as_str()) {
+            f.error(
+                format!("{at}.trusts[{k}]"),
+                format!(
+                    "unknown trust \"{code}\"{}; the scenario's trusts are: {}",
+                    did_you_mean(code, trust_codes.iter().copied()),
+                    sorted(trust_codes)
+                ),
+            );
+        }
+    }
+}
+
+/// A warning when the first walkout leaves a long warm-up after `start`
+/// (but not so long that its start is already an error).
+fn warn_long_warm_up(f: &mut Findings, s: &ScenarioFile, start: chrono::NaiveDateTime) {
     let first = s.walkouts.iter().enumerate().min_by_key(|(_, w)| w.start.0);
     if let Some((i, w)) = first {
         let warm_up = (w.start.0 - start).num_days();
@@ -471,85 +505,9 @@ fn check_plans(f: &mut Findings, s: &ScenarioFile) {
     let mut names = HashSet::new();
     for (i, p) in s.plans.iter().enumerate() {
         let at = format!("plans[{i}]");
-        if p.name == COUNTERFACTUAL_NAME {
-            f.error(
-                format!("{at}.name"),
-                "\"counterfactual\" is reserved for the no-strike run that is always added; choose another name",
-            );
-        }
-        if p.name.is_empty() || p.name.contains(',') || p.name.contains('"') {
-            f.error(
-                format!("{at}.name"),
-                format!("\"{}\" is not allowed: a plan name must be non-empty, without commas or quotes", p.name),
-            );
-        }
-        if !names.insert(p.name.as_str()) {
-            f.error(
-                format!("{at}.name"),
-                format!("plan name \"{}\" appears twice", p.name),
-            );
-        }
-        let days_ahead = i64::from(p.stand_down.days_ahead.get());
-        if days_ahead > COUNT_LEAD_DAYS {
-            // Cancellations are counted from COUNT_LEAD_DAYS before the
-            // first walkout: a longer lead would put the stand-down's
-            // knock-on cancellations outside the counted window.
-            f.error(
-                format!("{at}.stand_down.days_ahead"),
-                format!(
-                    "found {days_ahead} days; at most {COUNT_LEAD_DAYS} is allowed, because cancellations are counted from {COUNT_LEAD_DAYS} days before the first walkout and a longer lead would leave knock-on cancellations uncounted; use a value from 1 to {COUNT_LEAD_DAYS}"
-                ),
-            );
-        }
-        let decided = first_walkout.and_then(|w| {
-            w.checked_sub_signed(chrono::Duration::days(i64::from(
-                p.stand_down.days_ahead.get(),
-            )))
-        });
-        let stands_down =
-            p.stand_down.theatre_share.get() > 0.0 || p.stand_down.clinic_share.get() > 0.0;
-        if stands_down && decided.is_none_or(|d| d.date() < start.date()) {
-            let decided = decided.map_or_else(
-                || "a date out of range".to_string(),
-                |d| d.date().to_string(),
-            );
-            f.error(
-                format!("{at}.stand_down.days_ahead"),
-                format!(
-                    "standing down {} days ahead falls on {}, before the simulation starts ({}); start the simulation earlier",
-                    p.stand_down.days_ahead.get(),
-                    decided,
-                    s.start
-                ),
-            );
-        }
-        let mut refs: Vec<(String, &String)> = p
-            .stand_down
-            .specialties
-            .iter()
-            .enumerate()
-            .map(|(k, c)| (format!("{at}.stand_down.specialties[{k}]"), c))
-            .collect();
-        if let Some(c) = &p.catch_up {
-            refs.extend(
-                c.specialties
-                    .iter()
-                    .enumerate()
-                    .map(|(k, code)| (format!("{at}.catch_up.specialties[{k}]"), code)),
-            );
-        }
-        for (field, code) in refs {
-            if !specialty_codes.contains(code.as_str()) {
-                f.error(
-                    field,
-                    format!(
-                        "unknown specialty \"{code}\"{}; the scenario's specialties are: {}",
-                        did_you_mean(code, specialty_codes.iter().copied()),
-                        sorted(&specialty_codes)
-                    ),
-                );
-            }
-        }
+        check_plan_name(f, p, &at, &mut names);
+        check_stand_down_lead(f, s, p, &at, first_walkout, start);
+        check_plan_specialties(f, p, &at, &specialty_codes);
         if let Some(c) = &p.catch_up {
             if c.days.is_empty() {
                 f.error(
@@ -557,6 +515,111 @@ fn check_plans(f: &mut Findings, s: &ScenarioFile) {
                     "give at least one day, e.g. [\"sat\"]",
                 );
             }
+        }
+    }
+}
+
+/// A plan's name: not the reserved counterfactual, usable in the outputs,
+/// and not taken by an earlier plan (`names`, added to here).
+fn check_plan_name<'a>(f: &mut Findings, p: &'a Plan, at: &str, names: &mut HashSet<&'a str>) {
+    if p.name == COUNTERFACTUAL_NAME {
+        f.error(
+            format!("{at}.name"),
+            "\"counterfactual\" is reserved for the no-strike run that is always added; choose another name",
+        );
+    }
+    if p.name.is_empty() || p.name.contains(',') || p.name.contains('"') {
+        f.error(
+            format!("{at}.name"),
+            format!(
+                "\"{}\" is not allowed: a plan name must be non-empty, without commas or quotes",
+                p.name
+            ),
+        );
+    }
+    if !names.insert(p.name.as_str()) {
+        f.error(
+            format!("{at}.name"),
+            format!("plan name \"{}\" appears twice", p.name),
+        );
+    }
+}
+
+/// The stand-down's lead: at most [`COUNT_LEAD_DAYS`], and, when the plan
+/// stands anything down, a decision day (that many days before the first
+/// walkout) on or after `start`.
+fn check_stand_down_lead(
+    f: &mut Findings,
+    s: &ScenarioFile,
+    p: &Plan,
+    at: &str,
+    first_walkout: Option<chrono::NaiveDateTime>,
+    start: chrono::NaiveDateTime,
+) {
+    let days_ahead = i64::from(p.stand_down.days_ahead.get());
+    if days_ahead > COUNT_LEAD_DAYS {
+        // Cancellations are counted from COUNT_LEAD_DAYS before the
+        // first walkout: a longer lead would put the stand-down's
+        // knock-on cancellations outside the counted window.
+        f.error(
+            format!("{at}.stand_down.days_ahead"),
+            format!(
+                "found {days_ahead} days; at most {COUNT_LEAD_DAYS} is allowed, because cancellations are counted from {COUNT_LEAD_DAYS} days before the first walkout and a longer lead would leave knock-on cancellations uncounted; use a value from 1 to {COUNT_LEAD_DAYS}"
+            ),
+        );
+    }
+    let decided = first_walkout.and_then(|w| {
+        w.checked_sub_signed(chrono::Duration::days(i64::from(
+            p.stand_down.days_ahead.get(),
+        )))
+    });
+    let stands_down =
+        p.stand_down.theatre_share.get() > 0.0 || p.stand_down.clinic_share.get() > 0.0;
+    if stands_down && decided.is_none_or(|d| d.date() < start.date()) {
+        let decided = decided.map_or_else(
+            || "a date out of range".to_string(),
+            |d| d.date().to_string(),
+        );
+        f.error(
+            format!("{at}.stand_down.days_ahead"),
+            format!(
+                "standing down {} days ahead falls on {}, before the simulation starts ({}); start the simulation earlier",
+                p.stand_down.days_ahead.get(),
+                decided,
+                s.start
+            ),
+        );
+    }
+}
+
+/// Every specialty a plan names, in its stand-down and then its catch-up,
+/// is one of the scenario's.
+fn check_plan_specialties(f: &mut Findings, p: &Plan, at: &str, specialty_codes: &HashSet<&str>) {
+    let mut refs: Vec<(String, &String)> = p
+        .stand_down
+        .specialties
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (format!("{at}.stand_down.specialties[{k}]"), c))
+        .collect();
+    if let Some(c) = &p.catch_up {
+        refs.extend(
+            c.specialties
+                .iter()
+                .enumerate()
+                .map(|(k, code)| (format!("{at}.catch_up.specialties[{k}]"), code)),
+        );
+    }
+    for (field, code) in refs {
+        if !specialty_codes.contains(code.as_str()) {
+            f.error(
+                field,
+                format!(
+                    "unknown specialty \"{code}\"{}; the scenario's specialties are: {}",
+                    did_you_mean(code, specialty_codes.iter().copied()),
+                    sorted(specialty_codes)
+                ),
+            );
         }
     }
 }
