@@ -411,7 +411,9 @@ fn check_specialty(f: &mut Findings, sp: &Specialty, at: &str) {
 
 /// On a normal day the rota, after its emergency floor, must staff every
 /// list and clinic in each session of the template, and each needs a
-/// consultant.
+/// consultant. Kept whole (about 80 lines): one pass over the sessions of
+/// the week whose running tallies of juniors and consultants every check
+/// shares.
 fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str) {
     const DAYS: [(Weekday, &str); 7] = [
         (Weekday::Mon, "Monday"),
