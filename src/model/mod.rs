@@ -21,7 +21,7 @@
 //!    parts), with its doc comment (it becomes the JSON schema) and a
 //!    default, using a value type from [`values`] so a bad value is
 //!    refused while parsing.
-//! 2. Checks that need other fields: `scenario/validate.rs` (`check_plans`),
+//! 2. Checks that need other fields: `scenario/validate/mod.rs` (`check_plans`),
 //!    and a case in `tests/bad_input.rs`.
 //! 3. The model: a field of [`PlanModel`] (keeping the validated type), its
 //!    value in [`PlanModel::counterfactual`] (the lever off), and the
@@ -58,7 +58,7 @@ pub use walkout::{ParticipationModel, WalkoutModel};
 /// the same world with different plans compare. Two weeks hold the
 /// stand-down leads trusts use (a week is usual; two weeks is the notice a
 /// union gives of industrial action). A plan may not stand down further
-/// ahead (`scenario/validate.rs` refuses it): its knock-on cancellations
+/// ahead (`scenario/validate/` refuses it): its knock-on cancellations
 /// would fall before the window and go uncounted.
 pub const COUNT_LEAD_DAYS: i64 = 14;
 

@@ -4,7 +4,7 @@
 //!
 //! This is the one place the file format meets the model. The model does
 //! not know the file format; validation happens before this (see
-//! `validate.rs`), so nothing here can fail.
+//! `validate/`), so nothing here can fail.
 
 use super::{Participation, Plan, Scenario, Specialty, Trust, Weekday};
 use crate::engine::{SimTime, MINUTES_PER_HOUR};
