@@ -147,8 +147,7 @@ fn read_shards(found: &Found) -> Result<Vec<(String, Shard)>, AppError> {
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let found = find_shards(inputs)?;
     let shards = read_shards(&found)?;
-    let shapes: Vec<(String, Shard)> = shards.clone();
-    let merged = shard::merge(shards, &found.interrupted)?;
+    let merged = shard::merge(&shards, &found.interrupted)?;
 
     // Rebuilding the scenario reads its RTT files again: they must be the
     // bytes the shards read.
@@ -162,7 +161,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let world = scenario.world();
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
-    for (name, s) in &shapes {
+    for (name, s) in &shards {
         s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
     }
     output::ensure_writable_dir(out)?;

@@ -31,21 +31,21 @@ pub struct Merged {
 /// given twice, and a missing shard; `interrupted` lists temporary files
 /// of interrupted shard writes, named in the error for a missing shard.
 pub fn merge(
-    shards: Vec<(String, Shard)>,
+    shards: &[(String, Shard)],
     interrupted: &[(ShardSpec, String)],
 ) -> Result<Merged, ShardError> {
-    let Some((first_path, first)) = shards.first().cloned() else {
+    let Some((first_path, first)) = shards.first() else {
         return Err(ShardError::NoShards);
     };
-    let mut by_index: BTreeMap<u64, (String, Shard)> = BTreeMap::new();
+    let mut by_index: BTreeMap<u64, (&str, &Shard)> = BTreeMap::new();
     for (path, s) in shards {
-        check_same_ensemble((&first_path, &first), (&path, &s))?;
+        check_same_ensemble((first_path, first), (path, s))?;
         if let Some((earlier, _)) = by_index.get(&s.spec.index()) {
             return Err(ShardError::Duplicate {
                 shard: s.spec.index(),
                 shards: s.spec.count(),
-                a: earlier.clone(),
-                b: path,
+                a: earlier.to_string(),
+                b: path.clone(),
             });
         }
         by_index.insert(s.spec.index(), (path, s));
@@ -71,7 +71,7 @@ pub fn merge(
         .map(|(r, _)| *r)
         .eq(0..first.replications));
     Ok(Merged {
-        scenario: first.scenario,
+        scenario: first.scenario.clone(),
         seed: first.seed,
         replications: first.replications,
         shards: count,
@@ -162,7 +162,7 @@ fn check_same_ensemble(
 /// temporary file an interrupted write of it left, if any.
 fn missing_shards(
     count: u64,
-    by_index: &BTreeMap<u64, (String, Shard)>,
+    by_index: &BTreeMap<u64, (&str, &Shard)>,
     interrupted: &[(ShardSpec, String)],
 ) -> Vec<(u64, Option<String>)> {
     (0..count)

@@ -165,13 +165,16 @@ fn merge_equals_the_whole_and_refuses_gaps() {
         .rev()
         .map(|k| (format!("s{k}"), shard(k, 3, n)))
         .collect();
-    let merged = merge(parts.clone(), &[]).unwrap();
+    let merged = merge(&parts, &[]).unwrap();
     let whole = shard(0, 1, n);
     assert_eq!(merged.result.weekly, whole.result.weekly);
     assert!(merged.result.rows.iter().map(|(r, _)| *r).eq(0..n));
-    let gap = merge(parts[..2].to_vec(), &[]).unwrap_err();
+    let gap = merge(&parts[..2], &[]).unwrap_err();
     assert!(matches!(gap, ShardError::Missing { .. }), "{gap}");
     let mut dup = parts.clone();
     dup.push(("again".into(), shard(1, 3, n)));
-    assert!(matches!(merge(dup, &[]), Err(ShardError::Duplicate { .. })));
+    assert!(matches!(
+        merge(&dup, &[]),
+        Err(ShardError::Duplicate { .. })
+    ));
 }
