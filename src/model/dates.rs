@@ -98,6 +98,10 @@ pub struct Dates {
     start: NaiveDate,
     /// For each simulated day: weekday (Monday = 0) and bank-holiday flag.
     days: Vec<(u8, bool)>,
+    /// The working days, in order.
+    working: Vec<u32>,
+    /// For each day, how many working days come before it.
+    working_before: Vec<u32>,
 }
 
 impl Dates {
@@ -116,7 +120,28 @@ impl Dates {
                 )
             })
             .collect();
-        Dates { start, days }
+        let mut dates = Dates {
+            start,
+            days,
+            working: Vec::new(),
+            working_before: Vec::with_capacity(n_days),
+        };
+        for d in 0..n_days {
+            dates.working_before.push(dates.working.len() as u32);
+            if dates.is_working_day(d) {
+                dates.working.push(d as u32);
+            }
+        }
+        dates
+    }
+
+    /// The `n`th working day after `day` (`n` ≥ 1), or None past the end.
+    pub fn working_days_after(&self, day: i64, n: u32) -> Option<i64> {
+        let day = usize::try_from(day).ok()?;
+        let before = *self.working_before.get(day)?;
+        let here = u32::from(self.is_working_day(day));
+        let index = (before + here + n).checked_sub(1)?;
+        self.working.get(index as usize).map(|&d| i64::from(d))
     }
 
     pub fn start(&self) -> NaiveDate {
@@ -191,6 +216,12 @@ mod tests {
         assert!(!dates.is_working_day(0));
         assert!(dates.is_working_day(1));
         assert!(dates.is_bank_holiday(4)); // 1 Jan 2016
+                                           // Thu 31 Dec 2015 (day 3): the next working day skips New Year's
+                                           // Day and the weekend.
+        assert_eq!(dates.working_days_after(3, 1), Some(7));
+        assert_eq!(dates.working_days_after(4, 1), Some(7));
+        assert_eq!(dates.working_days_after(7, 2), Some(9));
+        assert_eq!(dates.working_days_after(7, 20), None);
         assert!(!dates.is_working_day(5)); // Saturday
         assert_eq!(dates.day_of(ymd(2016, 1, 4)), 7);
     }

@@ -35,6 +35,7 @@
 //!    report's assumptions), `scenarios/README.md`, and the README if it
 //!    changes what the model does.
 
+pub mod balance;
 pub mod dates;
 pub mod outcome;
 pub mod random;
@@ -256,6 +257,11 @@ pub struct World {
     /// The scenario's plans (the counterfactual is not among them).
     pub plans: Vec<PlanModel>,
     pub counterfactual: PlanModel,
+    /// The scenario's `start`: days before it are the warm-up, run without
+    /// a strike from the stated list and never reported. At 00:00 on this
+    /// day each specialty's list is brought back to its stated size and
+    /// every count starts from zero.
+    pub start_day: i64,
     /// Every plan and the counterfactual branch from the state at 00:00 on
     /// this day: the earliest stand-down decision of any plan, or the first
     /// walkout day. What is counted does not depend on it.
@@ -282,9 +288,10 @@ impl World {
         SimTime::from_days(self.days)
     }
 
-    /// Day indices of the Mondays on which weekly figures are taken.
+    /// Day indices of the Mondays on which weekly figures are taken, from
+    /// [`World::start_day`].
     pub fn week_starts(&self) -> Vec<i64> {
-        (0..=self.days)
+        (self.start_day..=self.days)
             .filter(|&d| (d as usize) < self.dates.len() && self.dates.weekday(d as usize) == 0)
             .collect()
     }

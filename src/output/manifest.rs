@@ -323,7 +323,7 @@ pub fn manifest(
         threads,
         wall_seconds: (wall_seconds * 1000.0).round() / 1000.0,
         period: Period {
-            start: date(0),
+            start: date(world.start_day),
             branch: date(world.branch_day),
             end: date(world.days),
             count_window: Some(CountWindow {

@@ -22,9 +22,12 @@ impl Scenario {
     /// date, per-weekday templates, the branch day and the simulated period.
     pub fn world(&self) -> World {
         let s = self.file();
-        let start = s.start.0;
+        // Day 0 is the start of the warm-up; the scenario's `start` is
+        // `start_day`.
+        let start_day = 7 * i64::from(s.warm_up_weeks.get());
+        let origin = s.start.0 - chrono::Days::new(start_day as u64);
         let at = |dt: chrono::NaiveDateTime| {
-            SimTime((dt - start.and_hms_opt(0, 0, 0).expect("midnight")).num_minutes())
+            SimTime((dt - origin.and_hms_opt(0, 0, 0).expect("midnight")).num_minutes())
         };
         let walkouts: Vec<WalkoutModel> = s
             .walkouts
@@ -68,9 +71,9 @@ impl Scenario {
             .min()
             .unwrap_or(first_start_day)
             .min(first_start_day)
-            .max(0);
+            .max(start_day);
         World {
-            dates: Dates::new(start, days as usize + 1),
+            dates: Dates::new(origin, days as usize + 1),
             trusts: s
                 .trusts
                 .iter()
@@ -80,10 +83,11 @@ impl Scenario {
             walkouts,
             counterfactual: PlanModel::counterfactual(),
             plans,
+            start_day,
             branch_day,
             after_walkouts_day,
             count_window: (
-                (first_start_day - COUNT_LEAD_DAYS).max(0),
+                (first_start_day - COUNT_LEAD_DAYS).max(start_day),
                 after_walkouts_day,
             ),
             days,

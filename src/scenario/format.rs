@@ -27,12 +27,22 @@ pub struct ScenarioFile {
     /// Free text: where the figures come from, what was estimated.
     #[serde(default)]
     pub description: Option<String>,
-    /// First simulated day. The waiting list is set up at 00:00 on this day.
-    /// A few weeks before the first walkout lets bookings settle.
+    /// First reported day: the waiting list has the scenario's size (and,
+    /// with an RTT file, its specialties' sizes) at 00:00 on this day, and
+    /// weekly figures start here. The model is warmed up before it (see
+    /// `warm_up_weeks`).
     pub start: Date,
     /// Weeks simulated after the last walkout ends (default 26).
     #[serde(default = "default_weeks_after")]
     pub weeks_after: PositiveCount,
+    /// Weeks the model runs without a strike before `start` (default 52, at
+    /// most 156), from the stated list, so that at `start` waits, bookings
+    /// and pathways in progress are the ones the model's own flows produce.
+    /// The list is then brought back to its stated size. 0 starts from the
+    /// stated list as it is (waits assumed exponential), which drifts for
+    /// months: use it only to study that drift.
+    #[serde(default = "default_warm_up_weeks")]
+    pub warm_up_weeks: Count,
     /// Master seed of the random streams (default 1). `--seed` overrides it.
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -53,6 +63,9 @@ pub struct ScenarioFile {
 
 fn default_weeks_after() -> PositiveCount {
     PositiveCount::new(26).expect("26 is positive")
+}
+fn default_warm_up_weeks() -> Count {
+    Count::new_const(52)
 }
 fn default_seed() -> u64 {
     1

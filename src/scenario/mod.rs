@@ -13,6 +13,7 @@
 //! model and are re-exported here for the file format: `scenario` depends
 //! on `model`, never the other way round.
 
+mod balance;
 mod build;
 pub mod format;
 mod locate;
@@ -242,7 +243,7 @@ impl Scenario {
         warnings: Vec<ScenarioWarning>,
     ) -> Scenario {
         let text_sha256 = sha256_hex(text.as_bytes());
-        Scenario {
+        let mut scenario = Scenario {
             file,
             source: source.to_string(),
             sha256: scenario_identity(&text_sha256, &inputs),
@@ -250,7 +251,13 @@ impl Scenario {
             inputs,
             initial_lists,
             warnings,
-        }
+        };
+        let text = Some(text).filter(|_| !source.starts_with('<'));
+        let mut findings = validate::Findings::default();
+        balance::check_balance(&scenario, &mut findings);
+        let (_, balance_warnings) = findings.located(source, text);
+        scenario.warnings.extend(balance_warnings);
+        scenario
     }
 
     /// The initial list of trust `trust`, specialty `specialty` by weekly

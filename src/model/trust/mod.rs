@@ -82,6 +82,9 @@ pub struct TrustSim<'w> {
     waiting: u64,
     /// Sessions exist up to this day.
     created_until: i64,
+    /// The referral stream after the referral book was drawn: picks whom to
+    /// take off or copy at the end of the warm-up.
+    start_rng: Xoshiro256PlusPlus,
 }
 
 impl<'w> TrustSim<'w> {
@@ -117,10 +120,12 @@ impl<'w> TrustSim<'w> {
             offset,
             waiting: 0,
             created_until: -1,
+            start_rng: streams.referrals.clone(),
         };
         let mut rng = streams.referrals;
         sim.seed_initial_list(&mut rng);
         sim.referral_book = Arc::new(sim.draw_referrals(&mut rng));
+        sim.start_rng = rng;
         let expected: usize = sim.referral_book.iter().map(Vec::len).sum();
         sim.patients.reserve(expected);
         let horizon = model.clinic_horizon_days.max(model.theatre_horizon_days);
@@ -184,6 +189,9 @@ impl<'w> TrustSim<'w> {
     /// the booking horizon, referrals, booking, and the half-days.
     fn day_start(&mut self, day: i64) {
         self.decide_due(day);
+        if day == self.world.start_day && day > 0 {
+            self.end_warm_up();
+        }
         self.daily.push(self.list_state(day));
         let horizon = self
             .model

@@ -9,7 +9,8 @@ use super::state::Event;
 use super::state::{Patient, Stage, NO_SESSION};
 use super::{TrustSim, MAX_INITIAL_AGE_DAYS};
 use crate::engine::{SimTime, MINUTES_PER_DAY};
-use crate::model::outcome::ListState;
+use crate::model::balance::Balance;
+use crate::model::outcome::{Counters, ListState};
 use crate::model::random::{self, Purpose};
 use crate::model::{InitialList, TrustModel, DAYS_18_WEEKS, DAYS_52_WEEKS};
 use rand::RngExt;
@@ -153,6 +154,7 @@ impl TrustSim<'_> {
             let sp = &self.model.specialties[spec];
             let admitted = sp.initial_admitted_share.get();
             let n = sp.initial_list.total();
+            let scale = self.warm_up_scale(spec);
             // Patients seen and awaiting a decision: the steady-state
             // number in that stage, first appointments a week times the
             // weeks a decision takes.
@@ -168,6 +170,7 @@ impl TrustSim<'_> {
                 InitialList::Bands(b) => b.clone(),
             };
             for (from, to, count) in bands {
+                let count = (f64::from(count) * scale).round() as u64;
                 for _ in 0..count {
                     let u: f64 = rng.random();
                     let v: f64 = rng.random();
@@ -199,6 +202,22 @@ impl TrustSim<'_> {
                 }
             }
         }
+    }
+
+    /// The share of a specialty's stated list to seed at the start of the
+    /// warm-up, so that the list arrives near its stated size at `start`:
+    /// the stated list less the drift its demand and capacity imply over
+    /// the warm-up (see [`Balance`]), kept between half and twice the list.
+    /// 1 without a warm-up.
+    fn warm_up_scale(&self, spec: usize) -> f64 {
+        let weeks = self.world.start_day as f64 / 7.0;
+        let sp = &self.model.specialties[spec];
+        let n = sp.initial_list.total() as f64;
+        if weeks <= 0.0 || n <= 0.0 {
+            return 1.0;
+        }
+        let drift = Balance::of(self.model, sp, n).drift_per_week() * weeks;
+        ((n - drift) / n).clamp(0.5, 2.0)
     }
 
     /// Referrals of every working day of the run, drawn in day order from
@@ -245,8 +264,26 @@ impl TrustSim<'_> {
     /// Decisions are made in clinic time but only matter from the next
     /// booking round, at 00:00: keep them in a bucket per day rather than
     /// one calendar event each.
+    ///
+    /// The clinics, tests and letters that lead to a decision happen on
+    /// working days, as referrals and lists do: a delay of `d` calendar days
+    /// is five-sevenths as many working days (rounded down, at least one),
+    /// and the decision is made during the last of them and counts from
+    /// 00:00 the next day (so the mean delay stays within a day of `d`, and
+    /// no decision is ever waiting at 00:00 on a bank holiday Monday, when
+    /// the week's figures are taken). A bank holiday then pauses every flow
+    /// of the list alike. (Counting calendar days, a bank holiday's
+    /// referrals were lost while the decisions that take patients off the
+    /// list went on: the list dipped by a day's referrals and took a month
+    /// to recover.)
     pub(super) fn schedule_decision(&mut self, id: u32, at: SimTime) {
-        let day = (at.minutes() + MINUTES_PER_DAY - 1).div_euclid(MINUTES_PER_DAY);
+        let now = self.events.now();
+        let delay_days = (at - now) as f64 / MINUTES_PER_DAY as f64;
+        let working = (delay_days * 5.0 / 7.0).floor().max(1.0) as u32;
+        let Some(last) = self.world.dates.working_days_after(now.day(), working) else {
+            return;
+        };
+        let day = last + 1;
         if let Some(bucket) = self.decisions.get_mut(day as usize) {
             bucket.push(id);
         }
@@ -280,6 +317,17 @@ impl TrustSim<'_> {
         if !p.on_list() {
             return;
         }
+        if p.rebook_counted {
+            p.rebook_counted = false;
+            self.counters.rebooked_late += 1;
+        }
+        self.counters.removed += 1;
+        self.take_off_list(id);
+    }
+
+    /// Take a patient off the list untreated, giving up any booked place.
+    fn take_off_list(&mut self, id: u32) {
+        let p = &self.patients[id as usize];
         let sid = p.session;
         if sid != NO_SESSION {
             let st = &mut self.specs[usize::from(p.spec)];
@@ -290,12 +338,63 @@ impl TrustSim<'_> {
             let q = s.queue();
             st.free_from[q] = st.free_from[q].min(i64::from(s.day));
         }
-        if p.rebook_counted {
-            p.rebook_counted = false;
-            self.counters.rebooked_late += 1;
-        }
-        self.counters.removed += 1;
         self.clock_stop(id, Stage::Removed);
+    }
+
+    /// 00:00 on the scenario's `start`, after the warm-up: bring each
+    /// specialty's list back to its stated size and start every count from
+    /// zero. The difference is taken from (or copied from) patients waiting
+    /// to be booked, at random: a list longer or shorter than the model's
+    /// flows would hold is a longer or shorter queue, while the patients
+    /// booked or awaiting a decision are set by the flows themselves (taking
+    /// them off too would stall decisions for weeks after the start).
+    pub(super) fn end_warm_up(&mut self) {
+        let mut rng = self.start_rng.clone();
+        let n = self.specs.len();
+        let (mut queued, mut listed) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for (id, p) in self.patients.iter().enumerate() {
+            if p.on_list() {
+                let spec = usize::from(p.spec);
+                listed[spec].push(id as u32);
+                if p.awaiting_booking() && p.session == NO_SESSION {
+                    queued[spec].push(id as u32);
+                }
+            }
+        }
+        for spec in 0..n {
+            let target = self.model.specialties[spec].initial_list.total() as usize;
+            let have = listed[spec].len();
+            let pool = if queued[spec].len() >= have.saturating_sub(target).max(1) {
+                &mut queued[spec]
+            } else {
+                &mut listed[spec]
+            };
+            if have > target {
+                // A partial Fisher-Yates shuffle picks who leaves.
+                for i in 0..have - target {
+                    let j = rng.random_range(i..pool.len());
+                    pool.swap(i, j);
+                    let id = pool[i];
+                    self.take_off_list(id);
+                }
+            } else {
+                let pool = std::mem::take(pool);
+                if pool.is_empty() {
+                    // Nobody to copy: the flows emptied the list.
+                    continue;
+                }
+                for _ in have..target {
+                    let like = &self.patients[pool[rng.random_range(0..pool.len())] as usize];
+                    let (clock_start, stage) = (like.clock_start, like.stage);
+                    let a = Arrival::draw(&mut rng, self.model, spec, stage, false);
+                    self.new_patient(a, clock_start, stage);
+                }
+            }
+        }
+        self.counters = Counters {
+            initial_list: self.waiting,
+            ..Counters::default()
+        };
     }
 
     /// Does the patient decline the date offered? A first refusal defers
