@@ -4,7 +4,9 @@
 //! fields rejected, each value checked as it is read) and then to a
 //! validated [`Scenario`] (cross-field checks: references, the horizon, a
 //! rota that can staff its own template). Errors say which file, which
-//! field, where (line and column when known), the value and what is allowed.
+//! field, where (line and column when known), the value and what is allowed;
+//! a file's errors, from reading (`read.rs`) and from the checks, are
+//! reported in one go.
 //! [`Scenario::world`] (in `build.rs`) turns it into the model's
 //! [`crate::model::World`].
 //!
