@@ -354,6 +354,17 @@ fn emergency_floor_above_the_rota() {
 }
 
 #[test]
+fn weekday_floor_above_the_rota_is_an_error_not_a_crash() {
+    let c = Case::replacing(
+        "rota.weekday_day = { foundation = 4, core = 4, registrar = 5 }",
+        "rota.weekday_day = { foundation = 0, core = 4, registrar = 5 }",
+    );
+    let f = c.run();
+    f.says("trusts[0].specialties[0].emergency_floor.weekday_day.foundation")
+        .says("the floor cannot exceed the rota");
+}
+
+#[test]
 fn priority_shares_not_adding_to_one() {
     let c = Case::replacing(
         "admitted_share_of_list = 0.3",
