@@ -120,14 +120,15 @@ pub fn read(text: &str) -> Result<Read, toml::de::Error> {
 
 /// Whether a cross-field check's finding at `field` may be about the
 /// stand-in for the value left out at `left_out` (both field paths): a
-/// finding on that field, on a field of the same table (`walkouts[0].hours`
-/// when `walkouts[0].end` was left out), or on a table holding it
-/// (`...priority` when `...priority.urgent` was). Such findings are not
-/// reported. A field left out at the top level stands alone.
+/// finding anywhere in the same element of a list (`walkouts[0]`,
+/// `trusts[0].specialties[1]`; a default rota stands against the floor
+/// written beside it), or on a list holding it. Such findings are not
+/// reported: they would be about the default, not the file. A field left
+/// out at the top level stands for its whole table (`recovery`), or alone.
 pub fn same_piece(field: &str, left_out: &str) -> bool {
-    let scope = match left_out.rfind(['.', '[']) {
-        Some(end) => &left_out[..end],
-        None => left_out,
+    let piece = match left_out.rfind(']') {
+        Some(end) => &left_out[..=end],
+        None => left_out.split(['.', '[']).next().unwrap_or(left_out),
     };
     let within = |outer: &str, inner: &str| {
         inner == outer
@@ -135,7 +136,7 @@ pub fn same_piece(field: &str, left_out: &str) -> bool {
                 .strip_prefix(outer)
                 .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
     };
-    within(scope, field) || within(field, scope)
+    within(piece, field) || within(field, piece)
 }
 
 /// The field named by serde's `missing field `x`` (and the participation
@@ -391,13 +392,9 @@ mod tests {
         assert!(same_piece("walkouts", "walkouts[0].end"));
         assert!(!same_piece("walkouts[10].hours", "walkouts[1].end"));
         assert!(!same_piece("walkouts[1].hours", "walkouts[0].end"));
-        assert!(!same_piece(
-            "trusts[0].specialties[0].rota.night.core",
-            "trusts[0].specialties[0].priority.urgent"
-        ));
         assert!(same_piece(
-            "trusts[0].specialties[0].priority",
-            "trusts[0].specialties[0].priority.urgent"
+            "trusts[0].specialties[0].emergency_floor.night.core",
+            "trusts[0].specialties[0].rota.night.core"
         ));
         assert!(!same_piece(
             "trusts[0].specialties[1].priority",
