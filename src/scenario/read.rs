@@ -72,7 +72,13 @@ pub fn read(text: &str) -> Result<Read, toml::de::Error> {
             Err(e) => e,
         };
         let span = error.span();
-        let message = error.message().trim().to_string();
+        let mut message = error.message().trim().to_string();
+        if let (Some(span), "wanted string or table") = (&span, message.as_str()) {
+            if let Some(allowed) = allowed_names(&root, root_span.clone(), span) {
+                let found = text.get(span.clone()).unwrap_or("this value").trim();
+                message = format!("expected {allowed}, found {found}");
+            }
+        }
         let missing = missing_field(&message).map(str::to_string);
         let ours = match (&span, &missing) {
             (Some(s), Some(field)) => removed.contains(&(s.clone(), field.clone())),
@@ -137,6 +143,28 @@ pub fn same_piece(field: &str, left_out: &str) -> bool {
                 .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
     };
     within(piece, field) || within(field, piece)
+}
+
+/// The names allowed for the value at `span` where a name was expected
+/// and something else written (toml says only "wanted string or table"):
+/// read again with an empty name there, serde lists them.
+fn allowed_names(root: &DeTable, root_span: Range<usize>, span: &Range<usize>) -> Option<String> {
+    let steps = nodes(root)
+        .into_iter()
+        .find(|n| !n.is_key && n.span == *span)?
+        .steps;
+    let mut probe = root.clone();
+    let value = value_mut(&mut probe, &steps)?;
+    *value = Spanned::new(span.clone(), DeValue::String("".into()));
+    let value = Spanned::new(root_span, DeValue::Table(probe));
+    let error = ScenarioFile::deserialize(ValueDeserializer::from(value)).err()?;
+    if error.span().as_ref() != Some(span) {
+        return None;
+    }
+    error
+        .message()
+        .strip_prefix("unknown variant ``, expected ")
+        .map(str::to_string)
 }
 
 /// The field named by serde's `missing field `x`` (and the participation
@@ -406,6 +434,16 @@ mod tests {
         ));
         assert!(same_piece("weeks_after", "weeks_after"));
         assert!(!same_piece("start", "weeks_after"));
+    }
+
+    #[test]
+    fn a_number_for_a_name_lists_the_names() {
+        let text = DEFAULT.replacen(r#"kind = "emergency_care_provided""#, "kind = 2", 1);
+        let found = errors(&text);
+        assert!(
+            found[0].contains("expected `emergency_care_provided` or `full_walkout`, found 2"),
+            "{found:?}"
+        );
     }
 
     #[test]
