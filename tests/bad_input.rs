@@ -354,6 +354,17 @@ fn emergency_floor_above_the_rota() {
 }
 
 #[test]
+fn weekday_floor_above_the_rota_is_an_error_not_a_crash() {
+    let c = Case::replacing(
+        "rota.weekday_day = { foundation = 4, core = 4, registrar = 5 }",
+        "rota.weekday_day = { foundation = 0, core = 4, registrar = 5 }",
+    );
+    let f = c.run();
+    f.says("trusts[0].specialties[0].emergency_floor.weekday_day.foundation")
+        .says("the floor cannot exceed the rota");
+}
+
+#[test]
 fn priority_shares_not_adding_to_one() {
     let c = Case::replacing(
         "admitted_share_of_list = 0.3",
@@ -552,6 +563,127 @@ fn bad_mean_is_named_down_to_the_field() {
         r#"participation = { distribution = "betta", mean = 0.7, sd = 0.08 }"#,
     );
     c.run().says("did you mean `beta`?");
+}
+
+/// The default scenario with each `old` line (the first equal to it,
+/// ignoring surrounding blanks) replaced by its `new`, and the 1-based
+/// line of each.
+fn replacing_each(pairs: &[(&str, &str)]) -> (Case, Vec<usize>) {
+    let mut lines: Vec<&str> = DEFAULT.lines().collect();
+    let mut at = Vec::new();
+    for (old, new) in pairs {
+        let i = lines
+            .iter()
+            .position(|l| l.trim() == old.trim())
+            .unwrap_or_else(|| panic!("the default scenario has no line `{old}`"));
+        lines[i] = new;
+        at.push(i + 1);
+    }
+    (Case::new(&(lines.join("\n") + "\n"), None), at)
+}
+
+#[test]
+fn parse_errors_in_different_sections_reported_at_once() {
+    let kind = r#"kind = "emergency_care_provide""#;
+    let mean = r#"participation = { distribution = "beta", mean = 1.7, sd = 0.03 }"#;
+    let field = "rebookin = { binding_days = 28 }";
+    let share = "stand_down = { theatre_share = -0.5, clinic_share = 0.5, days_ahead = 7 }";
+    let (c, lines) = replacing_each(&[
+        (r#"kind = "emergency_care_provided""#, kind),
+        (PARTICIPATION, mean),
+        ("rebooking = { binding_days = 28 }", field),
+        (
+            "stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 7 }",
+            share,
+        ),
+    ]);
+    let f = c.run();
+    let file = c.scenario.display().to_string();
+    // line:column of `needle` in the replaced line `k`.
+    let place = |k: usize, line: &str, needle: &str| {
+        let col = line.find(needle).expect("in line") + 1;
+        format!("{file}:{}:{col}: field ", lines[k])
+    };
+    f.says(&format!("{}`walkouts[0].kind`", place(0, kind, "\"")))
+        .says("unknown variant `emergency_care_provide`")
+        .says("did you mean `emergency_care_provided`?")
+        .says(&format!(
+            "{}`walkouts[0].participation.mean`",
+            place(1, mean, "1.7")
+        ))
+        .says("between 0 and 1 (e.g. 0.25 for 25%), found 1.7")
+        .says(&format!(
+            "{}`plans[0].rebookin`",
+            place(2, field, "rebookin")
+        ))
+        .says("unknown field `rebookin`")
+        .says("did you mean `rebooking`?")
+        .says(&format!(
+            "{}`plans[1].stand_down.theatre_share`",
+            place(3, share, "-0.5")
+        ))
+        .says("found -0.5")
+        .says("4 problems in");
+    assert_eq!(f.stderr.matches("error: ").count(), 4, "{}", f.stderr);
+    // In the order of the file.
+    let first = |part: &str| f.stderr.find(part).expect("said");
+    assert!(first("walkouts[0].kind") < first("walkouts[0].participation.mean"));
+    assert!(first("participation.mean") < first("plans[0].rebookin"));
+    assert!(first("plans[0].rebookin") < first("plans[1].stand_down"));
+}
+
+#[test]
+fn parse_errors_and_cross_field_errors_reported_together() {
+    // An unknown field (left out, nothing stands in for it) and a share
+    // written as a percentage, found by the cross-field checks.
+    let (c, lines) = replacing_each(&[
+        ("dna_rate = 0.07", "dna_ratee = 0.07"),
+        ("within_18w_pct = 89.7", "within_18w_pct = 0.9"),
+    ]);
+    let f = c.run();
+    let file = c.scenario.display().to_string();
+    f.says(&format!(
+        "{file}:{}:1: field `trusts[0].dna_ratee`",
+        lines[0]
+    ))
+    .says("did you mean `dna_rate`?")
+    .says(&format!(
+        "{file}:{}:18: field `trusts[0].within_18w_pct`",
+        lines[1]
+    ))
+    .says("did you mean 90?")
+    .says("2 problems in");
+}
+
+#[test]
+fn bare_and_table_participation_read_the_same() {
+    // What follows `field `...`: ` on the first line.
+    let message = |f: &Failure| {
+        let line = f.stderr.lines().next().expect("a line").to_string();
+        line.split("`: ").nth(1).expect("a field").to_string()
+    };
+    for value in ["1.5", "-0.2", "2"] {
+        let bare = Case::replacing(PARTICIPATION, &format!("participation = {value}"));
+        let fb = bare.run();
+        bare.names_file_and_line(&fb);
+        fb.says("field `walkouts[0].participation`: ")
+            .says(&format!("found {value}"));
+        let table = Case::replacing(
+            PARTICIPATION,
+            &format!(r#"participation = {{ distribution = "fixed", value = {value} }}"#),
+        );
+        let ft = table.run();
+        table.names_file_and_line(&ft);
+        ft.says("field `walkouts[0].participation.value`: ");
+        assert_eq!(message(&fb), message(&ft), "participation = {value}");
+        for f in [&fb, &ft] {
+            assert!(
+                !f.stderr.contains("tagged") && !f.stderr.contains("expected"),
+                "{}",
+                f.stderr
+            );
+        }
+    }
 }
 
 // ---- files and folders ----

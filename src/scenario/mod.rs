@@ -4,7 +4,9 @@
 //! fields rejected, each value checked as it is read) and then to a
 //! validated [`Scenario`] (cross-field checks: references, the horizon, a
 //! rota that can staff its own template). Errors say which file, which
-//! field, where (line and column when known), the value and what is allowed.
+//! field, where (line and column when known), the value and what is allowed;
+//! a file's errors, from reading (`read.rs`) and from the checks, are
+//! reported in one go.
 //! [`Scenario::world`] (in `build.rs`) turns it into the model's
 //! [`crate::model::World`].
 //!
@@ -18,6 +20,7 @@ mod build;
 pub mod format;
 mod locate;
 mod participation;
+mod read;
 pub mod rtt_csv;
 pub mod size;
 mod suggest;
@@ -162,22 +165,49 @@ impl Scenario {
             .expect("the bundled default scenario is valid (tested)")
     }
 
-    /// Parse and validate TOML text; `source` names it in errors.
+    /// Parse and validate TOML text; `source` names it in errors. Every
+    /// error is reported at once: those found reading the file (in the
+    /// order of the text), then, when the rest of the file reads as
+    /// written, those of the cross-field checks. A TOML syntax error stops
+    /// at the first: the text cannot be read past it.
     pub fn from_toml(text: &str, source: &str) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
-            let position = e.span().map(|s| locate::line_col(text, s.start));
-            // A value that failed its own check (e.g. `cases = -3`) is
-            // reported by position only: name its field as well.
-            let field = e.span().and_then(|s| locate::path_at(text, s.start));
-            ScenarioError {
-                file: source.to_string(),
-                field,
-                position,
-                message: suggest::explain_unknown(e.message().trim()),
-                more: Vec::new(),
-            }
+        let found = read::read(text).map_err(|e| ScenarioError {
+            file: source.to_string(),
+            field: e.span().and_then(|s| locate::path_at(text, s.start)),
+            position: e.span().map(|s| locate::line_col(text, s.start)),
+            message: e.message().trim().to_string(),
+            more: Vec::new(),
         })?;
-        let (errors, warnings) = validate::check(&file).located(source, Some(text));
+        let mut errors: Vec<ScenarioError> = found
+            .errors
+            .iter()
+            .map(|(span, message)| ScenarioError {
+                file: source.to_string(),
+                // A value that failed its own check (e.g. `cases = -3`) is
+                // reported by position only: name its field as well.
+                field: span.as_ref().and_then(|s| locate::path_at(text, s.start)),
+                position: span.as_ref().map(|s| locate::line_col(text, s.start)),
+                message: suggest::explain_unknown(message),
+                more: Vec::new(),
+            })
+            .collect();
+        errors.sort_by_key(|e| e.position.unwrap_or((usize::MAX, usize::MAX)));
+        let file = match found.file {
+            Some(file) if errors.is_empty() || found.intact => file,
+            _ => return Err(ScenarioError::all(errors).unwrap_or_else(|| unreadable(source))),
+        };
+        let mut findings = validate::check(&file);
+        // Findings about a piece left out would be about its stand-in.
+        let left_out: Vec<String> = found
+            .left_out
+            .iter()
+            .filter_map(|&at| locate::path_at(text, at))
+            .collect();
+        findings
+            .errors
+            .retain(|(field, _)| !left_out.iter().any(|l| read::same_piece(field, l)));
+        let (semantic, warnings) = findings.located(source, Some(text));
+        errors.extend(semantic);
         if let Some(e) = ScenarioError::all(errors) {
             return Err(e);
         }
@@ -327,6 +357,18 @@ impl Scenario {
 
     pub fn name(&self) -> &str {
         &self.file.name
+    }
+}
+
+/// A file that could not be read, when reading found no error to say why
+/// (which should not happen).
+fn unreadable(source: &str) -> ScenarioError {
+    ScenarioError {
+        file: source.to_string(),
+        field: None,
+        position: None,
+        message: "cannot be read as a scenario".into(),
+        more: Vec::new(),
     }
 }
 

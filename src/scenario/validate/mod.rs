@@ -11,7 +11,7 @@
 use super::format::*;
 use super::suggest::did_you_mean;
 use super::values::Percent;
-use crate::model::staffing::{allocate_upward, less};
+use crate::model::staffing::allocate_upward;
 use crate::model::{COUNTERFACTUAL_NAME, COUNT_LEAD_DAYS};
 use std::collections::HashSet;
 use walkouts::check_walkouts;
@@ -287,7 +287,8 @@ fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str) {
                 (sp.rota.weekday_day, sp.emergency_floor.weekday_day)
             };
             let (r, fl) = (rota.as_array(), floor.as_array());
-            let free = less(&r, &fl);
+            // A floor above the rota is reported above; none free then.
+            let free: [u32; 3] = std::array::from_fn(|g| r[g].saturating_sub(fl[g]));
             let mut spare = free;
             if allocate_upward(&mut spare, &need) > 0 {
                 // Seniors fill junior places, so grade g and above fall
