@@ -64,8 +64,10 @@ PARTICIPATION_BETWEEN_TRUST_SD = 0.15
 STAND_DOWN_THEATRE_SHARE = 0.0
 STAND_DOWN_CLINIC_SHARE = 0.0
 STAND_DOWN_DAYS_AHEAD = 4
-#: Share of consultants' spare sessions acting down into junior places.
-CONSULTANT_ACT_DOWN_SHARE = 0.60
+#: Share of the consultants present in a half-day that may act down into
+#: junior places (recalibrated from 0.60 of the spare sessions when acting
+#: down came to take consultants out of a finite pool).
+CONSULTANT_ACT_DOWN_SHARE = 0.3
 #: Sandwell: major incident, strikers recalled.
 SANDWELL_THRESHOLD = 0.5
 SANDWELL_RECALL_SHARE = 0.15
@@ -471,7 +473,7 @@ description = "Consultants act down to deliver lists and clinics; weekend catch-
 protect = "urgent"
 consultant_act_down_share = 1.0
 rebooking = {{ binding_days = 28 }}
-catch_up = {{ start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1 }}
+catch_up = {{ start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1, staff = {{ consultants = 2, registrar = 1, core = 1, foundation = 1 }} }}
 """
 
 
