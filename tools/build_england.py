@@ -512,8 +512,9 @@ def header(title: str, rows: list[dict], meta: dict, extra: str) -> str:
 # - Junior doctors by trust are not in the data: each specialty's weekday
 #   rota is the juniors its template needs in its busiest half-day, plus an
 #   emergency floor and one spare per grade, each round(trust scale) (at
-#   least 1). Consultants per half-day: 1.6 x the sessions of the busiest
-#   half-day. The table checks these against consultant FTE x
+#   least 1). Consultants in post: 1.6 x the sessions of the busiest
+#   half-day (present: less 15% on leave and one on call, the defaults).
+#   The table checks these against consultant FTE x
 #   {JUNIOR_CONSULTANT_RATIO} juniors in post, and {JUNIORS_AT_WORK_ENGLAND:,} juniors who could have been at
 #   work in England shared by consultant FTE ({meta['at_work_per_fte']:.3f} per FTE, all
 #   specialties; the six surgical specialties hold part of them).
