@@ -827,3 +827,55 @@ fn recovery_tolerance_of_an_earlier_version() {
         .says("tolerance_patients")
         .says("share_of_peak");
 }
+
+const CATCH_UP: &str = r#"catch_up = { start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1, staff = { consultants = 2, registrar = 1, core = 1, foundation = 1 } }"#;
+
+#[test]
+fn catch_up_without_a_staff_pool() {
+    let c = Case::replacing(
+        CATCH_UP,
+        r#"catch_up = { start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("staff");
+}
+
+#[test]
+fn catch_up_pool_without_a_consultant() {
+    let c = Case::replacing(
+        CATCH_UP,
+        r#"catch_up = { start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1, staff = { consultants = 0, registrar = 2 } }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[2].catch_up.staff.consultants")
+        .says("2 catch-up sessions")
+        .says("no consultant");
+}
+
+#[test]
+fn catch_up_pool_that_can_staff_nothing() {
+    // Every first theatre list and clinic of the default needs a junior.
+    let c = Case::replacing(
+        CATCH_UP,
+        r#"catch_up = { start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1, staff = { consultants = 2 } }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[2].catch_up.staff")
+        .says("none of the 2 catch-up sessions")
+        .says("add juniors");
+}
+
+#[test]
+fn too_few_consultants_present_after_leave_and_on_call() {
+    // General Surgery runs 10 sessions a half-day: 12 in post less 2 on
+    // leave (15%, rounded up) and 1 on call leaves 9.
+    let c = Case::replacing("consultants = 16", "consultants = 12");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("trusts[0].specialties[0].consultants")
+        .says("only 9 of the 12 consultants are present")
+        .says("1 on call");
+}

@@ -62,27 +62,57 @@ fn every_patient_is_accounted_for_in_every_branch() {
     }
 }
 
+/// With nobody striking (participation 0 nationally and at every trust),
+/// every plan that neither stands down nor adds catch-up sessions
+/// reproduces the counterfactual exactly, counters and daily list alike,
+/// whatever its act-down share: nobody is missing, so nobody acts down.
 #[test]
 fn a_strike_nobody_joins_changes_nothing_for_a_plan_that_stands_nothing_down() {
-    let scenario = with_participation(r#"participation = { distribution = "fixed", value = 0.0 }"#);
-    let plan = scenario
+    const SD: &str = "between_trust_sd = 0.15";
+    assert!(DEFAULT.contains(SD), "default scenario changed");
+    let mut text = DEFAULT
+        .replace(
+            PARTICIPATION,
+            r#"participation = { distribution = "fixed", value = 0.0 }"#,
+        )
+        .replace(SD, "between_trust_sd = 0.0");
+    // Extra plans: the keep-booked plan at other act-down shares.
+    for share in ["0.0", "0.5", "1.0"] {
+        text.push_str(&format!(
+            "\n[[plans]]\nname = \"keep-booked-{share}\"\nprotect = \"urgent\"\nconsultant_act_down_share = {share}\n"
+        ));
+    }
+    let scenario = Scenario::from_toml(&text, "test").expect("valid");
+    let plans: Vec<usize> = scenario
         .file()
         .plans
         .iter()
-        .position(|p| p.name == "keep-booked")
-        .expect("keep-booked plan");
-    let p = &scenario.file().plans[plan];
-    assert_eq!(p.stand_down.theatre_share.get(), 0.0);
-    assert!(p.catch_up.is_none());
+        .enumerate()
+        .filter(|(_, p)| p.catch_up.is_none() && p.stand_down.theatre_share.get() == 0.0)
+        .filter(|(_, p)| p.stand_down.clinic_share.get() == 0.0)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(plans.len(), 4, "keep-booked and the three added");
     let (_, result) = ensemble(&scenario, 4, 3);
-    for (_, rows) in &result.rows {
-        assert_eq!(
-            rows[1 + plan],
-            rows[0],
-            "plan row differs from the counterfactual"
-        );
+    for &plan in &plans {
+        for (_, rows) in &result.rows {
+            assert_eq!(
+                rows[1 + plan],
+                rows[0],
+                "plan {plan} row differs from the counterfactual"
+            );
+        }
+        assert_eq!(result.weekly[1 + plan], result.weekly[0]);
     }
-    assert_eq!(result.weekly[1 + plan], result.weekly[0]);
+    // And branch by branch, counters and the daily list.
+    let world = scenario.world();
+    for replication in 0..2 {
+        let out = simulate_replication(&world, 3, replication);
+        for &plan in &plans {
+            assert_eq!(out[1 + plan].counters, out[0].counters, "plan {plan}");
+            assert_eq!(out[1 + plan].daily, out[0].daily, "plan {plan}");
+        }
+    }
 }
 
 #[test]

@@ -44,6 +44,7 @@ name = "Queue"
 dna_rate = 0.0
 removal_rate_per_week = 0.0
 offer_decline_rate = 0.0
+consultant_leave_share = 0.0
 
 [[trusts.specialties]]
 code = "100"
@@ -57,6 +58,7 @@ day_case_share = 1.0
 decision_weeks = 0.0
 complex_pathway_share = 0.0
 consultants = 1
+consultants_on_call = 0
 rota.weekday_day = {{ registrar = 1 }}
 clinics = [{{ session = "am", new_slots = {CAPACITY} }}]
 "#,

@@ -64,8 +64,10 @@ PARTICIPATION_BETWEEN_TRUST_SD = 0.15
 STAND_DOWN_THEATRE_SHARE = 0.0
 STAND_DOWN_CLINIC_SHARE = 0.0
 STAND_DOWN_DAYS_AHEAD = 4
-#: Share of consultants' spare sessions acting down into junior places.
-CONSULTANT_ACT_DOWN_SHARE = 0.60
+#: Share of the consultants present in a half-day that may act down into
+#: junior places (recalibrated from 0.60 of the spare sessions when acting
+#: down came to take consultants out of a finite pool).
+CONSULTANT_ACT_DOWN_SHARE = 0.3
 #: Sandwell: major incident, strikers recalled.
 SANDWELL_THRESHOLD = 0.5
 SANDWELL_RECALL_SHARE = 0.15
@@ -471,7 +473,7 @@ description = "Consultants act down to deliver lists and clinics; weekend catch-
 protect = "urgent"
 consultant_act_down_share = 1.0
 rebooking = {{ binding_days = 28 }}
-catch_up = {{ start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1 }}
+catch_up = {{ start_days_after = 3, weeks = 4, days = ["sat"], theatre_lists = 1, clinics = 1, staff = {{ consultants = 2, registrar = 1, core = 1, foundation = 1 }} }}
 """
 
 
@@ -510,8 +512,9 @@ def header(title: str, rows: list[dict], meta: dict, extra: str) -> str:
 # - Junior doctors by trust are not in the data: each specialty's weekday
 #   rota is the juniors its template needs in its busiest half-day, plus an
 #   emergency floor and one spare per grade, each round(trust scale) (at
-#   least 1). Consultants per half-day: 1.6 x the sessions of the busiest
-#   half-day. The table checks these against consultant FTE x
+#   least 1). Consultants in post: 1.6 x the sessions of the busiest
+#   half-day (present: less 15% on leave and one on call, the defaults).
+#   The table checks these against consultant FTE x
 #   {JUNIOR_CONSULTANT_RATIO} juniors in post, and {JUNIORS_AT_WORK_ENGLAND:,} juniors who could have been at
 #   work in England shared by consultant FTE ({meta['at_work_per_fte']:.3f} per FTE, all
 #   specialties; the six surgical specialties hold part of them).

@@ -42,6 +42,8 @@ pub enum Unit {
     /// A 0-1 share.
     Share,
     Trusts,
+    /// Consultant half-day sessions, or catch-up lists and clinics.
+    Sessions,
 }
 
 impl Unit {
@@ -56,6 +58,7 @@ impl Unit {
             Unit::Days => "days",
             Unit::Share => "share",
             Unit::Trusts => "trusts",
+            Unit::Sessions => "sessions",
         }
     }
 }
@@ -185,6 +188,26 @@ metrics! {
         label: "Elective activity lost on walkout days",
         description: "Share of the counterfactual's planned admissions on walkout days that did not take place.",
     }
+    ConsultantActDown {
+        name: "consultant_act_down", unit: Sessions, board: false,
+        label: "Consultant sessions acting down",
+        description: "Consultant half-day sessions spent acting down into junior places in the counting window.",
+    }
+    ConsultantActDownOwnSession {
+        name: "consultant_act_down_own_session", unit: Sessions, board: false,
+        label: "Of which a consultant gave up their own list or clinic",
+        description: "Consultant sessions acting down for which a consultant's own list or clinic went unstaffed (cancelled on the day), once no consultant was spare.",
+    }
+    CatchUpPlanned {
+        name: "catch_up_planned", unit: Sessions, board: false,
+        label: "Catch-up sessions planned",
+        description: "Catch-up theatre lists and clinics the plan asked for over the whole run.",
+    }
+    CatchUpRun {
+        name: "catch_up_run", unit: Sessions, board: false,
+        label: "Catch-up sessions run",
+        description: "Catch-up theatre lists and clinics its catch-up staff pool could staff, and that ran.",
+    }
     RttListEnd {
         name: "rtt_list_end", unit: Patients, board: true,
         label: "RTT waiting list at end",
@@ -241,7 +264,7 @@ impl Metric {
     pub fn is_count(self) -> bool {
         matches!(
             self.unit(),
-            Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts
+            Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts | Unit::Sessions
         )
     }
 
@@ -304,6 +327,10 @@ impl Metric {
                     100.0 * (f(planned) - f(c.elective_done_walkout)) / f(planned)
                 }
             }
+            M::ConsultantActDown => f(c.consultant_act_down),
+            M::ConsultantActDownOwnSession => f(c.consultant_act_down_own_session),
+            M::CatchUpPlanned => f(c.catch_up_planned),
+            M::CatchUpRun => f(c.catch_up_run),
             M::RttListEnd => f(b.end.waiting),
             M::RttWithin18wPctEnd => b.end.within_18w_pct(),
             M::RttOver18wEnd => f(b.end.over_18w()),

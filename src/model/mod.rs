@@ -134,7 +134,13 @@ pub struct SpecialtyModel {
     pub complex_share: Probability,
     /// Mean days to a decision on a complex pathway.
     pub complex_mean_days: f64,
+    /// Consultants in post (head count).
     pub consultants: u32,
+    /// Consultants away on leave on an average weekday (the trust's leave
+    /// share of the head count); see [`staffing::consultants_on_leave`].
+    pub consultants_on_leave: f64,
+    /// Consultants on call for emergencies, off elective work, each weekday.
+    pub consultants_on_call: u32,
     /// Rostered juniors by shift and grade.
     pub rota: Rota,
     /// Juniors each shift needs for emergency work, filled first.
@@ -180,6 +186,10 @@ pub struct CatchUpModel {
     pub theatre_lists: u32,
     pub clinics: u32,
     pub specialties: Option<Vec<String>>,
+    /// Who staffs each covered specialty's catch-up sessions on a catch-up
+    /// day: consultants and juniors by grade, each doing one session.
+    pub staff_consultants: u32,
+    pub staff_juniors: Juniors,
 }
 
 /// A plan's major incident rule: declared when the share of rostered

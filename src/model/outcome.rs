@@ -27,6 +27,15 @@ pub struct Counters {
     pub elective_planned_walkout: u64,
     /// Admissions done on walkout days.
     pub elective_done_walkout: u64,
+    /// Consultant sessions (half-days) spent acting down into junior places.
+    pub consultant_act_down: u64,
+    /// Of those, how many came from a consultant giving up their own list
+    /// or clinic (cancelled on the day) rather than their supporting work.
+    pub consultant_act_down_own_session: u64,
+    /// Whole simulation: catch-up sessions the plan asked for, and those
+    /// its catch-up staff pool could staff and that ran.
+    pub catch_up_planned: u64,
+    pub catch_up_run: u64,
     /// Whole simulation: referrals, treatments, removals (for conservation).
     pub referred: u64,
     pub treated_admitted: u64,
@@ -51,6 +60,10 @@ impl Counters {
             rebooked_late,
             elective_planned_walkout,
             elective_done_walkout,
+            consultant_act_down,
+            consultant_act_down_own_session,
+            catch_up_planned,
+            catch_up_run,
             referred,
             treated_admitted,
             treated_non_admitted,
@@ -64,6 +77,10 @@ impl Counters {
         self.rebooked_late += rebooked_late;
         self.elective_planned_walkout += elective_planned_walkout;
         self.elective_done_walkout += elective_done_walkout;
+        self.consultant_act_down += consultant_act_down;
+        self.consultant_act_down_own_session += consultant_act_down_own_session;
+        self.catch_up_planned += catch_up_planned;
+        self.catch_up_run += catch_up_run;
         self.referred += referred;
         self.treated_admitted += treated_admitted;
         self.treated_non_admitted += treated_non_admitted;

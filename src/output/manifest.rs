@@ -267,7 +267,7 @@ pub fn describe_plan(p: &Plan) -> Vec<String> {
         "Consultants do not act down into junior roles.".to_string()
     } else {
         format!(
-            "Consultants may act down into junior roles with {} of their sessions not already on lists or clinics.",
+            "Consultants may act down into junior places left empty: up to {} of those present in a half-day, each taking one consultant (the spare first, then those whose lists or clinics come last, which are cancelled).",
             pct(share)
         )
     });
@@ -285,12 +285,16 @@ pub fn describe_plan(p: &Plan) -> Vec<String> {
     ));
     if let Some(c) = &p.catch_up {
         out.push(format!(
-            "Catch-up for {} weeks from {} days after the walkout: {} extra theatre lists and {} extra clinics per specialty on each of {:?}, staffed from the weekend rota.",
+            "Catch-up for {} weeks from {} days after the walkout: {} extra theatre lists and {} extra clinics per specialty on each of {:?}, staffed only from a pool of {} consultants, {} registrars, {} core and {} foundation doctors per specialty per day (one session each); those it cannot staff do not run.",
             c.weeks.get(),
             c.start_days_after.get(),
             c.theatre_lists.get(),
             c.clinics.get(),
-            c.days
+            c.days,
+            c.staff.consultants.get(),
+            c.staff.registrar.get(),
+            c.staff.core.get(),
+            c.staff.foundation.get()
         ));
     }
     out

@@ -9,7 +9,7 @@
 use super::{Participation, Plan, Scenario, Specialty, Trust, Weekday};
 use crate::engine::{SimTime, MINUTES_PER_HOUR};
 use crate::model::dates::Dates;
-use crate::model::staffing::Rota;
+use crate::model::staffing::{expected_on_leave, Rota};
 use crate::model::vocab::Grade;
 use crate::model::{
     CatchUpModel, InitialList, MajorIncidentModel, ParticipationModel, PlanModel, SessionKind,
@@ -146,13 +146,13 @@ fn trust_model(scenario: &Scenario, index: usize, t: &Trust) -> TrustModel {
                     ),
                     None => InitialList::Count(sp.waiting_list.map_or(0, |c| c.get())),
                 };
-                specialty_model(sp, initial)
+                specialty_model(sp, initial, t.consultant_leave_share.get())
             })
             .collect(),
     }
 }
 
-fn specialty_model(sp: &Specialty, initial_list: InitialList) -> SpecialtyModel {
+fn specialty_model(sp: &Specialty, initial_list: InitialList, leave_share: f64) -> SpecialtyModel {
     let shares = sp.priority.shares();
     let mut cdf = [0.0; 4];
     let mut acc = 0.0;
@@ -214,6 +214,8 @@ fn specialty_model(sp: &Specialty, initial_list: InitialList) -> SpecialtyModel 
         complex_share: sp.complex_pathway_share,
         complex_mean_days: sp.complex_pathway_weeks.get() * 7.0,
         consultants: sp.consultants.get(),
+        consultants_on_leave: expected_on_leave(leave_share, sp.consultants.get()),
+        consultants_on_call: sp.consultants_on_call.get(),
         rota: shifts(&sp.rota),
         floor: shifts(&sp.emergency_floor),
         templates,
@@ -246,6 +248,8 @@ fn plan_model(p: &Plan, after_walkouts_day: i64) -> PlanModel {
                 theatre_lists: c.theatre_lists.get(),
                 clinics: c.clinics.get(),
                 specialties: list(&c.specialties),
+                staff_consultants: c.staff.consultants.get(),
+                staff_juniors: c.staff.juniors(),
             }
         }),
     }

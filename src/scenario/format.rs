@@ -232,6 +232,12 @@ pub struct Trust {
     /// again (default 8); exponential.
     #[serde(default = "default_deferral")]
     pub deferral_weeks: NonNegative,
+    /// Share of consultants away on a weekday (annual and study leave),
+    /// 0 to 1 (default 0.15: about six weeks of annual and two of study
+    /// leave a year). It is spread evenly over the days, whole people on
+    /// each: a specialty with 16 consultants has 2 or 3 away each day.
+    #[serde(default = "default_consultant_leave")]
+    pub consultant_leave_share: Probability,
     /// How far ahead clinics are booked, in days (default 28).
     #[serde(default = "default_clinic_horizon")]
     pub clinic_booking_days: PositiveCount,
@@ -261,6 +267,9 @@ fn default_decline() -> Probability {
 }
 fn default_deferral() -> NonNegative {
     NonNegative::try_from(8.0).expect("valid")
+}
+fn default_consultant_leave() -> Probability {
+    Probability::new(0.15).expect("valid")
 }
 fn default_clinic_horizon() -> PositiveCount {
     PositiveCount::new(28).expect("valid")
@@ -351,8 +360,16 @@ pub struct Specialty {
     /// with three steps.
     #[serde(default = "default_complex_weeks")]
     pub complex_pathway_weeks: NonNegative,
-    /// Consultants available on a weekday half-day session.
+    /// Consultants in post (head count). Those present on a weekday
+    /// half-day are these less the trust's `consultant_leave_share` and
+    /// `consultants_on_call`; each present consultant leads one list or
+    /// clinic, acts down into one junior place, or does their supporting
+    /// work in that half-day.
     pub consultants: PositiveCount,
+    /// Consultants on call for emergencies each weekday, off elective work
+    /// (default 1).
+    #[serde(default = "default_on_call")]
+    pub consultants_on_call: Count,
     /// Juniors rostered per shift.
     pub rota: Rota,
     /// Juniors each shift needs for emergency work, filled first.
@@ -366,6 +383,9 @@ pub struct Specialty {
     pub clinics: Vec<ClinicTemplate>,
 }
 
+fn default_on_call() -> Count {
+    Count::new_const(1)
+}
 fn default_referral_pattern() -> [NonNegative; 5] {
     [1.1, 1.0, 1.0, 1.0, 0.9].map(|w| NonNegative::try_from(w).expect("valid"))
 }
@@ -392,7 +412,8 @@ pub struct Rota {
     /// Night shift.
     #[serde(default)]
     pub night: GradeCounts,
-    /// Weekend and bank-holiday day shift (covers catch-up lists).
+    /// Weekend and bank-holiday day shift (emergency work; catch-up lists
+    /// are staffed from the plan's `catch_up.staff`).
     #[serde(default)]
     pub weekend: GradeCounts,
 }
@@ -477,8 +498,12 @@ pub struct Plan {
     pub protect: Protect,
     #[serde(default)]
     pub stand_down: StandDown,
-    /// Share of consultants' non-elective sessions that may be diverted to
-    /// act down into junior roles (0 = none, 1 = all of them).
+    /// Share of the consultants present in a half-day that may be diverted
+    /// to act down into junior places left empty by a walkout (0 = none,
+    /// 1 = all of them). A consultant who acts down gives up their
+    /// supporting work first; once no consultant is spare, the one whose
+    /// list or clinic comes last in staffing order gives it up (it is
+    /// cancelled on the day).
     #[serde(default = "zero_probability")]
     pub consultant_act_down_share: Probability,
     #[serde(default)]
@@ -575,9 +600,9 @@ fn default_binding_days() -> PositiveCount {
 }
 
 /// Extra sessions after the walkout (weekend lists, waiting-list
-/// initiatives). They are staffed from the rota of their day: the weekend
-/// rota on Saturdays and Sundays, what the weekday template leaves free on
-/// weekdays; a catch-up session that cannot be staffed does not run.
+/// initiatives). They are staffed only from `staff`, the people willing to
+/// do an extra session, never from the rota; a catch-up session that its
+/// pool cannot staff does not run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatchUp {
@@ -602,6 +627,37 @@ pub struct CatchUp {
     /// Specialty codes (default: all).
     #[serde(default)]
     pub specialties: Vec<String>,
+    /// Who is willing to staff the catch-up sessions, per specialty per
+    /// catch-up day, e.g. `{ consultants = 2, registrar = 1, foundation =
+    /// 1 }`. Each person does one catch-up session that day (a morning, an
+    /// afternoon or an all-day one): a session needs one consultant and the
+    /// juniors its template needs (a more senior junior can fill a junior
+    /// place). Sessions are staffed theatre lists first, then clinics, in
+    /// the order they are made; those the pool cannot staff do not run.
+    pub staff: CatchUpStaff,
+}
+
+/// The people willing to staff one specialty's catch-up sessions on one
+/// catch-up day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUpStaff {
+    /// Consultants, one per catch-up session (at least 1 when any session
+    /// is asked for).
+    pub consultants: Count,
+    #[serde(default)]
+    pub foundation: Count,
+    #[serde(default)]
+    pub core: Count,
+    #[serde(default)]
+    pub registrar: Count,
+}
+
+impl CatchUpStaff {
+    /// The juniors, by grade (foundation, core, registrar).
+    pub fn juniors(&self) -> [u32; 3] {
+        [self.foundation.get(), self.core.get(), self.registrar.get()]
+    }
 }
 
 fn default_catch_up_start() -> Count {

@@ -3,14 +3,16 @@
 //! cancelling them.
 //!
 //! The staffing here is the normal day's: the rota less its emergency
-//! floor, consultants, staff tied up in all-day sessions. How a walkout
+//! floor, the consultants in post less leave and on call, staff tied up in
+//! all-day sessions. Catch-up sessions have their own pool, the plan's
+//! catch-up staff, and are staffed when they are made. How a walkout
 //! changes who is present is in `walkout.rs`, which `slot_staff` asks.
 
 use super::state::{Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW};
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::random::{self, Purpose};
-use crate::model::staffing::{less, Shift, SlotStaff};
+use crate::model::staffing::{consultants_on_leave, consultants_present, less, Shift, SlotStaff};
 use crate::model::vocab::{SessionTime, Setting};
 use crate::model::SessionKind;
 use std::cmp::Reverse;
@@ -42,7 +44,10 @@ impl TrustSim<'_> {
     }
 
     /// The plan's catch-up sessions of `day`: copies of each covered
-    /// specialty's templates, theatre lists and clinics in file order.
+    /// specialty's templates, theatre lists and then clinics in file order.
+    /// Each is staffed when planned from the day's catch-up pool (one
+    /// consultant and its juniors, each person doing one session); one the
+    /// pool cannot staff is not made.
     pub(super) fn add_catch_up_sessions(&mut self, day: i64) {
         let Some(cu) = &self.plan.catch_up else {
             return;
@@ -62,10 +67,14 @@ impl TrustSim<'_> {
             let clinics: Vec<usize> = (0..sp.templates.len())
                 .filter(|&t| matches!(sp.templates[t].kind, SessionKind::Clinic { .. }))
                 .collect();
-            for (pool, n) in [(&theatre, cu.theatre_lists), (&clinics, cu.clinics)] {
+            let mut pool = SlotStaff::new(cu.staff_juniors, cu.staff_consultants, 0.0);
+            for (templates, n) in [(&theatre, cu.theatre_lists), (&clinics, cu.clinics)] {
                 for k in 0..n as usize {
-                    if let Some(&t) = pool.get(k % pool.len().max(1)) {
-                        self.push_session(spec, day, t, true);
+                    if let Some(&t) = templates.get(k % templates.len().max(1)) {
+                        self.counters.catch_up_planned += 1;
+                        if pool.try_staff(&self.model.specialties[spec].templates[t].juniors) {
+                            self.push_session(spec, day, t, true);
+                        }
                     }
                 }
             }
@@ -117,12 +126,20 @@ impl TrustSim<'_> {
         }
     }
 
-    /// Who is free for elective work in this half-day of this specialty.
-    fn slot_staff(&mut self, spec: usize, day: i64, pm: bool, n_sessions: u32) -> SlotStaff {
+    /// Who is free for elective work in this half-day of this specialty:
+    /// the juniors of the rota less its emergency floor, and the
+    /// consultants in post less those on leave and on call; less strikers
+    /// and consultants covering for them, and staff held by the morning's
+    /// all-day sessions.
+    fn slot_staff(&mut self, spec: usize, day: i64, pm: bool) -> SlotStaff {
         let sp = &self.model.specialties[spec];
         let shift = Shift::day_shift(self.world.dates.is_working_day(day as usize));
         let mut juniors = less(&sp.rota[shift], &sp.floor[shift]);
-        let mut consultants = sp.consultants;
+        let mut consultants = consultants_present(
+            sp.consultants,
+            consultants_on_leave(sp.consultants_on_leave, day),
+            sp.consultants_on_call,
+        );
         if let Some(w) = self.walkout_in_half_day(day, pm) {
             (juniors, consultants) = self.staff_in_walkout(w, spec, shift, juniors, consultants);
         }
@@ -134,13 +151,7 @@ impl TrustSim<'_> {
             }
             consultants = consultants.saturating_sub(st.all_day_consultants);
         }
-        let spare_consultants = consultants.saturating_sub(n_sessions);
-        SlotStaff {
-            juniors,
-            consultants,
-            act_down: (self.plan.act_down_share.get() * f64::from(spare_consultants)).floor()
-                as u32,
-        }
+        SlotStaff::new(juniors, consultants, self.plan.act_down_share.get())
     }
 
     /// Is the session protected from stand-downs and staffed first?
@@ -154,9 +165,22 @@ impl TrustSim<'_> {
     }
 
     /// Staff the half-day's sessions in priority order; run those staffed
-    /// and cancel the rest on the day.
+    /// and cancel the rest on the day. Catch-up sessions were staffed from
+    /// their own pool when they were made, and run.
     fn staff_and_run(&mut self, spec: usize, day: i64, pm: bool, mut ids: Vec<u32>) {
-        let mut staff = self.slot_staff(spec, day, pm, ids.len() as u32);
+        ids.retain(|&sid| {
+            if !self.specs[spec].sessions[sid as usize].catch_up {
+                return true;
+            }
+            self.counters.catch_up_run += 1;
+            self.run_session(spec, sid, day);
+            false
+        });
+        if ids.is_empty() {
+            return;
+        }
+        let mut staff = self.slot_staff(spec, day, pm);
+        let (present, mut led) = (staff.consultants, 0);
         {
             let st = &self.specs[spec];
             ids.sort_by_key(|&sid| {
@@ -185,13 +209,23 @@ impl TrustSim<'_> {
                 for g in 0..3 {
                     st.all_day_juniors[g] += before.juniors[g] - staff.juniors[g];
                 }
-                st.all_day_consultants += 1;
+                // The lead and any consultant acting down stay all day.
+                st.all_day_consultants += before.consultants - staff.consultants;
             }
             if staffed {
+                led += 1;
                 self.run_session(spec, sid, day);
             } else {
                 self.cancel_on_day(spec, sid, day);
             }
+        }
+        // Nobody is conjured: leading and acting down use at most the
+        // consultants present (checked in every test run).
+        debug_assert_eq!(led + staff.acted_down + staff.consultants, present);
+        if self.in_window(day) {
+            self.counters.consultant_act_down += u64::from(staff.acted_down);
+            self.counters.consultant_act_down_own_session +=
+                u64::from(staff.own_sessions_given_up());
         }
     }
 

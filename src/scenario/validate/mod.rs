@@ -11,7 +11,9 @@
 use super::format::*;
 use super::suggest::did_you_mean;
 use super::values::Percent;
-use crate::model::staffing::allocate_upward;
+use crate::model::staffing::{
+    allocate_upward, consultants_present, expected_on_leave, most_on_leave, SlotStaff,
+};
 use crate::model::{COUNTERFACTUAL_NAME, COUNT_LEAD_DAYS};
 use std::collections::HashSet;
 use walkouts::check_walkouts;
@@ -162,11 +164,11 @@ fn check_trust(f: &mut Findings, t: &Trust, at: &str) {
                 "missing: give the specialty's initial waiting list (incomplete pathways, 0 or more), or give the trust an `initial_list_from` RTT file",
             );
         }
-        check_specialty(f, sp, &at);
+        check_specialty(f, sp, &at, t.consultant_leave_share.get());
     }
 }
 
-fn check_specialty(f: &mut Findings, sp: &Specialty, at: &str) {
+fn check_specialty(f: &mut Findings, sp: &Specialty, at: &str, leave_share: f64) {
     let mix = &sp.priority;
     let twenty16 = mix.urgent.is_some() || mix.routine.is_some();
     let classes = [mix.p1, mix.p2, mix.p3, mix.p4].iter().any(Option::is_some);
@@ -240,15 +242,20 @@ fn check_specialty(f: &mut Findings, sp: &Specialty, at: &str) {
             );
         }
     }
-    check_template_staffing(f, sp, at);
+    check_template_staffing(f, sp, at, leave_share);
 }
 
 /// On a normal day the rota, after its emergency floor, must staff every
 /// list and clinic in each session of the template, and each needs a
-/// consultant. Kept whole (about 80 lines): one pass over the sessions of
+/// consultant present on every day (the head count less the most on leave
+/// on any day and those on call). Kept whole (about 80 lines): one pass over the sessions of
 /// the week whose running tallies of juniors and consultants every check
 /// shares.
-fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str) {
+fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str, leave_share: f64) {
+    let headcount = sp.consultants.get();
+    let on_leave = most_on_leave(expected_on_leave(leave_share, headcount));
+    let on_call = sp.consultants_on_call.get();
+    let present = consultants_present(headcount, on_leave, on_call);
     const DAYS: [(Weekday, &str); 7] = [
         (Weekday::Mon, "Monday"),
         (Weekday::Tue, "Tuesday"),
@@ -317,12 +324,11 @@ fn check_template_staffing(f: &mut Findings, sp: &Specialty, at: &str) {
                 );
                 return;
             }
-            if sessions > sp.consultants.get() {
+            if sessions > present {
                 f.error(
                     format!("{at}.consultants"),
                     format!(
-                        "{sessions} lists and clinics run on a {day_name} {half_name} but only {} consultants are available; each needs one",
-                        sp.consultants.get()
+                        "{sessions} lists and clinics run on a {day_name} {half_name} but only {present} of the {headcount} consultants are present on some days ({on_leave} on leave at the trust's consultant_leave_share of {leave_share}, {on_call} on call); each needs one: add consultants, or lower consultant_leave_share or consultants_on_call"
                     ),
                 );
                 return;
@@ -350,6 +356,72 @@ fn check_plans(f: &mut Findings, s: &ScenarioFile) {
                 f.error(
                     format!("{at}.catch_up.days"),
                     "give at least one day, e.g. [\"sat\"]",
+                );
+            }
+            check_catch_up_staff(f, s, c, &format!("{at}.catch_up"));
+        }
+    }
+}
+
+/// The catch-up staff pool must be able to staff something in every
+/// specialty it covers: an error if it has no consultant while sessions are
+/// asked for, or if it can staff none of a specialty's catch-up sessions
+/// (their juniors are missing); a warning if it can staff only some.
+fn check_catch_up_staff(f: &mut Findings, s: &ScenarioFile, c: &CatchUp, at: &str) {
+    let asked = c.theatre_lists.get() + c.clinics.get();
+    if asked == 0 {
+        return;
+    }
+    let field = format!("{at}.staff");
+    if c.staff.consultants.get() == 0 {
+        f.error(
+            format!("{field}.consultants"),
+            format!(
+                "{asked} catch-up sessions are asked for per specialty per day but the pool has no consultant, and each session needs one; give `consultants` of at least 1"
+            ),
+        );
+        return;
+    }
+    for t in &s.trusts {
+        for sp in &t.specialties {
+            if !c.specialties.is_empty() && !c.specialties.contains(&sp.code) {
+                continue;
+            }
+            // As the model makes them: theatre lists, then clinics, each
+            // copying the templates in file order.
+            let theatre: Vec<&GradeCounts> = sp.theatre_lists.iter().map(|l| &l.juniors).collect();
+            let clinics: Vec<&GradeCounts> = sp.clinics.iter().map(|c| &c.juniors).collect();
+            let mut pool = SlotStaff::new(c.staff.juniors(), c.staff.consultants.get(), 0.0);
+            let (mut made, mut staffed) = (0, 0);
+            for (templates, n) in [
+                (&theatre, c.theatre_lists.get()),
+                (&clinics, c.clinics.get()),
+            ] {
+                if templates.is_empty() {
+                    continue;
+                }
+                for k in 0..n as usize {
+                    made += 1;
+                    if pool.try_staff(&templates[k % templates.len()].as_array()) {
+                        staffed += 1;
+                    }
+                }
+            }
+            if made > 0 && staffed == 0 {
+                f.error(
+                    field.clone(),
+                    format!(
+                        "this pool can staff none of the {made} catch-up sessions of specialty {} at trust {} (they need juniors it does not have; a more senior junior can fill a junior place); add juniors to the pool",
+                        sp.code, t.code
+                    ),
+                );
+            } else if staffed < made {
+                f.warn(
+                    field.clone(),
+                    format!(
+                        "this pool can staff only {staffed} of the {made} catch-up sessions asked for each day in specialty {} at trust {}; the rest will not run",
+                        sp.code, t.code
+                    ),
                 );
             }
         }
