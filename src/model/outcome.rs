@@ -33,6 +33,12 @@ pub struct Counters {
     pub treated_non_admitted: u64,
     pub removed: u64,
     pub initial_list: u64,
+    /// Whole simulation: the plan's catch-up sessions that ran (staffed),
+    /// the operations done in its catch-up theatre lists and the first
+    /// appointments attended in its catch-up clinics.
+    pub catch_up_sessions_run: u64,
+    pub catch_up_operations: u64,
+    pub catch_up_first_appointments: u64,
 }
 
 fn add_pairs(a: &mut [u64; 2], b: &[u64; 2]) {
@@ -56,6 +62,9 @@ impl Counters {
             treated_non_admitted,
             removed,
             initial_list,
+            catch_up_sessions_run,
+            catch_up_operations,
+            catch_up_first_appointments,
         } = o;
         add_pairs(&mut self.elective_in_advance, elective_in_advance);
         add_pairs(&mut self.elective_on_day, elective_on_day);
@@ -69,6 +78,9 @@ impl Counters {
         self.treated_non_admitted += treated_non_admitted;
         self.removed += removed;
         self.initial_list += initial_list;
+        self.catch_up_sessions_run += catch_up_sessions_run;
+        self.catch_up_operations += catch_up_operations;
+        self.catch_up_first_appointments += catch_up_first_appointments;
     }
 }
 

@@ -79,6 +79,7 @@ impl Scenario {
                 .collect(),
             walkouts,
             counterfactual: PlanModel::counterfactual(),
+            plans_without_catch_up: plans.iter().map(PlanModel::without_catch_up).collect(),
             plans,
             branch_day,
             after_walkouts_day,

@@ -53,7 +53,9 @@ impl Exporter for Report<'_> {
 /// A value of a metric in `unit`, for people.
 fn value(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => human::count(v),
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts | Unit::Sessions => {
+            human::count(v)
+        }
         Unit::Percent => human::percent(v),
         Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
@@ -64,7 +66,7 @@ fn value(unit: Unit, v: f64) -> String {
 /// A difference of a metric in `unit`, with its sign, for people.
 fn difference(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts => {
+        Unit::Operations | Unit::Appointments | Unit::Patients | Unit::Trusts | Unit::Sessions => {
             human::signed_count(v)
         }
         Unit::Percent | Unit::PercentagePoints => human::signed_points(v),
