@@ -7,7 +7,8 @@
 //! per-weekday templates); `scenario/build.rs` makes it once and every
 //! replication shares it read-only. [`trust::TrustSim`] runs one trust
 //! through simulated time on the [`crate::engine::Calendar`], once per
-//! [`Branch`]: the counterfactual and each plan.
+//! [`Branch`]: the counterfactual, each plan, and each plan with a
+//! catch-up once more without it (to split its effect on the list).
 //!
 //! Here: the model's structs (this file), the vocabulary and value types
 //! ([`vocab`], [`values`]), real dates ([`dates`]), rotas and staffing
