@@ -14,7 +14,11 @@
 //!    in `summary.csv` (unless [`Metric::in_summary`] leaves it out).
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
 //!    If it is a difference between branches (it can be negative), add it
-//!    to [`Metric::range`], so its interval is not clamped at 0.
+//!    to [`Metric::is_difference`], so its interval is not clamped at 0.
+//!    A plan's run without its catch-up is there too
+//!    (`BranchInputs::walkouts_only_end`, the plan's own for a plan without
+//!    one), for metrics that split what the walkouts did from what the
+//!    catch-up did.
 //!    If it needs a count the model does not keep yet, add a field to
 //!    `model::outcome::Counters` (summed across trusts automatically).
 //! 3. Describe it in README.md's metric table; regenerate the test fixture
