@@ -103,6 +103,34 @@ fn every_plan_has_its_line_and_legend_entry() {
     }
 }
 
+/// The catch-up chart draws the plans with catch-up sessions alone; the
+/// extra waiters chart names them as run without their catch-up.
+#[test]
+fn the_catch_up_chart_shows_only_catch_up_plans() {
+    let (tmp, data, _) = rendered();
+    let dir = tmp.path().join("charts");
+    let svg = std::fs::read_to_string(dir.join("catch_up.svg")).unwrap();
+    let (colours, labels) = (line_colours(&svg), texts(&svg));
+    assert!(labels
+        .iter()
+        .any(|t| t == "Patients taken off the list by catch-up sessions"));
+    for plan in data.plans() {
+        let colour = plan_colour_hex(data.plan_index(plan));
+        let named = labels.iter().filter(|t| t.as_str() == plan).count();
+        if data.has_catch_up(plan) {
+            assert!(
+                colours.iter().filter(|c| **c == colour).count() >= 2,
+                "{plan}"
+            );
+            assert_eq!(named, 1, "legend entry for {plan}");
+        } else {
+            assert_eq!(named, 0, "{plan} has no catch-up");
+        }
+    }
+    let extra = texts(&std::fs::read_to_string(dir.join("extra_waiters.svg")).unwrap());
+    assert!(extra.iter().any(|t| t == "without its catch-up sessions"));
+}
+
 #[test]
 fn cancellation_bars_for_every_plan_and_group() {
     let (tmp, data, _) = rendered();

@@ -95,11 +95,16 @@ fn accepts_two_compatible_runs() {
     for name in strikesim::output::charts::chart_names() {
         assert!(out.join("charts").join(format!("{name}.png")).exists());
         let svg = std::fs::read_to_string(out.join("charts").join(format!("{name}.svg"))).unwrap();
-        assert!(
-            svg.contains("west-herts-alt/keep-booked"),
-            "{name}.svg legend"
-        );
+        // The catch-up chart draws the plans with catch-up sessions alone.
+        let plan = if name == "catch_up" {
+            "west-herts-alt/recall-and-catch-up"
+        } else {
+            "west-herts-alt/keep-booked"
+        };
+        assert!(svg.contains(plan), "{name}.svg legend");
     }
+    assert!(md.contains("## Catch-up sessions"));
+    assert!(md.contains("| west-herts-alt/recall-and-catch-up | 66 (66 to 66) |"));
 }
 
 #[test]

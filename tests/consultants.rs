@@ -84,11 +84,18 @@ fn a_pool_of_one_consultant_runs_at_most_one_of_two_catch_up_sessions() {
     let days = 4 * specialties;
     let c = counters(&s, 0)[1 + COVER];
     assert_eq!(c.catch_up_planned, 2 * days);
-    assert!(c.catch_up_run <= days, "{} run", c.catch_up_run);
-    assert!(c.catch_up_run > 0);
+    assert!(
+        c.catch_up_sessions_run <= days,
+        "{} run",
+        c.catch_up_sessions_run
+    );
+    assert!(c.catch_up_sessions_run > 0);
     // With two consultants both run.
     let c = counters(&default_with(0.84, CATCH_UP), 0)[1 + COVER];
-    assert_eq!((c.catch_up_planned, c.catch_up_run), (2 * days, 2 * days));
+    assert_eq!(
+        (c.catch_up_planned, c.catch_up_sessions_run),
+        (2 * days, 2 * days)
+    );
 }
 
 /// A pool with no consultant is refused before anything runs.
@@ -132,7 +139,7 @@ fn with_nobody_striking_the_cover_plan_gains_only_its_catch_up_patients() {
         assert_eq!(b.consultant_act_down, 0);
         assert_eq!(b.elective_on_day, a.elective_on_day);
         assert_eq!(b.outpatient, a.outpatient);
-        assert_eq!(b.catch_up_run, b.catch_up_planned);
+        assert_eq!(b.catch_up_sessions_run, b.catch_up_planned);
         let cf_end = cf.daily.last().unwrap().waiting as i64;
         let end = cover.daily.last().unwrap().waiting as i64;
         assert!(

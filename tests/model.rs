@@ -2,7 +2,7 @@
 //! are conserved, a strike nobody joins changes nothing, more participation
 //! cancels more, and a fixed seed gives pinned numbers.
 
-use strikesim::ensemble::metrics::Metric;
+use strikesim::ensemble::metrics::{Metric, WeeklyMetric};
 use strikesim::ensemble::{run_ensemble, simulate_replication, EnsembleOptions, EnsembleResult};
 use strikesim::model::trust::{TrustSim, TrustStreams};
 use strikesim::model::{Branch, World};
@@ -220,5 +220,146 @@ fn lists_booked_further_ahead_than_28_days_breach_the_rule_and_the_breach_is_cou
         within + late,
         on_day,
         "each counted cancellation on the day ends rebooked in time or late"
+    );
+}
+
+/// The bundled scenario's plan with a catch-up, and its branch index.
+fn catch_up_plan(world: &World) -> usize {
+    let i = world
+        .plans
+        .iter()
+        .position(|p| p.catch_up.is_some())
+        .expect("the default scenario has a catch-up plan");
+    Branch::Plan(i).index()
+}
+
+/// The walkouts' effect (the plan without its catch-up minus the
+/// counterfactual) and the catch-up's (the plan minus the plan without it)
+/// add up exactly, in every replication, to the plan's own difference from
+/// the counterfactual; for a plan without catch-up the walkouts' effect is
+/// all of it.
+#[test]
+fn the_split_of_a_plan_into_walkouts_and_catch_up_adds_up_in_every_replication() {
+    use Metric as M;
+    let (world, result) = ensemble(&Scenario::bundled_default(), 3, 17);
+    let catch_up = catch_up_plan(&world);
+    let value = |rows: &Vec<Vec<f64>>, b: usize, m: Metric| rows[b][m as usize];
+    for (rep, rows) in &result.rows {
+        for b in 0..rows.len() {
+            let walkouts = value(rows, b, M::WalkoutExtraWaitersEnd);
+            let catch = value(rows, b, M::CatchUpExtraWaitersEnd);
+            assert_eq!(
+                walkouts + catch,
+                value(rows, b, M::ExtraWaitersEnd),
+                "replication {rep}, branch {b}: list at end"
+            );
+            let over_18w = value(rows, b, M::RttOver18wEnd) - value(rows, 0, M::RttOver18wEnd);
+            assert_eq!(
+                value(rows, b, M::WalkoutExtraOver18wEnd)
+                    + value(rows, b, M::CatchUpExtraOver18wEnd),
+                over_18w,
+                "replication {rep}, branch {b}: over 18 weeks at end"
+            );
+            if b != catch_up {
+                assert_eq!(catch, 0.0, "branch {b} has no catch-up");
+                assert_eq!(value(rows, b, M::CatchUpSessionsRun), 0.0);
+            }
+        }
+        // The catch-up took patients off the list.
+        assert!(value(rows, catch_up, M::CatchUpExtraWaitersEnd) < 0.0);
+    }
+    // Week by week too: the three weekly series add up in every replication
+    // (the histograms' sums are exact integers).
+    let (walkouts, catch, total) = (
+        WeeklyMetric::WalkoutExtraWaiters as usize,
+        WeeklyMetric::CatchUpExtraWaiters as usize,
+        WeeklyMetric::ExtraWaiters as usize,
+    );
+    for (b, weeks) in result.weekly.iter().enumerate() {
+        for (w, h) in weeks.iter().enumerate() {
+            assert_eq!(
+                h[walkouts].sum + h[catch].sum,
+                h[total].sum,
+                "branch {b}, week {w}"
+            );
+        }
+    }
+}
+
+/// Only a plan with a catch-up is run again without it, and the other
+/// plans' results do not change when the scenario has no catch-up at all.
+#[test]
+fn a_plan_without_catch_up_has_no_extra_branch_and_unchanged_output() {
+    let with = Scenario::bundled_default();
+    let world = with.world();
+    let catch_up = catch_up_plan(&world);
+    let extra: Vec<Branch> = world.without_catch_up_ids().collect();
+    assert_eq!(extra, vec![Branch::WithoutCatchUp(catch_up - 1)]);
+    assert_eq!(extra[0].index(), catch_up, "it reports in its plan's row");
+
+    const LINE: &str = "catch_up = { start_days_after = 3, weeks = 4, days = [\"sat\"], theatre_lists = 1, clinics = 1, staff = { consultants = 2, registrar = 1, core = 1, foundation = 1 } }\n";
+    assert!(DEFAULT.contains(LINE), "default scenario changed");
+    let without =
+        Scenario::from_toml(&DEFAULT.replace(LINE, ""), "test").expect("valid without catch-up");
+    assert_eq!(without.world().without_catch_up_ids().count(), 0);
+
+    let split = strikesim::ensemble::simulate_replication_split(&world, 4, 0);
+    for (b, w) in split.without_catch_up.iter().enumerate() {
+        assert_eq!(w.is_some(), b == catch_up, "branch {b}");
+    }
+    let w = split.without_catch_up[catch_up].as_ref().unwrap();
+    assert_eq!(w.counters.catch_up_sessions_run, 0);
+    let c = w.counters;
+    assert_eq!(
+        c.initial_list + c.referred,
+        c.treated_admitted + c.treated_non_admitted + c.removed + w.daily.last().unwrap().waiting,
+        "patients are conserved in the branch without catch-up"
+    );
+
+    let (_, a) = ensemble(&with, 2, 8);
+    let (_, b) = ensemble(&without, 2, 8);
+    for ((_, rows_a), (_, rows_b)) in a.rows.iter().zip(&b.rows) {
+        for branch in (0..rows_a.len()).filter(|&br| br != catch_up) {
+            assert_eq!(rows_a[branch], rows_b[branch], "branch {branch}");
+        }
+        // Without its catch-up, the plan is the run of the same plan
+        // without it: the walkouts' effect is the same numbers.
+        let m = |rows: &Vec<Vec<f64>>, metric: Metric| rows[catch_up][metric as usize];
+        assert_eq!(
+            m(rows_a, Metric::WalkoutExtraWaitersEnd),
+            m(rows_b, Metric::ExtraWaitersEnd)
+        );
+    }
+    for branch in (0..a.weekly.len()).filter(|&br| br != catch_up) {
+        assert_eq!(
+            a.weekly[branch], b.weekly[branch],
+            "weekly, branch {branch}"
+        );
+    }
+}
+
+/// In the bundled scenario the catch-up runs sessions and treats patients,
+/// and the walkouts on their own never shorten the list: their effect the
+/// day after the last walkout is not negative in any replication.
+#[test]
+fn the_default_catch_up_runs_sessions_and_the_walkouts_alone_do_not_shorten_the_list() {
+    use Metric as M;
+    let (world, result) = ensemble(&Scenario::bundled_default(), 6, 20160126);
+    let b = catch_up_plan(&world);
+    for (rep, rows) in &result.rows {
+        let v = |m: Metric| rows[b][m as usize];
+        assert!(v(M::CatchUpSessionsRun) > 0.0, "replication {rep}");
+        assert!(v(M::CatchUpOperations) > 0.0, "replication {rep}");
+        assert!(v(M::CatchUpFirstAppointments) > 0.0, "replication {rep}");
+        assert!(
+            v(M::WalkoutExtraWaitersAfterWalkouts) >= 0.0,
+            "replication {rep}: walkouts' effect {}",
+            v(M::WalkoutExtraWaitersAfterWalkouts)
+        );
+        assert!(v(M::WalkoutExtraWaitersEnd) >= 0.0, "replication {rep}");
+    }
+    assert!(
+        mean(&result, b, M::ExtraWaitersEnd) < 0.0,
+        "the catch-up more than makes good"
     );
 }

@@ -34,11 +34,15 @@ fn run(dir: &Path, scenario: &str, replications: &str) -> (String, RunData) {
     (String::from_utf8_lossy(&output.stdout).into_owned(), data)
 }
 
-/// The console's row for `plan`.
+/// The console's row for `plan` in the effect table (a plan with catch-up
+/// sessions is marked `*` there).
 fn console_row<'a>(stdout: &'a str, plan: &str) -> &'a str {
     stdout
         .lines()
-        .find(|l| l.starts_with(&format!("{plan} ")) && l.contains(" / "))
+        .find(|l| {
+            (l.starts_with(&format!("{plan} ")) || l.starts_with(&format!("{plan}* ")))
+                && l.contains("% / ")
+        })
         .unwrap_or_else(|| panic!("no row for {plan} in:\n{stdout}"))
 }
 
@@ -64,8 +68,21 @@ fn a_plan_with_extra_capacity_only_has_no_loss() {
         assert!(row.contains("100% / 0% / 0%"), "{row}");
         assert!(row.trim_end().ends_with("no loss"), "{row}");
     }
+    // With nobody on strike the walkouts cost nothing: the catch-up plan's
+    // gain is all the catch-up's, none of it reads as the walkouts'.
+    let plan = "consultant-cover-catch-up";
+    for (walkouts, catch_up) in data
+        .replication_values(plan, Metric::WalkoutExtraWaitersEnd)
+        .iter()
+        .zip(data.replication_values(plan, Metric::CatchUpExtraWaitersEnd))
+    {
+        assert_eq!(*walkouts, 0.0);
+        assert!(catch_up < 0.0);
+    }
+    assert!(console_row(&stdout, plan).starts_with(&format!("{plan}* ")));
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).expect("report");
     assert!(report.contains("there was no loss to recover from"));
+    assert!(report.contains("the catch-up made good what the walkouts cost"));
     assert!(!report.contains("on average"));
 }
 

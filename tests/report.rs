@@ -76,7 +76,10 @@ fn report_has_every_section_and_embeds_every_chart() {
         assert!(md.contains(text), "report.md lacks {text:?}");
     }
     let html = std::fs::read_to_string(run.path().join("report.html")).unwrap();
-    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 7);
+    assert_eq!(
+        html.matches("src=\"data:image/png;base64,").count(),
+        strikesim::output::charts::chart_names().count()
+    );
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert!(!html.contains("<script"));
 }
@@ -378,6 +381,40 @@ fn the_reading_explains_a_strike_that_raises_the_share_within_18_weeks() {
     assert!(sentence.contains("by +0.3 pts"));
     assert!(sentence.contains("recent referrals not yet treated"));
     assert!(sentence.contains("not an improvement"));
+}
+
+/// The plan with catch-up sessions has its own section and sentence: the
+/// sessions run and patients seen, and the walkouts' effect on the list
+/// apart from the catch-up's, with intervals; the other plans have none.
+#[test]
+fn the_report_gives_the_catch_up_apart_from_the_walkouts() {
+    let run = reported_run();
+    let md = std::fs::read_to_string(run.path().join("report.md")).unwrap();
+    assert!(md.contains("## Catch-up sessions"));
+    let data = RunData::load(&fixture()).unwrap();
+    assert_eq!(data.catch_up_plans(), ["recall-and-catch-up"]);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| recall-and-catch-up | 66 (66 to 66) |"))
+        .expect("catch-up table row");
+    // Walkouts' effect at end, the catch-up's, and the two together.
+    assert!(
+        row.contains("| +259 (+257 to +261) | -258 (-260 to -257) | +1 (0 to +2) |"),
+        "{row}"
+    );
+    const SENTENCE: &str = "Its catch-up ran 66 (66 to 66) sessions";
+    assert_eq!(
+        md.matches(SENTENCE).count(),
+        1,
+        "under the catch-up plan alone"
+    );
+    let at = md.find(SENTENCE).unwrap();
+    assert!(at > md.find("**recall-and-catch-up**").unwrap());
+    let sentence = &md[at..];
+    assert!(sentence.contains("The walkouts' effect, the same plan without its catch-up sessions"));
+    assert!(sentence.contains("took 258 (257 to 260) patients off the list"));
+    assert!(md.contains("Recovery is judged on the plan's own list, catch-up included"));
+    assert!(md.contains("also runs from the same branch point without them"));
 }
 
 #[test]

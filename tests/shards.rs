@@ -154,6 +154,17 @@ fn merges_to_the_single_run(m: u64) {
     for f in ["manifest.json", "report.md", "report.html", "charts"] {
         assert!(out.join(f).exists(), "merge wrote no {f}");
     }
+    // The tables compared include the catch-up plan's split, made from its
+    // run without catch-up in each shard.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let split = summary
+        .lines()
+        .find(|l| l.starts_with("consultant-cover-catch-up,catch_up_extra_waiters_end,"))
+        .expect("the catch-up plan's split in the merged summary");
+    assert!(
+        split.contains(",-"),
+        "the catch-up takes patients off: {split}"
+    );
 }
 
 #[test]

@@ -14,7 +14,11 @@
 //!    in `summary.csv` (unless [`Metric::in_summary`] leaves it out).
 //! 2. Add its computation to [`Metric::value`] (the compiler asks for it).
 //!    If it is a difference between branches (it can be negative), add it
-//!    to [`Metric::range`], so its interval is not clamped at 0.
+//!    to [`Metric::is_difference`], so its interval is not clamped at 0.
+//!    A plan's run without its catch-up is there too
+//!    (`BranchInputs::walkouts_only_end`, the plan's own for a plan without
+//!    one), for metrics that split what the walkouts did from what the
+//!    catch-up did.
 //!    If it needs a count the model does not keep yet, add a field to
 //!    `model::outcome::Counters` (summed across trusts automatically).
 //! 3. Describe it in README.md's metric table; regenerate the test fixture
@@ -203,11 +207,6 @@ metrics! {
         label: "Catch-up sessions planned",
         description: "Catch-up theatre lists and clinics the plan asked for over the whole run.",
     }
-    CatchUpRun {
-        name: "catch_up_run", unit: Sessions, board: false,
-        label: "Catch-up sessions run",
-        description: "Catch-up theatre lists and clinics its catch-up staff pool could staff, and that ran.",
-    }
     RttListEnd {
         name: "rtt_list_end", unit: Patients, board: true,
         label: "RTT waiting list at end",
@@ -253,6 +252,46 @@ metrics! {
         label: "Trusts not recovered by the end",
         description: "Trusts whose extra waiters were above the recovery tolerance at some time and were not back within it for good by the end of the run (one is enough to leave the replication censored).",
     }
+    CatchUpSessionsRun {
+        name: "catch_up_sessions_run", unit: Sessions, board: false,
+        label: "Catch-up sessions run",
+        description: "The plan's catch-up theatre lists and clinics that were staffed and ran, over the whole run (0 for a plan without catch-up).",
+    }
+    CatchUpOperations {
+        name: "catch_up_operations", unit: Operations, board: false,
+        label: "Operations done in catch-up lists",
+        description: "Elective admissions done (not cancelled) in the plan's catch-up theatre lists, over the whole run.",
+    }
+    CatchUpFirstAppointments {
+        name: "catch_up_first_appointments", unit: Appointments, board: false,
+        label: "First appointments seen in catch-up clinics",
+        description: "First outpatient appointments attended in the plan's catch-up clinics, over the whole run.",
+    }
+    WalkoutExtraWaitersAfterWalkouts {
+        name: "walkout_extra_waiters_after_walkouts", unit: Patients, board: false,
+        label: "Extra patients waiting the day after the last walkout, because of the walkouts",
+        description: "The walkouts' effect on the list: the waiting list of the plan without its catch-up minus the counterfactual's, in the same replication, on the day after the last walkout (for a plan without catch-up, its own list).",
+    }
+    WalkoutExtraWaitersEnd {
+        name: "walkout_extra_waiters_end", unit: Patients, board: false,
+        label: "Extra patients waiting at end, because of the walkouts",
+        description: "The walkouts' effect on the list at the end of the run: the waiting list of the plan without its catch-up minus the counterfactual's, in the same replication (for a plan without catch-up, equal to extra_waiters_end).",
+    }
+    CatchUpExtraWaitersEnd {
+        name: "catch_up_extra_waiters_end", unit: Patients, board: false,
+        label: "Change in patients waiting at end from the catch-up",
+        description: "The catch-up's effect on the list at the end of the run: the plan's waiting list minus the same plan's without its catch-up, in the same replication; negative when the catch-up took patients off the list, 0 without a catch-up. walkout_extra_waiters_end + catch_up_extra_waiters_end = extra_waiters_end.",
+    }
+    WalkoutExtraOver18wEnd {
+        name: "walkout_extra_over_18w_end", unit: Patients, board: false,
+        label: "Extra patients waiting over 18 weeks at end, because of the walkouts",
+        description: "Patients waiting over 18 weeks at the end, the plan without its catch-up minus the counterfactual, in the same replication.",
+    }
+    CatchUpExtraOver18wEnd {
+        name: "catch_up_extra_over_18w_end", unit: Patients, board: false,
+        label: "Change in patients waiting over 18 weeks at end from the catch-up",
+        description: "Patients waiting over 18 weeks at the end, the plan minus the same plan without its catch-up (negative: fewer); with walkout_extra_over_18w_end it adds up to the plan's effect on rtt_over_18w_end.",
+    }
 }
 
 impl Metric {
@@ -271,15 +310,30 @@ impl Metric {
     /// The values it can take: a confidence interval of its mean is kept
     /// within them. Counts, days and shares cannot go below 0, percentages
     /// and shares above 100%; a difference between branches
-    /// ([`Metric::ExtraWaitersEnd`]) can be negative.
+    /// ([`Metric::is_difference`]) can be negative.
     pub fn range(self) -> (f64, f64) {
         match (self, self.unit()) {
-            (Metric::ExtraWaitersEnd, _) => (f64::NEG_INFINITY, f64::INFINITY),
+            (m, _) if m.is_difference() => (f64::NEG_INFINITY, f64::INFINITY),
             (_, Unit::Percent) => (0.0, 100.0),
             (_, Unit::PercentagePoints) => (-100.0, 100.0),
             (_, Unit::Share) => (0.0, 1.0),
             _ => (0.0, f64::INFINITY),
         }
+    }
+
+    /// Is it a difference between two branches of the same replication
+    /// (it can be negative)?
+    pub fn is_difference(self) -> bool {
+        use Metric as M;
+        matches!(
+            self,
+            M::ExtraWaitersEnd
+                | M::WalkoutExtraWaitersAfterWalkouts
+                | M::WalkoutExtraWaitersEnd
+                | M::CatchUpExtraWaitersEnd
+                | M::WalkoutExtraOver18wEnd
+                | M::CatchUpExtraOver18wEnd
+        )
     }
 
     /// Does `summary.csv` summarise it over replications (mean, interval,
@@ -330,7 +384,6 @@ impl Metric {
             M::ConsultantActDown => f(c.consultant_act_down),
             M::ConsultantActDownOwnSession => f(c.consultant_act_down_own_session),
             M::CatchUpPlanned => f(c.catch_up_planned),
-            M::CatchUpRun => f(c.catch_up_run),
             M::RttListEnd => f(b.end.waiting),
             M::RttWithin18wPctEnd => b.end.within_18w_pct(),
             M::RttOver18wEnd => f(b.end.over_18w()),
@@ -344,6 +397,16 @@ impl Metric {
                 Recovery::RecoveredAt(d) => d as f64,
                 Recovery::NotRecovered => b.horizon as f64,
             },
+            M::CatchUpSessionsRun => f(c.catch_up_sessions_run),
+            M::CatchUpOperations => f(c.catch_up_operations),
+            M::CatchUpFirstAppointments => f(c.catch_up_first_appointments),
+            M::WalkoutExtraWaitersAfterWalkouts => {
+                f(b.walkouts_only_after.waiting) - f(b.cf_after.waiting)
+            }
+            M::WalkoutExtraWaitersEnd => f(b.walkouts_only_end.waiting) - f(b.cf_end.waiting),
+            M::CatchUpExtraWaitersEnd => f(b.end.waiting) - f(b.walkouts_only_end.waiting),
+            M::WalkoutExtraOver18wEnd => f(b.walkouts_only_end.over_18w()) - f(b.cf_end.over_18w()),
+            M::CatchUpExtraOver18wEnd => f(b.end.over_18w()) - f(b.walkouts_only_end.over_18w()),
         }
     }
 }
@@ -354,6 +417,13 @@ struct BranchInputs<'a> {
     cf_counters: &'a Counters,
     end: ListState,
     cf_end: ListState,
+    /// The list at the end of the same plan without its catch-up (the
+    /// plan's own for a plan without one).
+    walkouts_only_end: ListState,
+    /// The lists on the day after the last walkout: without the catch-up,
+    /// and the counterfactual's.
+    walkouts_only_after: ListState,
+    cf_after: ListState,
     /// How the plan came through the walkouts, over all trusts.
     recovery: Recovery,
     /// Trusts that lost and had not recovered by the end.
@@ -366,18 +436,29 @@ struct BranchInputs<'a> {
 pub type MetricRow = [f64; Metric::COUNT];
 
 /// The metric row of `branch`, paired with the counterfactual `cf` of the
-/// same replication, with its recovery over all trusts.
+/// same replication, with its recovery over all trusts. `walkouts_only` is
+/// the same plan without its catch-up (`branch` itself for a plan without
+/// one, or the counterfactual): the split of its effect on the list.
 pub fn metric_row(
     world: &World,
     branch: &BranchOutcome,
+    walkouts_only: &BranchOutcome,
     cf: &BranchOutcome,
     recovery: BranchRecovery,
 ) -> MetricRow {
+    let last = |o: &BranchOutcome| o.daily.last().copied().unwrap_or_default();
+    let after = |o: &BranchOutcome| {
+        let day = world.after_walkouts_day.clamp(0, world.days) as usize;
+        o.daily.get(day).copied().unwrap_or_else(|| last(o))
+    };
     let inputs = BranchInputs {
         counters: &branch.counters,
         cf_counters: &cf.counters,
-        end: branch.daily.last().copied().unwrap_or_default(),
-        cf_end: cf.daily.last().copied().unwrap_or_default(),
+        end: last(branch),
+        cf_end: last(cf),
+        walkouts_only_end: last(walkouts_only),
+        walkouts_only_after: after(walkouts_only),
+        cf_after: after(cf),
         recovery: recovery.recovery,
         trusts_not_recovered: recovery.trusts_not_recovered,
         horizon: world.days - world.after_walkouts_day,
@@ -453,15 +534,24 @@ weekly_metrics! {
         name: "within_18w_pct_diff", unit: PercentagePoints, scale: 100.0,
         description: "Share of the waiting list within 18 weeks minus the counterfactual's in the same replication, in percentage points.",
     }
+    WalkoutExtraWaiters {
+        name: "walkout_extra_waiters", unit: Patients, scale: 1.0,
+        description: "The walkouts' effect on the list: the waiting list of the plan without its catch-up minus the counterfactual's in the same replication (for a plan without catch-up, equal to extra_waiters).",
+    }
+    CatchUpExtraWaiters {
+        name: "catch_up_extra_waiters", unit: Patients, scale: 1.0,
+        description: "The catch-up's effect on the list: the plan's waiting list minus the same plan's without its catch-up in the same replication (negative: patients taken off the list; 0 without a catch-up). walkout_extra_waiters + catch_up_extra_waiters = extra_waiters.",
+    }
 }
 
 impl WeeklyMetric {
     /// Number of weekly series.
     pub const COUNT: usize = WeeklyMetric::ALL.len();
 
-    /// The value of a branch's list `branch` (with the counterfactual's
-    /// `cf` the same day) times [`WeeklyMetric::scale`], as an integer.
-    fn histogram_value(self, branch: &ListState, cf: &ListState) -> i64 {
+    /// The value of a branch's list `branch` (with the same plan's without
+    /// its catch-up, `walkouts_only`, and the counterfactual's `cf` the same
+    /// day) times [`WeeklyMetric::scale`], as an integer.
+    fn histogram_value(self, branch: &ListState, walkouts_only: &ListState, cf: &ListState) -> i64 {
         match self {
             WeeklyMetric::WaitingList => branch.waiting as i64,
             WeeklyMetric::Within18wPct => (branch.within_18w_pct() * self.scale()).round() as i64,
@@ -471,6 +561,10 @@ impl WeeklyMetric {
             WeeklyMetric::Within18wPctDiff => {
                 ((branch.within_18w_pct() - cf.within_18w_pct()) * self.scale()).round() as i64
             }
+            WeeklyMetric::WalkoutExtraWaiters => walkouts_only.waiting as i64 - cf.waiting as i64,
+            WeeklyMetric::CatchUpExtraWaiters => {
+                branch.waiting as i64 - walkouts_only.waiting as i64
+            }
         }
     }
 }
@@ -479,12 +573,17 @@ impl WeeklyMetric {
 /// order, scaled to integers for the histograms.
 pub type WeeklyValues = [i64; WeeklyMetric::COUNT];
 
-/// The weekly values of a branch's list `branch`, with the counterfactual's
-/// `cf` the same day.
-pub fn weekly_values(branch: &ListState, cf: &ListState) -> WeeklyValues {
+/// The weekly values of a branch's list `branch`, with the same plan's
+/// without its catch-up `walkouts_only` (`branch` itself for a plan without
+/// one) and the counterfactual's `cf` the same day.
+pub fn weekly_values(
+    branch: &ListState,
+    walkouts_only: &ListState,
+    cf: &ListState,
+) -> WeeklyValues {
     let mut values = [0; WeeklyMetric::COUNT];
     for (v, m) in values.iter_mut().zip(WeeklyMetric::ALL) {
-        *v = m.histogram_value(branch, cf);
+        *v = m.histogram_value(branch, walkouts_only, cf);
     }
     values
 }
@@ -520,11 +619,11 @@ mod tests {
             within_18w: 1000,
             over_52w: 0,
         };
-        let v = weekly_values(&strike, &cf);
+        let v = weekly_values(&strike, &strike, &cf);
         assert_eq!(v[WeeklyMetric::ExtraWaiters as usize], 100);
         assert_eq!(v[WeeklyMetric::Within18wPctDiff as usize], 91);
         assert_eq!(
-            weekly_values(&cf, &cf)[WeeklyMetric::Within18wPctDiff as usize],
+            weekly_values(&cf, &cf, &cf)[WeeklyMetric::Within18wPctDiff as usize],
             0
         );
     }

@@ -2,7 +2,10 @@
 //!
 //! A replication simulates every trust up to the branch point once, then
 //! runs the counterfactual and each plan from that snapshot with the same
-//! random streams. Replications run in parallel on rayon, each on one
+//! random streams; a plan with a catch-up runs a second time without it
+//! ([`crate::model::Branch::WithoutCatchUp`]), so that its effect on the
+//! list splits exactly into the walkouts' and the catch-up's. That extra
+//! branch has no row of its own: it adds columns to its plan's row. Replications run in parallel on rayon, each on one
 //! thread; results are folded in replication order, chunk by chunk, so the
 //! output is the same bytes on any number of threads and memory holds one
 //! summary row per replication and plan plus fixed-size weekly histograms.
@@ -39,18 +42,42 @@ pub struct ReplicationResult {
     pub weekly: Vec<Vec<WeeklyValues>>,
 }
 
-/// Run the trusts' branches of one replication and add them up.
-pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<BranchOutcome> {
-    simulate_with_recovery(world, seed, replication).0
+/// What the branches of one replication produced, summed over trusts.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutcomes {
+    /// Per branch with a row in the tables, in [`Branch::index`] order.
+    pub branches: Vec<BranchOutcome>,
+    /// At the same positions, the plan run without its catch-up
+    /// ([`Branch::WithoutCatchUp`]): `None` for the counterfactual and for
+    /// plans without a catch-up.
+    pub without_catch_up: Vec<Option<BranchOutcome>>,
+    /// Per branch, its [`Recovery`] judged trust by trust against the same
+    /// trust's counterfactual.
+    pub recovery: Vec<BranchRecovery>,
 }
 
-/// As [`simulate_replication`], with each branch's [`Recovery`] judged
-/// trust by trust against the same trust's counterfactual.
-fn simulate_with_recovery(
+impl ReplicationOutcomes {
+    /// What branch `b`'s walkouts did without its catch-up: the branch run
+    /// without it, or the branch itself when it has none.
+    pub fn walkouts_only(&self, b: usize) -> &BranchOutcome {
+        self.without_catch_up[b]
+            .as_ref()
+            .unwrap_or(&self.branches[b])
+    }
+}
+
+/// Run the trusts' branches of one replication and add them up.
+pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<BranchOutcome> {
+    simulate_replication_split(world, seed, replication).branches
+}
+
+/// As [`simulate_replication`], with each plan that has a catch-up also run
+/// without it from the same snapshot, and each branch's [`Recovery`].
+pub fn simulate_replication_split(
     world: &World,
     seed: u64,
     replication: u64,
-) -> (Vec<BranchOutcome>, Vec<BranchRecovery>) {
+) -> ReplicationOutcomes {
     let national: Vec<f64> = world
         .walkouts
         .iter()
@@ -63,6 +90,7 @@ fn simulate_with_recovery(
         .collect();
     let n_branches = 1 + world.plans.len();
     let mut totals = vec![BranchOutcome::default(); n_branches];
+    let mut without: Vec<Option<BranchOutcome>> = vec![None; n_branches];
     let mut recovery = vec![BranchRecovery::default(); n_branches];
     for trust in 0..world.trusts.len() {
         let t = trust as u64;
@@ -89,28 +117,47 @@ fn simulate_with_recovery(
             recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
             totals[b].add(outcome);
         }
+        for branch in world.without_catch_up_ids() {
+            let outcome = sim.branch(branch).finish();
+            without[branch.index()]
+                .get_or_insert_with(BranchOutcome::default)
+                .add(&outcome);
+        }
     }
-    (totals, recovery)
+    ReplicationOutcomes {
+        branches: totals,
+        without_catch_up: without,
+        recovery,
+    }
 }
 
 /// One replication, summarised.
 pub fn run_replication(world: &World, seed: u64, replication: u64) -> ReplicationResult {
-    let (outcomes, recovery) = simulate_with_recovery(world, seed, replication);
-    let cf = &outcomes[Branch::Counterfactual.index()];
+    let out = simulate_replication_split(world, seed, replication);
+    let cf = &out.branches[Branch::Counterfactual.index()];
     let weeks = world.week_starts();
     ReplicationResult {
         replication,
-        rows: outcomes
-            .iter()
-            .zip(&recovery)
-            .map(|(o, &r)| metric_row(world, o, cf, r))
+        rows: (0..out.branches.len())
+            .map(|b| {
+                metric_row(
+                    world,
+                    &out.branches[b],
+                    out.walkouts_only(b),
+                    cf,
+                    out.recovery[b],
+                )
+            })
             .collect(),
-        weekly: outcomes
-            .iter()
-            .map(|o| {
+        weekly: (0..out.branches.len())
+            .map(|b| {
+                let (o, base) = (&out.branches[b], out.walkouts_only(b));
                 weeks
                     .iter()
-                    .map(|&d| weekly_values(&o.daily[d as usize], &cf.daily[d as usize]))
+                    .map(|&d| {
+                        let d = d as usize;
+                        weekly_values(&o.daily[d], &base.daily[d], &cf.daily[d])
+                    })
                     .collect()
             })
             .collect(),

@@ -7,7 +7,8 @@
 //! per-weekday templates); `scenario/build.rs` makes it once and every
 //! replication shares it read-only. [`trust::TrustSim`] runs one trust
 //! through simulated time on the [`crate::engine::Calendar`], once per
-//! [`Branch`]: the counterfactual and each plan.
+//! [`Branch`]: the counterfactual, each plan, and each plan with a
+//! catch-up once more without it (to split its effect on the list).
 //!
 //! Here: the model's structs (this file), the vocabulary and value types
 //! ([`vocab`], [`values`]), real dates ([`dates`]), rotas and staffing
@@ -238,6 +239,16 @@ impl PlanModel {
         }
     }
 
+    /// The same plan without its catch-up, if it has one: the walkouts met
+    /// with the same stand-downs, protection, acting down, recall and
+    /// rebooking, but no extra sessions after.
+    pub fn without_catch_up(&self) -> Option<PlanModel> {
+        self.catch_up.as_ref().map(|_| PlanModel {
+            catch_up: None,
+            ..self.clone()
+        })
+    }
+
     fn applies_to(list: &Option<Vec<String>>, code: &str) -> bool {
         list.as_ref().is_none_or(|l| l.iter().any(|c| c == code))
     }
@@ -266,6 +277,11 @@ pub struct World {
     pub walkouts: Vec<WalkoutModel>,
     /// The scenario's plans (the counterfactual is not among them).
     pub plans: Vec<PlanModel>,
+    /// Per plan, the same plan without its catch-up
+    /// ([`PlanModel::without_catch_up`]) if it has one: run as
+    /// [`Branch::WithoutCatchUp`] to split what the plan achieves into the
+    /// walkouts' damage and the catch-up's gain.
+    pub plans_without_catch_up: Vec<Option<PlanModel>>,
     pub counterfactual: PlanModel,
     /// The scenario's `start`: days before it are the warm-up, run without
     /// a strike from the stated list and never reported. At 00:00 on this
@@ -306,10 +322,21 @@ impl World {
             .collect()
     }
 
-    /// Every branch run in a replication, in [`Branch::index`] order: the
-    /// counterfactual first, then the plans in scenario order.
+    /// Every branch with a row in the tables, in [`Branch::index`] order:
+    /// the counterfactual first, then the plans in scenario order.
     pub fn branch_ids(&self) -> impl Iterator<Item = Branch> {
         std::iter::once(Branch::Counterfactual).chain((0..self.plans.len()).map(Branch::Plan))
+    }
+
+    /// The branches run only to split a plan's effect on the list: one
+    /// [`Branch::WithoutCatchUp`] per plan with a catch-up, in scenario
+    /// order. None when no plan has a catch-up.
+    pub fn without_catch_up_ids(&self) -> impl Iterator<Item = Branch> + '_ {
+        self.plans_without_catch_up
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.is_some())
+            .map(|(i, _)| Branch::WithoutCatchUp(i))
     }
 
     /// The plan a branch runs under.
@@ -317,6 +344,9 @@ impl World {
         match branch {
             Branch::Counterfactual => &self.counterfactual,
             Branch::Plan(i) => &self.plans[i],
+            Branch::WithoutCatchUp(i) => self.plans_without_catch_up[i]
+                .as_ref()
+                .expect("a branch without catch-up is made only for a plan with one"),
         }
     }
 
@@ -338,20 +368,28 @@ pub enum Branch {
     Counterfactual,
     /// The walkouts, answered with the scenario's plan of this index.
     Plan(usize),
+    /// The walkouts, answered with the plan of this index less its catch-up
+    /// (same stand-downs, staffing rules and draws). Run only for a plan
+    /// with a catch-up, and never a plan of its own in the tables: its list
+    /// splits that plan's effect into the walkouts' (this branch minus the
+    /// counterfactual) and the catch-up's (the plan minus this branch).
+    WithoutCatchUp(usize),
 }
 
 impl Branch {
     /// Position among a replication's outcomes (and in every table): the
-    /// counterfactual is 0, plan `i` is `i + 1`.
+    /// counterfactual is 0, plan `i` is `i + 1`. A branch without catch-up
+    /// has no row of its own: it reports in its plan's row (`i + 1`), as
+    /// the plan's split metrics.
     pub const fn index(self) -> usize {
         match self {
             Branch::Counterfactual => 0,
-            Branch::Plan(i) => i + 1,
+            Branch::Plan(i) | Branch::WithoutCatchUp(i) => i + 1,
         }
     }
 
     /// Do the walkouts happen in this branch?
     pub const fn strikes(self) -> bool {
-        matches!(self, Branch::Plan(_))
+        matches!(self, Branch::Plan(_) | Branch::WithoutCatchUp(_))
     }
 }

@@ -35,13 +35,18 @@ pub struct Counters {
     /// Whole simulation: catch-up sessions the plan asked for, and those
     /// its catch-up staff pool could staff and that ran.
     pub catch_up_planned: u64,
-    pub catch_up_run: u64,
     /// Whole simulation: referrals, treatments, removals (for conservation).
     pub referred: u64,
     pub treated_admitted: u64,
     pub treated_non_admitted: u64,
     pub removed: u64,
     pub initial_list: u64,
+    /// Whole simulation: the plan's catch-up sessions that ran (staffed),
+    /// the operations done in its catch-up theatre lists and the first
+    /// appointments attended in its catch-up clinics.
+    pub catch_up_sessions_run: u64,
+    pub catch_up_operations: u64,
+    pub catch_up_first_appointments: u64,
 }
 
 fn add_pairs(a: &mut [u64; 2], b: &[u64; 2]) {
@@ -63,12 +68,14 @@ impl Counters {
             consultant_act_down,
             consultant_act_down_own_session,
             catch_up_planned,
-            catch_up_run,
             referred,
             treated_admitted,
             treated_non_admitted,
             removed,
             initial_list,
+            catch_up_sessions_run,
+            catch_up_operations,
+            catch_up_first_appointments,
         } = o;
         add_pairs(&mut self.elective_in_advance, elective_in_advance);
         add_pairs(&mut self.elective_on_day, elective_on_day);
@@ -80,12 +87,14 @@ impl Counters {
         self.consultant_act_down += consultant_act_down;
         self.consultant_act_down_own_session += consultant_act_down_own_session;
         self.catch_up_planned += catch_up_planned;
-        self.catch_up_run += catch_up_run;
         self.referred += referred;
         self.treated_admitted += treated_admitted;
         self.treated_non_admitted += treated_non_admitted;
         self.removed += removed;
         self.initial_list += initial_list;
+        self.catch_up_sessions_run += catch_up_sessions_run;
+        self.catch_up_operations += catch_up_operations;
+        self.catch_up_first_appointments += catch_up_first_appointments;
     }
 }
 

@@ -18,7 +18,8 @@ use super::charts::{chart_files, chart_names, ChartSet, Series};
 use super::document::{Block, Document, Inline};
 use super::manifest::Manifest;
 use super::report::{
-    chart_image, comparison_table, recovery_table, PlanRef, COMPARISON_NOTE, RECOVERY_NOTE,
+    catch_up_table, chart_image, comparison_table, recovery_table, PlanRef, CATCH_UP_NOTE,
+    COMPARISON_NOTE, RECOVERY_NOTE,
 };
 use super::rows::{csv_bytes, SummaryRow};
 use super::run_data::{RunData, COUNTERFACTUAL};
@@ -108,6 +109,11 @@ fn compare_document(dirs: &[PathBuf], runs: &[RunData], plans: &[Labelled]) -> D
     blocks.push(Block::Heading(2, "Comparison table".into()));
     blocks.push(Block::Paragraph(COMPARISON_NOTE.into()));
     blocks.push(Block::Table(comparison_table(&refs)));
+    if let Some(table) = catch_up_table(&refs) {
+        blocks.push(Block::Heading(2, "Catch-up sessions".into()));
+        blocks.push(Block::Paragraph(CATCH_UP_NOTE.into()));
+        blocks.push(Block::Table(table));
+    }
     blocks.push(Block::Heading(2, "Recovery".into()));
     blocks.push(Block::Paragraph(RECOVERY_NOTE.into()));
     blocks.push(Block::Table(recovery_table(&refs)));

@@ -158,6 +158,10 @@ pub struct PlanInfo {
     pub description: String,
     #[serde(default)]
     pub assumptions: Vec<String>,
+    /// Does the plan add catch-up sessions after the walkouts? Its effect
+    /// on the list is then split into the walkouts' and the catch-up's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub catch_up: bool,
 }
 
 /// A trust in the simulated world.
@@ -358,6 +362,7 @@ pub fn manifest(
                 name: p.name.clone(),
                 description: p.description.clone().unwrap_or_default(),
                 assumptions: describe_plan(p),
+                catch_up: p.catch_up.is_some(),
             })
             .collect(),
         trusts: world

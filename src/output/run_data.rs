@@ -258,6 +258,25 @@ impl RunData {
         self.manifest.plans.iter().position(|p| p.name == plan)
     }
 
+    /// Does `plan` add catch-up sessions after the walkouts (so its effect
+    /// on the list splits into the walkouts' and the catch-up's)?
+    pub fn has_catch_up(&self, plan: &str) -> bool {
+        self.manifest
+            .plans
+            .iter()
+            .any(|p| p.name == plan && p.catch_up)
+    }
+
+    /// The plans with catch-up sessions, in the manifest's order.
+    pub fn catch_up_plans(&self) -> Vec<&str> {
+        self.manifest
+            .plans
+            .iter()
+            .filter(|p| p.catch_up)
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
     /// The summary row for one plan and metric.
     pub fn summary_row(&self, plan: &str, metric: Metric) -> Option<&SummaryRow> {
         self.summary

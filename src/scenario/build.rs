@@ -82,6 +82,7 @@ impl Scenario {
                 .collect(),
             walkouts,
             counterfactual: PlanModel::counterfactual(),
+            plans_without_catch_up: plans.iter().map(PlanModel::without_catch_up).collect(),
             plans,
             start_day,
             branch_day,

@@ -32,8 +32,10 @@ pub use spec::ShardSpec;
 
 /// First field of every shard file.
 pub const FORMAT_TAG: &str = "strikesim-shard";
-/// Version of the shard file layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the shard file layout this build writes and reads. 3: the
+/// rows and weekly histograms hold the catch-up counts and the split of a
+/// plan's effect on the list into the walkouts' and the catch-up's.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Environment variable of a Kubernetes Indexed Job (0-based).
 pub const K8S_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";

@@ -172,7 +172,6 @@ impl TrustSim<'_> {
             if !self.specs[spec].sessions[sid as usize].catch_up {
                 return true;
             }
-            self.counters.catch_up_run += 1;
             self.run_session(spec, sid, day);
             false
         });
@@ -235,7 +234,8 @@ impl TrustSim<'_> {
         let booked = std::mem::take(&mut self.specs[spec].sessions[sid as usize].booked);
         let s = &mut self.specs[spec].sessions[sid as usize];
         s.status = Status::Ran;
-        let (admission, on_walkout) = (s.admission_setting(), s.on_walkout);
+        let (admission, on_walkout, catch_up) = (s.admission_setting(), s.on_walkout, s.catch_up);
+        self.counters.catch_up_sessions_run += u64::from(catch_up);
         let counted = self.in_window(day);
         let now = self.events.now();
         for &id in &booked {
@@ -258,6 +258,7 @@ impl TrustSim<'_> {
                         self.counters.elective_done_walkout += 1;
                     }
                     self.counters.treated_admitted += 1;
+                    self.counters.catch_up_operations += u64::from(catch_up);
                     self.clock_stop(id, Stage::Treated);
                 }
             } else {
@@ -265,6 +266,7 @@ impl TrustSim<'_> {
                 if u < self.model.dna_rate.get() {
                     self.enqueue(id);
                 } else {
+                    self.counters.catch_up_first_appointments += u64::from(catch_up);
                     p.stage = Stage::Deciding;
                     let delay = p.decision_delay_min;
                     if delay <= 0 {

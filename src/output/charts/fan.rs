@@ -1,7 +1,14 @@
 //! The weekly fan charts: one line per plan (the median over replications)
-//! over its 5-95% band, on a time axis with the walkouts shaded. Five
+//! over its 5-95% band, on a time axis with the walkouts shaded. Six
 //! charts share this drawing: % within 18 weeks and its difference from the
-//! no-strike world, the list, extra waiters and 52-week waiters.
+//! no-strike world, the list, the extra waiters because of the walkouts,
+//! the patients catch-up sessions took off the list, and 52-week waiters.
+//!
+//! A plan with catch-up sessions has its effect on the list split in two:
+//! the walkouts' (the plan without its catch-up minus the no-strike world,
+//! on the extra waiters chart, labelled so) and the catch-up's (on its own
+//! chart), so that the catch-up's gain never reads as the walkouts
+//! shortening the list.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use plotters::coord::ranged1d::Ranged;
@@ -20,6 +27,9 @@ use crate::output::human;
 use crate::output::rows::WeeklyRow;
 use crate::output::run_data::{RunData, COUNTERFACTUAL};
 
+/// The zero line's label on a difference from the no-strike world.
+const SAME_AS_NO_STRIKE: &str = "same as no strike";
+
 /// Week-by-week median with a 5-95% band, one series per plan.
 #[derive(Debug)]
 pub struct FanChart {
@@ -28,11 +38,31 @@ pub struct FanChart {
     title: &'static str,
     y_desc: &'static str,
     metric: WeeklyMetric,
-    with_counterfactual: bool,
     /// A reference line (the 18-week standard), in the metric's unit.
     standard: Option<f64>,
-    /// A difference from the no-strike world: draw its zero line.
-    zero_line: bool,
+    /// A difference between branches: draw its zero line, labelled so,
+    /// and sign the axis labels ("+100") unless the chart is negated (it
+    /// then counts patients taken off).
+    zero_line: Option<&'static str>,
+    /// Which plans it shows.
+    plans: Plans,
+    /// Draw minus the metric (its band and median flipped).
+    negate: bool,
+    /// The legend's note under a plan with catch-up sessions.
+    catch_up_note: Option<&'static str>,
+    /// What the chart says when no plan has a series on it.
+    when_empty: Option<&'static str>,
+}
+
+/// The plans a fan chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plans {
+    /// The counterfactual and every plan.
+    All,
+    /// Every plan, not the counterfactual.
+    Strike,
+    /// The plans with catch-up sessions.
+    CatchUp,
 }
 
 pub const WITHIN_18W: FanChart = FanChart {
@@ -41,9 +71,12 @@ pub const WITHIN_18W: FanChart = FanChart {
     title: "Share of the RTT waiting list within 18 weeks",
     y_desc: "Patients waiting under 18 weeks (% of list)",
     metric: WeeklyMetric::Within18wPct,
-    with_counterfactual: true,
     standard: Some(92.0),
-    zero_line: false,
+    zero_line: None,
+    plans: Plans::All,
+    negate: false,
+    catch_up_note: None,
+    when_empty: None,
 };
 
 pub const WITHIN_18W_DIFF: FanChart = FanChart {
@@ -52,9 +85,12 @@ pub const WITHIN_18W_DIFF: FanChart = FanChart {
     title: "Share within 18 weeks, minus no strike: higher here is not better",
     y_desc: "Plan minus no-strike world (percentage points)",
     metric: WeeklyMetric::Within18wPctDiff,
-    with_counterfactual: false,
     standard: None,
-    zero_line: true,
+    zero_line: Some(SAME_AS_NO_STRIKE),
+    plans: Plans::Strike,
+    negate: false,
+    catch_up_note: None,
+    when_empty: None,
 };
 
 pub const WAITING_LIST: FanChart = FanChart {
@@ -63,20 +99,40 @@ pub const WAITING_LIST: FanChart = FanChart {
     title: "RTT waiting list size",
     y_desc: "Patients on the RTT waiting list",
     metric: WeeklyMetric::WaitingList,
-    with_counterfactual: true,
     standard: None,
-    zero_line: false,
+    zero_line: None,
+    plans: Plans::All,
+    negate: false,
+    catch_up_note: None,
+    when_empty: None,
 };
 
 pub const EXTRA_WAITERS: FanChart = FanChart {
     name: "extra_waiters",
-    caption: "Extra patients waiting compared with no strike",
+    caption: "Extra patients waiting because of the walkouts, compared with no strike; for a plan with catch-up sessions, the same plan without them (what the catch-up took off the list is in the next chart)",
     title: "Extra patients waiting because of the walkouts",
     y_desc: "Extra patients on the list (plan minus no-strike world)",
-    metric: WeeklyMetric::ExtraWaiters,
-    with_counterfactual: false,
+    metric: WeeklyMetric::WalkoutExtraWaiters,
     standard: None,
-    zero_line: true,
+    zero_line: Some(SAME_AS_NO_STRIKE),
+    plans: Plans::Strike,
+    negate: false,
+    catch_up_note: Some("without its catch-up sessions"),
+    when_empty: None,
+};
+
+pub const CATCH_UP: FanChart = FanChart {
+    name: "catch_up",
+    caption: "Patients taken off the waiting list by catch-up sessions: the plan without its catch-up minus the plan, in the same replication",
+    title: "Patients taken off the list by catch-up sessions",
+    y_desc: "Patients (plan without catch-up minus plan)",
+    metric: WeeklyMetric::CatchUpExtraWaiters,
+    standard: None,
+    zero_line: Some("none taken off"),
+    plans: Plans::CatchUp,
+    negate: true,
+    catch_up_note: None,
+    when_empty: Some("No plan in this run adds catch-up sessions."),
 };
 
 pub const OVER_52W: FanChart = FanChart {
@@ -85,13 +141,17 @@ pub const OVER_52W: FanChart = FanChart {
     title: "Patients waiting 52 weeks or more",
     y_desc: "Patients waiting 52+ weeks",
     metric: WeeklyMetric::Over52w,
-    with_counterfactual: true,
     standard: None,
-    zero_line: false,
+    zero_line: None,
+    plans: Plans::All,
+    negate: false,
+    catch_up_note: None,
+    when_empty: None,
 };
 
-/// One plan's weekly rows and how it is drawn.
-type FanSeries<'a> = (String, SeriesStyle, Vec<&'a WeeklyRow>);
+/// One plan's weekly rows (as drawn: flipped for a negated chart) and how
+/// it is drawn.
+type FanSeries = (String, SeriesStyle, Vec<WeeklyRow>);
 
 /// The time and value axes: weeks as hours since `origin`, values padded.
 struct Axes {
@@ -101,18 +161,43 @@ struct Axes {
 }
 
 impl FanChart {
-    fn series<'a>(&self, set: &'a ChartSet) -> Vec<FanSeries<'a>> {
+    fn series(&self, set: &ChartSet) -> Vec<FanSeries> {
         set.series
             .iter()
-            .filter(|s| self.with_counterfactual || s.plan != COUNTERFACTUAL)
+            .filter(|s| match self.plans {
+                Plans::All => true,
+                Plans::Strike => s.plan != COUNTERFACTUAL,
+                Plans::CatchUp => set.run_of(s).has_catch_up(&s.plan),
+            })
             .map(|s| {
-                (
-                    s.label.clone(),
-                    series_style(s.colour),
-                    set.run_of(s).weekly_series(&s.plan, self.metric),
-                )
+                let run = set.run_of(s);
+                let label = match self.catch_up_note {
+                    Some(note) if run.has_catch_up(&s.plan) => format!("{}\n{note}", s.label),
+                    _ => s.label.clone(),
+                };
+                let rows = run
+                    .weekly_series(&s.plan, self.metric)
+                    .into_iter()
+                    .map(|r| self.as_drawn(r))
+                    .collect();
+                (label, series_style(s.colour), rows)
             })
             .collect()
+    }
+
+    /// A weekly row as the chart draws it: flipped when negated (the 5th
+    /// percentile of minus a value is minus its 95th).
+    fn as_drawn(&self, r: &WeeklyRow) -> WeeklyRow {
+        if !self.negate {
+            return r.clone();
+        }
+        WeeklyRow {
+            mean: -r.mean,
+            p05: -r.p95,
+            p50: -r.p50,
+            p95: -r.p05,
+            ..r.clone()
+        }
     }
 
     fn axes(&self, set: &ChartSet, series: &[FanSeries]) -> Axes {
@@ -123,7 +208,7 @@ impl FanChart {
         let extra: Vec<f64> = self
             .standard
             .into_iter()
-            .chain(self.zero_line.then_some(0.0))
+            .chain(self.zero_line.map(|_| 0.0))
             .collect();
         let y = padded_range(
             series
@@ -170,7 +255,7 @@ impl FanChart {
                 .y_label_formatter(&|v| match unit {
                     Unit::Percent => human::percent(*v),
                     Unit::PercentagePoints => human::signed_points(*v),
-                    _ if self.zero_line => human::signed_count(*v),
+                    _ if self.zero_line.is_some() && !self.negate => human::signed_count(*v),
                     _ => human::count(*v),
                 })
                 .y_labels(8)
@@ -184,10 +269,21 @@ impl FanChart {
         if let Some(standard) = self.standard {
             draw_standard(&mut chart, standard, &axes)?;
         }
-        if self.zero_line {
-            draw_zero_line(&mut chart, &axes)?;
+        if let Some(label) = self.zero_line {
+            draw_zero_line(&mut chart, label, &axes)?;
         }
         draw_fans(&mut chart, &series, origin)?;
+        if let (true, Some(text)) = (series.is_empty(), self.when_empty) {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text,
+                    (x_max / 2, y.0 + (y.1 - y.0) * 0.6),
+                    font(28.0)
+                        .color(&MUTED)
+                        .pos(Pos::new(HPos::Center, VPos::Center)),
+                )))
+                .map_err(draw_err)?;
+        }
 
         let mut entries: Vec<(Swatch, String)> = series
             .iter()
@@ -231,10 +327,10 @@ fn draw_standard<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
     Ok(())
 }
 
-/// The solid line at zero difference from the no-strike world, labelled
-/// at its right end.
+/// The solid line at zero difference, labelled `label` at its right end.
 fn draw_zero_line<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
     chart: &mut TimeChart<DB, X>,
+    label: &'static str,
     axes: &Axes,
 ) -> Result<(), ChartError> {
     let (y0, y1) = axes.y;
@@ -246,7 +342,7 @@ fn draw_zero_line<DB: DrawingBackend, X: Ranged<ValueType = i64>>(
         .map_err(draw_err)?;
     chart
         .draw_series(std::iter::once(Text::new(
-            "same as no strike",
+            label,
             (axes.x_max, (y1 - y0) * 0.012),
             font(20.0)
                 .color(&MUTED)

@@ -100,11 +100,12 @@ pub enum Chart {
 }
 
 impl Chart {
-    pub const ALL: [Chart; 7] = [
+    pub const ALL: [Chart; 8] = [
         Chart::Fan(&fan::WITHIN_18W),
         Chart::Fan(&fan::WITHIN_18W_DIFF),
         Chart::Fan(&fan::WAITING_LIST),
         Chart::Fan(&fan::EXTRA_WAITERS),
+        Chart::Fan(&fan::CATCH_UP),
         Chart::Fan(&fan::OVER_52W),
         Chart::Cancellations,
         Chart::Recovery,

@@ -176,7 +176,70 @@ pub const RECOVERY_NOTE: &str = "Recovery is judged trust by trust on the extra 
      when the walkouts left no trust above the tolerance; it has recovered when every trust that lost is back \
      within tolerance and stays there to the end of the run. The median counts replications not recovered by \
      the end as still waiting (Kaplan-Meier); \"not within the run\" means fewer than half recovered before \
-     the end.";
+     the end. A plan with catch-up sessions is judged on its own list, catch-up included, as the trust \
+     experiences it: no loss there can mean the catch-up made good what the walkouts cost, not that they \
+     cost nothing (the walkouts' own effect is in the catch-up table).";
+
+/// The catch-up table, for plans with catch-up sessions: the sessions run
+/// and the patients they saw, and the plan's effect on the waiting list
+/// split into the walkouts' (the plan without its catch-up minus no
+/// strike) and the catch-up's (the plan minus the same plan without it),
+/// which add up to the plan's own, each with its 95% interval. `None` when
+/// no plan has catch-up sessions.
+pub fn catch_up_table(plans: &[PlanRef]) -> Option<Table> {
+    use Metric as M;
+    let header = [
+        "Plan",
+        "Catch-up sessions run",
+        "Operations done in catch-up lists",
+        "First appointments seen in catch-up clinics",
+        "Walkouts' effect on the list, day after the last walkout",
+        "Walkouts' effect on the list at end",
+        "Catch-up's effect on the list at end",
+        "Plan's effect at end (the two together)",
+    ];
+    let rows: Vec<Vec<String>> = plans
+        .iter()
+        .filter(|p| p.run.has_catch_up(&p.plan))
+        .map(|p| {
+            let row = |m: Metric| p.run.summary_of(&p.plan, m);
+            let count = |m: Metric| {
+                let r = row(m);
+                human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
+            };
+            let effect = |m: Metric| {
+                let r = row(m);
+                human::with_interval(
+                    human::signed_count,
+                    r.effect_mean,
+                    r.effect_ci95_low,
+                    r.effect_ci95_high,
+                )
+            };
+            vec![
+                p.label.clone(),
+                count(M::CatchUpSessionsRun),
+                count(M::CatchUpOperations),
+                count(M::CatchUpFirstAppointments),
+                effect(M::WalkoutExtraWaitersAfterWalkouts),
+                effect(M::WalkoutExtraWaitersEnd),
+                effect(M::CatchUpExtraWaitersEnd),
+                effect(M::ExtraWaitersEnd),
+            ]
+        })
+        .collect();
+    (!rows.is_empty()).then(|| Table {
+        header: header.iter().map(|s| s.to_string()).collect(),
+        rows,
+    })
+}
+
+/// What the catch-up table says, for the paragraph above it.
+pub const CATCH_UP_NOTE: &str = "A plan with catch-up sessions is also run without them, with the same \
+     walkouts, stand-downs, staffing rules, patients and random draws. The walkouts' effect on the waiting \
+     list is that run minus the world without the strike; the catch-up's effect is the plan minus that run \
+     (negative: patients taken off the list). The two add up, replication by replication, to the plan's own \
+     difference from the world without the strike. Counts are over the whole run; means with 95% intervals.";
 
 /// What the comparison table's two columns mean, for the paragraph above it.
 pub const COMPARISON_NOTE: &str = "The first column is the strike's effect: each plan minus the same world \
@@ -246,6 +309,11 @@ pub fn report_document(data: &RunData) -> Document {
     b.push(Block::Heading(2, "Comparison table".into()));
     b.push(Block::Paragraph(COMPARISON_NOTE.into()));
     b.push(Block::Table(comparison_table(&plans_of(data))));
+    if let Some(table) = catch_up_table(&plans_of(data)) {
+        b.push(Block::Heading(2, "Catch-up sessions".into()));
+        b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
+        b.push(Block::Table(table));
+    }
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
@@ -385,13 +453,21 @@ fn method(b: &mut Vec<Block>, data: &RunData) {
          the same days for every plan and the no-strike world whichever plans the run holds. \
          Results are means over replications \
          with 95% confidence intervals, 5th to 95th percentiles for spread, and paired differences \
-         (plan minus no strike in the same replication) with 95% intervals.",
+         (plan minus no strike in the same replication) with 95% intervals.{}",
         human::count(m.replications as f64),
         m.seed,
         human::date(m.period.start),
         human::date(m.period.branch),
         human::date(m.period.end),
         m.count_window_words(),
+        if data.catch_up_plans().is_empty() {
+            ""
+        } else {
+            " Each plan with catch-up sessions also runs from the same branch point without them \
+             (same walkouts, stand-downs, staffing rules and draws), so that its effect on the list \
+             splits exactly, in each replication, into the walkouts' (that run minus no strike) and the \
+             catch-up's (the plan minus that run)."
+        },
     ))));
     b.push(Block::Heading(3, "Implementation".into()));
     b.push(Block::Paragraph(Inline::from(format!(

@@ -1,10 +1,11 @@
 //! The plain-English reading of each plan at the top of the report: first
 //! the strike's effect under it (extra cancellations and long waiters
-//! against the no-strike world), then its own cancellations in the window,
-//! background included, its recovery, and where it ranks among the other
-//! plans; and, when the strike raises the share within 18 weeks while
-//! lengthening the list, why that is not an improvement. From [`RunData`]
-//! alone.
+//! against the no-strike world); for a plan with catch-up sessions, what
+//! they did and its effect on the list split into the walkouts' and the
+//! catch-up's; then its own cancellations in the window, background
+//! included, its recovery, and where it ranks among the other plans; and,
+//! when the strike raises the share within 18 weeks while lengthening the
+//! list, why that is not an improvement. From [`RunData`] alone.
 
 use std::fmt::Write as _;
 
@@ -77,6 +78,7 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
         diff(M::RttOver52wEnd),
     );
     paradox_sentence(&mut text, data, plan);
+    catch_up_sentence(&mut text, data, plan);
     let _ = write!(
         text,
         "All cancellations {}, including the usual background on-the-day cancellations: \
@@ -93,6 +95,97 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     recovery_sentence(&mut text, data, plan);
     ranking_sentence(&mut text, data, plan);
     text
+}
+
+/// For a plan with catch-up sessions: how many ran and whom they saw, and
+/// its effect on the list split into the walkouts' and the catch-up's, so
+/// that the catch-up's gain does not read as the walkouts shortening the
+/// list.
+fn catch_up_sentence(text: &mut Inline, data: &RunData, plan: &str) {
+    use Metric as M;
+    if !data.has_catch_up(plan) {
+        return;
+    }
+    let s = |m: Metric| data.summary_of(plan, m);
+    let count = |m: Metric| {
+        let r = s(m);
+        human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
+    };
+    let effect = |m: Metric| {
+        let r = s(m);
+        human::with_interval(
+            human::signed_count,
+            r.effect_mean,
+            r.effect_ci95_low,
+            r.effect_ci95_high,
+        )
+    };
+    let _ = write!(
+        text,
+        "Its catch-up ran {} sessions, in which {} operations were done and {} first appointments \
+         seen. The walkouts and the catch-up move the waiting list in opposite directions, so they are \
+         given apart. The walkouts' effect, the same plan without its catch-up sessions against the \
+         world without the strike: {} patients waiting the day after the last walkout and {} at the end \
+         of the run. ",
+        count(M::CatchUpSessionsRun),
+        count(M::CatchUpOperations),
+        count(M::CatchUpFirstAppointments),
+        effect(M::WalkoutExtraWaitersAfterWalkouts),
+        effect(M::WalkoutExtraWaitersEnd),
+    );
+    let c = s(M::CatchUpExtraWaitersEnd);
+    let catch_up = if c.effect_mean <= 0.0 {
+        format!(
+            "took {} patients off the list by the end of the run",
+            human::with_interval(
+                human::count,
+                -c.effect_mean,
+                -c.effect_ci95_high,
+                -c.effect_ci95_low
+            )
+        )
+    } else {
+        format!(
+            "left {} more patients on the list at the end of the run",
+            human::with_interval(
+                human::count,
+                c.effect_mean,
+                c.effect_ci95_low,
+                c.effect_ci95_high
+            )
+        )
+    };
+    let t = s(M::ExtraWaitersEnd);
+    let together = if t.effect_mean < 0.0 {
+        format!(
+            "{} patients shorter than without the strike: the catch-up's gain, not the walkouts \
+             shortening the list",
+            human::with_interval(
+                human::count,
+                -t.effect_mean,
+                -t.effect_ci95_high,
+                -t.effect_ci95_low
+            )
+        )
+    } else {
+        format!(
+            "{} patients longer than without the strike",
+            human::with_interval(
+                human::count,
+                t.effect_mean,
+                t.effect_ci95_low,
+                t.effect_ci95_high
+            )
+        )
+    };
+    let _ = write!(
+        text,
+        "The catch-up's effect, the plan against the same plan without it: the catch-up sessions {catch_up}. \
+         Together, the plan's list ends {together}. Of the change in patients waiting over 18 weeks at the end, the \
+         walkouts account for {} and the catch-up for {}. ",
+        effect(M::WalkoutExtraOver18wEnd),
+        effect(M::CatchUpExtraOver18wEnd),
+    );
 }
 
 /// The 18-week paradox: in weeks when the plan's list is longer than
@@ -132,6 +225,14 @@ fn recovery_sentence(text: &mut Inline, data: &RunData, plan: &str) {
     let r = data.recovery_of(plan);
     let total = r.replications;
     let lost = r.with_loss();
+    if data.has_catch_up(plan) {
+        let _ = write!(
+            text,
+            "Recovery is judged on the plan's own list, catch-up included, as the trust experiences it: \
+             where it finds no loss, the catch-up made good what the walkouts cost, which is not the \
+             walkouts costing nothing (their own effect is given above). "
+        );
+    }
     if lost == 0 {
         let _ = write!(
             text,
