@@ -435,6 +435,16 @@ fn horizon_of_more_than_ten_years() {
 }
 
 #[test]
+fn warm_up_of_more_than_three_years() {
+    let c = Case::replacing("weeks_after = 26", "warm_up_weeks = 520\nweeks_after = 26");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("field `warm_up_weeks`")
+        .says("520 weeks is too long")
+        .says("0 to 156 weeks");
+}
+
+#[test]
 fn run_too_big_for_the_machine() {
     let c = Case::new(DEFAULT, None);
     let f = c.run_with(&["--replications", "5000000", "-j", "1"]);

@@ -125,6 +125,10 @@ pub struct Period {
     /// by the walkouts (they counted from `branch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_window: Option<CountWindow>,
+    /// Weeks run without a strike before `start` (absent, so 0, from runs
+    /// made before there was a warm-up).
+    #[serde(default)]
+    pub warm_up_weeks: u32,
 }
 
 /// The days (inclusive) whose sessions' cancellations are counted: from
@@ -332,6 +336,7 @@ pub fn manifest(
         wall_seconds: (wall_seconds * 1000.0).round() / 1000.0,
         period: Period {
             start: date(world.start_day),
+            warm_up_weeks: (world.start_day / 7) as u32,
             branch: date(world.branch_day),
             end: date(world.days),
             count_window: Some(CountWindow {

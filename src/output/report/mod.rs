@@ -453,13 +453,29 @@ fn method(b: &mut Vec<Block>, data: &RunData) {
          the same days for every plan and the no-strike world whichever plans the run holds. \
          Results are means over replications \
          with 95% confidence intervals, 5th to 95th percentiles for spread, and paired differences \
-         (plan minus no strike in the same replication) with 95% intervals.{}",
+         (plan minus no strike in the same replication) with 95% intervals.{}{}",
         human::count(m.replications as f64),
         m.seed,
         human::date(m.period.start),
         human::date(m.period.branch),
         human::date(m.period.end),
         m.count_window_words(),
+        if m.period.warm_up_weeks == 0 {
+            " The model starts from the stated lists as they are, with no warm-up: waits are assumed \
+             and the no-strike baseline drifts for months as the model's own flows take over."
+                .to_string()
+        } else {
+            format!(
+                " Before {} each replication runs {} weeks without a strike (the warm-up), from the \
+                 stated lists, so that the waits, bookings and pathways in progress at the start are \
+                 those the model's own referrals, clinics, lists and decisions produce; at the start \
+                 each specialty's list is brought back to its stated size (patients waiting to be \
+                 booked taken off or copied at random) and counting begins. Bank holidays pause \
+                 referrals, clinics, lists and decisions alike.",
+                human::date(m.period.start),
+                m.period.warm_up_weeks
+            )
+        },
         if data.catch_up_plans().is_empty() {
             ""
         } else {

@@ -20,6 +20,9 @@ use walkouts::check_walkouts;
 
 mod walkouts;
 
+/// The longest warm-up before `start`, in weeks.
+pub const MAX_WARM_UP_WEEKS: u32 = 156;
+
 /// A field path and what is wrong with it.
 pub type Failure = (String, String);
 
@@ -95,6 +98,15 @@ pub fn check(s: &ScenarioFile) -> Findings {
     }
     if s.plans.is_empty() {
         f.error("plans", "at least one plan is needed ([[plans]])");
+    }
+    if s.warm_up_weeks.get() > MAX_WARM_UP_WEEKS {
+        f.error(
+            "warm_up_weeks",
+            format!(
+                "{} weeks is too long: 0 to {MAX_WARM_UP_WEEKS} weeks (three years) is allowed; a year (52, the default) settles the list",
+                s.warm_up_weeks.get()
+            ),
+        );
     }
     let mut codes = HashSet::new();
     for (i, t) in s.trusts.iter().enumerate() {
