@@ -89,6 +89,10 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
     draw_legend(&legend, "Plan", &entries)
 }
 
+/// Pixels from a bar's foot marker's centre to the bottom of the label
+/// above it.
+const MARKER_CLEARANCE: i32 = 14;
+
 /// One bar per plan in each group: the mean, its whisker (5th to 95th
 /// percentile), the plan's marker at its foot and the mean written on top.
 fn draw_bars<DB: DrawingBackend>(
@@ -126,13 +130,16 @@ fn draw_bars<DB: DrawingBackend>(
             // The plan's marker at the foot of its bar, for grey print.
             let (px, py) = chart.backend_coord(&(xm, 0.0));
             draw_marker(&area, (px - dx, py - dy - 16), &on_bar(&style))?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    human::count(row.mean),
-                    (xm, row.p95 + y1 * 0.012),
-                    font(19.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(draw_err)?;
+            // The mean on top of the whisker, and always clear of the
+            // marker (a short or empty bar's label would sit on it).
+            let (lx, top) = chart.backend_coord(&(xm, row.p95 + y1 * 0.012));
+            let ly = top.min(py - 16 - MARKER_CLEARANCE);
+            area.draw(&Text::new(
+                human::count(row.mean),
+                (lx - dx, ly - dy),
+                font(19.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))
+            .map_err(draw_err)?;
         }
     }
     Ok(())
