@@ -140,12 +140,31 @@ pub(super) fn draw<DB: DrawingBackend>(set: &ChartSet, root: &Area<DB>) -> Resul
         )))
         .map_err(draw_err)?;
 
+    // Plans with a loss that never recovered in any replication would all
+    // lie along 0%, one on top of the other: name them instead.
+    let mut never = Vec::new();
     let mut entries = Vec::new();
     for (k, curve) in curves.iter().enumerate() {
         if curve.recovery.with_loss() > 0 {
-            draw_curve(&chart, curve, k, horizon)?;
+            if curve.recovery.km.steps.is_empty() {
+                never.push(curve.label.as_str());
+            } else {
+                draw_curve(&chart, curve, k, horizon)?;
+            }
         }
         entries.push((Swatch::Series(curve.style, false), legend_label(curve)));
+    }
+    if !never.is_empty() {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!(
+                    "Back within tolerance in no replication before the end: {}",
+                    never.join(", ")
+                ),
+                (horizon * 0.97, 3.0),
+                font(18.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            )))
+            .map_err(draw_err)?;
     }
     entries.push((Swatch::Reference(TEXT), "End of run (censoring)".into()));
     draw_legend(&legend, "Plan", &entries)?;
