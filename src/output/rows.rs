@@ -90,6 +90,28 @@ pub struct SummaryRow {
 }
 
 impl SummaryRow {
+    /// The plan's own mean as a whole count with its 95% interval, e.g.
+    /// "48 (46 to 50)".
+    pub fn count_with_interval(&self) -> String {
+        crate::output::human::with_interval(
+            crate::output::human::count,
+            self.mean,
+            self.ci95_low,
+            self.ci95_high,
+        )
+    }
+
+    /// The paired difference from the counterfactual as a signed whole
+    /// count with its 95% interval, e.g. "+68 (+59 to +76)".
+    pub fn effect_with_interval(&self) -> String {
+        crate::output::human::with_interval(
+            crate::output::human::signed_count,
+            self.effect_mean,
+            self.effect_ci95_low,
+            self.effect_ci95_high,
+        )
+    }
+
     /// The nine numbers of the row, in column order.
     pub fn numbers(&self) -> [f64; 9] {
         [

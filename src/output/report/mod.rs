@@ -203,19 +203,8 @@ pub fn catch_up_table(plans: &[PlanRef]) -> Option<Table> {
         .filter(|p| p.run.has_catch_up(&p.plan))
         .map(|p| {
             let row = |m: Metric| p.run.summary_of(&p.plan, m);
-            let count = |m: Metric| {
-                let r = row(m);
-                human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
-            };
-            let effect = |m: Metric| {
-                let r = row(m);
-                human::with_interval(
-                    human::signed_count,
-                    r.effect_mean,
-                    r.effect_ci95_low,
-                    r.effect_ci95_high,
-                )
-            };
+            let count = |m: Metric| row(m).count_with_interval();
+            let effect = |m: Metric| row(m).effect_with_interval();
             vec![
                 p.label.clone(),
                 count(M::CatchUpSessionsRun),

@@ -40,19 +40,8 @@ pub(super) fn plan_reading(data: &RunData, plan: &str) -> Inline {
     use Metric as M;
     let s = |m: Metric| data.summary_of(plan, m);
     let cf = |m: Metric| data.summary_of(COUNTERFACTUAL, m);
-    let ci = |m: Metric| {
-        let r = s(m);
-        human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
-    };
-    let diff = |m: Metric| {
-        let r = s(m);
-        human::with_interval(
-            human::signed_count,
-            r.effect_mean,
-            r.effect_ci95_low,
-            r.effect_ci95_high,
-        )
-    };
+    let ci = |m: Metric| s(m).count_with_interval();
+    let diff = |m: Metric| s(m).effect_with_interval();
     let description = data
         .manifest
         .plans
@@ -107,19 +96,8 @@ fn catch_up_sentence(text: &mut Inline, data: &RunData, plan: &str) {
         return;
     }
     let s = |m: Metric| data.summary_of(plan, m);
-    let count = |m: Metric| {
-        let r = s(m);
-        human::with_interval(human::count, r.mean, r.ci95_low, r.ci95_high)
-    };
-    let effect = |m: Metric| {
-        let r = s(m);
-        human::with_interval(
-            human::signed_count,
-            r.effect_mean,
-            r.effect_ci95_low,
-            r.effect_ci95_high,
-        )
-    };
+    let count = |m: Metric| s(m).count_with_interval();
+    let effect = |m: Metric| s(m).effect_with_interval();
     let _ = write!(
         text,
         "Its catch-up ran {} sessions, in which {} operations were done and {} first appointments \
