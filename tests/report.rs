@@ -44,6 +44,21 @@ fn report_twice_gives_identical_bytes() {
     assert_eq!(html, std::fs::read(run.path().join("report.html")).unwrap());
 }
 
+/// The report says what the world without the strike does: the fixture's
+/// counterfactual list goes from 36,353 to 37,513 (+3%), 92.6% to 91.8%
+/// within 18 weeks.
+#[test]
+fn report_states_the_no_strike_baseline() {
+    let run = reported_run();
+    let md = std::fs::read_to_string(run.path().join("report.md")).unwrap();
+    assert!(
+        md.contains(
+            "Without the strike the waiting list grows by 3%, from 36,353 on 4 Jan 2016 to 37,513 on 25 Jul 2016, and the share within 18 weeks goes from 92.6% to 91.8%"
+        ),
+        "{md}"
+    );
+}
+
 #[test]
 fn report_has_every_section_and_embeds_every_chart() {
     let run = reported_run();

@@ -16,7 +16,7 @@ use super::document::{markdown_table, Block, Document, Image, Inline, Table};
 use super::human;
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{Exporter, OutputError, OutputFile};
-use crate::ensemble::metrics::{Metric, Unit};
+use crate::ensemble::metrics::{Metric, Unit, WeeklyMetric};
 
 /// `report.md` and `report.html`, the latter embedding the PNG charts found
 /// among the files it is given (those of the charts exporter).
@@ -291,6 +291,9 @@ pub fn report_document(data: &RunData) -> Document {
     if let Some(description) = &m.scenario.description {
         b.push(Block::Paragraph(Inline::default().text(description)));
     }
+    if let Some(baseline) = baseline_sentence(data) {
+        b.push(Block::Paragraph(Inline::default().text(baseline)));
+    }
     b.push(Block::Heading(2, "What each plan does".into()));
     for plan in &m.plans {
         b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
@@ -511,4 +514,39 @@ fn manifest_table(data: &RunData) -> Table {
             vec!["Cancellations counted".into(), m.count_window_words()],
         ],
     }
+}
+
+/// What the world without the strike does over the run: the baseline every
+/// plan is measured against. A list growing with no strike (demand above
+/// capacity) is worth a board's attention in its own right.
+fn baseline_sentence(data: &RunData) -> Option<String> {
+    let list = data.weekly_series(COUNTERFACTUAL, WeeklyMetric::WaitingList);
+    let share = data.weekly_series(COUNTERFACTUAL, WeeklyMetric::Within18wPct);
+    let (first, last) = (list.first()?, list.last()?);
+    let (s0, s1) = (share.first()?, share.last()?);
+    let change = (last.mean - first.mean) / first.mean.max(1.0) * 100.0;
+    let moves = if change.abs() < 1.0 {
+        "holds steady".to_string()
+    } else if change > 0.0 {
+        format!("grows by {change:.0}%")
+    } else {
+        format!("shrinks by {:.0}%", -change)
+    };
+    Some(format!(
+        "Without the strike the waiting list {moves}, from {} on {} to {} on {}, and the share \
+         within 18 weeks goes from {:.1}% to {:.1}%: this is the baseline each plan is measured \
+         against.{}",
+        human::count(first.mean),
+        human::date(first.week_start),
+        human::count(last.mean),
+        human::date(last.week_start),
+        s0.mean,
+        s1.mean,
+        if change >= 5.0 {
+            " Referrals outrun the clinics and lists of at least one specialty (the run's warnings \
+             name them), so the list grows whatever the plan."
+        } else {
+            ""
+        }
+    ))
 }
