@@ -219,7 +219,8 @@ fn html_report_renders_in_headless_chromium() {
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
-    assert_eq!(dom.matches("<img ").count(), 7, "seven charts in the DOM");
+    // Seven charts, and the catch-up chart: the fixture has a catch-up plan.
+    assert_eq!(dom.matches("<img ").count(), 8, "eight charts in the DOM");
     assert!(dom.contains("Comparison table"));
     // Keep the screenshot for a person to look at.
     let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
