@@ -75,6 +75,19 @@ impl Balance {
         referrals * d * d + admitted * 2.0 * d * d * (1.0 - d)
     }
 
+    /// Do the queues hold clearly more places than they have patients for
+    /// (spare places amounting to more than 5% of the week's referrals)?
+    /// Only then can a list drain: a queue near balance loses the places
+    /// that fall on days it happens to be empty, so it creeps up rather
+    /// than down.
+    pub fn has_spare_capacity(&self) -> bool {
+        let spare = (self.first_appointments - self.referrals).max(0.0)
+            + (0..2)
+                .map(|i| (self.operations[i] - self.admissions_needed[i]).max(0.0))
+                .sum::<f64>();
+        spare > 0.05 * self.referrals
+    }
+
     /// Net weekly change in the list: each queue grows by its demand less
     /// its capacity, less removals. A queue with spare capacity is taken
     /// to have no backlog to work off (its spare places go unused), so it
@@ -109,5 +122,10 @@ mod tests {
         let mut idle = sp.clone();
         idle.referrals_per_week = crate::model::values::NonNegative::try_from(0.0).expect("zero");
         assert!(Balance::of(t, &idle, list).drift_per_week() < 0.0);
+        // Only the idle specialty has places to spare: a list near balance
+        // is never said to drain.
+        assert!(Balance::of(t, &idle, list).has_spare_capacity());
+        assert!(!b.has_spare_capacity());
+        assert!(!busy.has_spare_capacity());
     }
 }
