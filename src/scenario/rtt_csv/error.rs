@@ -43,8 +43,10 @@ pub enum RttCsvError {
     BadBands { file: String, detail: String },
 
     #[error(
-        "{file}, line {line}, column '{column}': '{value}' is not a patient count; \
-         expected a whole number (digits only) or a blank cell"
+        "{file}, line {line}, column '{}': '{}' is not a patient count; \
+         expected a whole number (digits only) or a blank cell",
+        clip(column),
+        clip(value)
     )]
     BadCount {
         file: String,
@@ -54,8 +56,9 @@ pub enum RttCsvError {
     },
 
     #[error(
-        "{file}, line {line}, column '{column}': adding this count overflows the patient \
+        "{file}, line {line}, column '{}': adding this count overflows the patient \
          total; expected counts that sum to at most {}",
+        clip(column),
         u64::MAX
     )]
     CountOverflow {
@@ -65,8 +68,10 @@ pub enum RttCsvError {
     },
 
     #[error(
-        "{file}, line {line}: Period is '{found}' but earlier rows for this provider have \
-         '{expected}'; expected one month per file"
+        "{file}, line {line}: Period is '{}' but earlier rows for this provider have \
+         '{}'; expected one month per file",
+        clip(found),
+        clip(expected)
     )]
     MixedPeriods {
         file: String,
@@ -76,7 +81,8 @@ pub enum RttCsvError {
     },
 
     #[error(
-        "{file}: provider org code '{provider}' is not in the file; {}",
+        "{file}: provider org code '{}' is not in the file; {}",
+        clip(provider),
         providers_hint(in_file)
     )]
     ProviderNotFound {
@@ -87,8 +93,9 @@ pub enum RttCsvError {
     },
 
     #[error(
-        "{file}: provider '{provider}' has no Part_2 (incomplete pathways) rows, \
+        "{file}: provider '{}' has no Part_2 (incomplete pathways) rows, \
          only {}; expected Part_2 rows to build a waiting list",
+        clip(provider),
         quoted_list(parts_found)
     )]
     NoIncompletePathways {
@@ -113,6 +120,22 @@ pub enum RttCsvError {
     },
 }
 
+/// Cell text longer than this is cut in messages.
+const MAX_ECHO_CHARS: usize = 60;
+
+/// A cell as echoed in a message: cut after [`MAX_ECHO_CHARS`] characters
+/// with the full length said, so a damaged file's 2 MB cell gives a short
+/// message, not a 2 MB one.
+pub(super) fn clip(cell: &str) -> String {
+    let n = cell.chars().count();
+    if n <= MAX_ECHO_CHARS {
+        cell.to_string()
+    } else {
+        let head: String = cell.chars().take(MAX_ECHO_CHARS).collect();
+        format!("{head}... ({n} characters)")
+    }
+}
+
 fn line_suffix(line: Option<u64>) -> String {
     line.map(|l| format!(", line {l}")).unwrap_or_default()
 }
@@ -123,7 +146,7 @@ fn quoted_list(items: &[String]) -> String {
     }
     items
         .iter()
-        .map(|s| format!("'{s}'"))
+        .map(|s| format!("'{}'", clip(s)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -132,7 +155,8 @@ fn providers_hint(in_file: &[String]) -> String {
     if in_file.is_empty() {
         "the file has no data rows".to_string()
     } else {
-        format!("providers in it include {}", in_file.join(", "))
+        let codes: Vec<String> = in_file.iter().map(|c| clip(c)).collect();
+        format!("providers in it include {}", codes.join(", "))
     }
 }
 
@@ -157,5 +181,24 @@ impl RttCsvError {
                 detail,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_cell_is_cut_in_the_message() {
+        let e = RttCsvError::BadCount {
+            file: "rtt.csv".into(),
+            line: 3,
+            column: "Gt 00 To 01 Weeks SUM 1".into(),
+            value: "x".repeat(2_000_000),
+        };
+        let message = e.to_string();
+        assert!(message.len() < 300, "{} bytes", message.len());
+        assert!(message.contains("... (2000000 characters)"), "{message}");
+        assert_eq!(clip("12a"), "12a");
     }
 }
