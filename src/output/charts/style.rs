@@ -285,14 +285,27 @@ pub(super) fn fit_text<DB: DrawingBackend>(
     while s > size * 0.6 && width(text, s) > room {
         s -= 1.0;
     }
-    let mut t: Vec<char> = text.chars().collect();
-    while t.len() > 1 && width(&t.iter().collect::<String>(), s) > room {
-        t.pop();
-        if width(&format!("{}…", t.iter().collect::<String>()), s) <= room {
-            return (format!("{}…", t.iter().collect::<String>()), s);
+    if width(text, s) <= room {
+        return (text.to_string(), s);
+    }
+    // The longest start of the text that fits with an ellipsis, found by
+    // halving (one character at a time took minutes on a long name).
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |k: usize| format!("{}…", chars[..k].iter().collect::<String>());
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        if width(&cut(mid), s) <= room {
+            fits = mid;
+        } else {
+            too_long = mid;
         }
     }
-    (t.into_iter().collect(), s)
+    if fits == 0 {
+        // Not even one character and the ellipsis: the first character.
+        return (chars.first().map(|c| c.to_string()).unwrap_or_default(), s);
+    }
+    (cut(fits), s)
 }
 
 pub(super) fn bar_fill(style: &SeriesStyle) -> RGBAColor {
@@ -414,4 +427,27 @@ pub(super) fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
         .bold_line_style(GRID.stroke_width(1))
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED.stroke_width(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::prelude::{BitMapBackend, IntoDrawingArea};
+
+    #[test]
+    fn a_long_name_is_cut_to_the_longest_start_that_fits() {
+        register_fonts();
+        let mut buffer = vec![0u8; 400 * 100 * 3];
+        let area = BitMapBackend::with_buffer(&mut buffer, (400, 100)).into_drawing_area();
+        let width = |t: &str, s: f64| area.estimate_text_size(t, &font(s)).unwrap().0;
+        let name = "k".repeat(8000);
+        let (cut, size) = fit_text(&area, &name, 20.0, 300);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(width(&cut, size) <= 300);
+        // One character more would not fit.
+        let longer = format!("{}…", "k".repeat(cut.chars().count()));
+        assert!(width(&longer, size) > 300);
+        // A short name is left alone.
+        assert_eq!(fit_text(&area, "keep-booked", 20.0, 300).0, "keep-booked");
+    }
 }
