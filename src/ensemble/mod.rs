@@ -5,10 +5,11 @@
 //! random streams; a plan with a catch-up runs a second time without it
 //! ([`crate::model::Branch::WithoutCatchUp`]), so that its effect on the
 //! list splits exactly into the walkouts' and the catch-up's. That extra
-//! branch has no row of its own: it adds columns to its plan's row. Replications run in parallel on rayon, each on one
-//! thread; results are folded in replication order, chunk by chunk, so the
-//! output is the same bytes on any number of threads and memory holds one
-//! summary row per replication and plan plus fixed-size weekly histograms.
+//! branch has no row of its own: it adds columns to its plan's row.
+//! Replications run in parallel on rayon, each on one thread; results are
+//! folded in replication order, chunk by chunk, so the output is the same
+//! bytes on any number of threads and memory holds one summary row per
+//! replication and plan plus fixed-size weekly histograms.
 //! An ensemble can be split into shards run on different machines and
 //! merged exactly ([`shard`]).
 //!
