@@ -54,9 +54,22 @@ JUNIOR_CONSULTANT_RATIO = 1.1
 # figures only. Nothing else in this file was tuned to those figures.
 # --------------------------------------------------------------------------
 
-#: Participation among juniors not on the emergency floor (mean, sd of the
-#: national draw per replication) and its spread between trusts.
-PARTICIPATION_MEAN = 0.84
+#: Participation comes from each strike's published turnout by one formula
+#: (scenarios/README.md, "Participation from a published turnout"): the
+#: share of juniors who could have been at work who were at work, as NHS
+#: England published it on the day (a planner's input, not a calibration).
+#: "Reported for duty" with emergency care provided; one less "not at work"
+#: in the full walkout.
+TURNOUT_AT_WORK = {
+    "2016-01-12": 0.39,
+    "2016-02-10": 0.43,
+    "2016-03-09": 0.44,
+    "2016-04-06": 0.46,
+    "2016-04-26": round(1 - 0.78, 2),
+}
+#: The spread of the national draw around it (the turnout was published on
+#: the day; a planner before the day knew it within a few points) and
+#: between trusts (calibrated on 12 January 2016).
 PARTICIPATION_SD = 0.03
 PARTICIPATION_BETWEEN_TRUST_SD = 0.15
 #: Share of routine (unprotected) theatre lists stood down in advance, and
@@ -95,6 +108,27 @@ SPECIALTIES = [
     ("130", "Ophthalmology", 3600, 0.35, 0.25, 32, 8, None, 2, 2, 12, 18),
     ("502", "Gynaecology", 3268, 0.25, 0.18, 16, 4, "foundation", 4, 4, 13, 20),
 ]
+#: Nights an elective inpatient stays after the operation (mean, sd; a
+#: lognormal in the model). Set by hand to the order of HES elective
+#: ordinary admissions of 2015-16 by main specialty: a few days in general
+#: surgery and orthopaedics, one or two in ENT and ophthalmology. The bundled
+#: HES file gives stays by trust for all admissions only, so these are
+#: national assumptions, the same in every trust.
+STAY_NIGHTS = {
+    "100": (4.0, 5.0),
+    "101": (2.5, 3.0),
+    "110": (4.0, 4.0),
+    "120": (1.5, 1.5),
+    "130": (1.5, 1.5),
+    "502": (2.0, 2.0),
+}
+#: Elective inpatients one junior covers on a day-shift ward round: the
+#: thin, weekend-style cover hospitals fall back on in a strike. Each
+#: specialty's weekday rota gains the foundation juniors its ward needs at
+#: this ratio, with 30% headroom for the busiest days.
+WARD_PATIENTS_PER_JUNIOR = 25
+WARD_HEADROOM = 1.3
+
 UNIT_DC = sum(s[5] for s in SPECIALTIES)
 UNIT_IP = sum(s[8] for s in SPECIALTIES)
 UNIT_ADMISSIONS = UNIT_DC + UNIT_IP
@@ -344,7 +378,12 @@ def specialties_for(t: dict) -> list[dict]:
         need_r = max(c_am[0], c_pm[0])
         sessions = max(dc_am + n_ip + sum(c_am), dc_pm + n_ip + sum(c_pm))
         consultants = math.ceil(1.6 * sessions)
-        rota = [need_f + 2 * staff, need_c + 2 * staff, need_r + 2 * staff]
+        stay_mean, stay_sd = STAY_NIGHTS[code]
+        # Inpatients in beds on an average day: admissions on weekdays (5 of
+        # 7 days) times the mean stay.
+        beds = n_ip * ip_cases * 5 / 7 * stay_mean
+        ward = math.ceil(WARD_HEADROOM * beds / WARD_PATIENTS_PER_JUNIOR)
+        rota = [need_f + 2 * staff + ward, need_c + 2 * staff, need_r + 2 * staff]
         out.append(
             {
                 "code": code,
@@ -356,6 +395,8 @@ def specialties_for(t: dict) -> list[dict]:
                 "day_case_share": round(n_dc * dc_cases / (n_dc * dc_cases + n_ip * ip_cases), 3),
                 "consultants": consultants,
                 "rota": rota,
+                "ward": ward,
+                "stay": (stay_mean, stay_sd),
                 "floor": [staff] * 3,
                 "night": [staff] * 3,
                 "weekend": [2 * staff] * 3,
@@ -385,6 +426,7 @@ def trust_toml(t: dict, specs: list[dict]) -> str:
         f"dna_rate = {DNA}",
         f"background_cancel_rate = {BACKGROUND_CANCEL}",
         f"removal_rate_per_week = {REMOVAL}",
+        f"ward_patients_per_junior = {WARD_PATIENTS_PER_JUNIOR}",
     ]
     for s in specs:
         lines += [
@@ -396,6 +438,7 @@ def trust_toml(t: dict, specs: list[dict]) -> str:
             f"referrals_per_week = {s['referrals_per_week']}",
             f"admit_share = {s['admit_share']}",
             f"day_case_share = {s['day_case_share']}",
+            f"inpatient_stay_days = {{ mean = {s['stay'][0]}, sd = {s['stay'][1]} }}",
             f"consultants = {s['consultants']}",
             f"rota.weekday_day = {grades(s['rota'])}",
             f"rota.night = {grades(s['night'])}",
@@ -417,42 +460,105 @@ def trust_toml(t: dict, specs: list[dict]) -> str:
 # Scenario files
 # --------------------------------------------------------------------------
 
-WALKOUT_12 = f"""[[walkouts]]
-name = "24-hour walkout, 12 January 2016"
-start = "2016-01-12T08:00"
-hours = 24
-kind = "emergency_care_provided"
+def walkout(name: str, start: str, hours: int, kind: str, turnout_day: str, published: str) -> str:
+    """A [[walkouts]] entry, participation from the day's published turnout."""
+    return f"""[[walkouts]]
+name = "{name}"
+start = "{start}"
+hours = {hours}
+kind = "{kind}"
 grades = ["foundation", "core", "registrar"]
-# Calibrated (docs/VALIDATION.md): share of juniors NOT on the emergency
-# floor who struck. With the floor at work, it gives about 39% of the
-# rostered weekday juniors reporting for duty, as NHS England reported.
-participation = {{ distribution = "beta", mean = {PARTICIPATION_MEAN}, sd = {PARTICIPATION_SD} }}
+# NHS England on the day: {published}. Participation follows by the
+# turnout formula (scenarios/README.md); not calibrated.
+participation = {{ distribution = "turnout", at_work = {TURNOUT_AT_WORK[turnout_day]}, sd = {PARTICIPATION_SD} }}
 between_trust_sd = {PARTICIPATION_BETWEEN_TRUST_SD}
 """
 
-WALKOUT_26 = f"""[[walkouts]]
-name = "48-hour walkout, 26-28 January 2016"
-start = "2016-01-26T08:00"
-hours = 48
-kind = "emergency_care_provided"
-grades = ["foundation", "core", "registrar"]
-# Participation as calibrated on 12 January 2016 (docs/VALIDATION.md).
-participation = {{ distribution = "beta", mean = {PARTICIPATION_MEAN}, sd = {PARTICIPATION_SD} }}
-between_trust_sd = {PARTICIPATION_BETWEEN_TRUST_SD}
-"""
 
-PLAN_12 = f"""[[plans]]
-name = "as-on-the-day"
-description = "What trusts did on 12 January 2016, as calibrated: routine lists kept booked except a share stood down a few days ahead; consultants acting down into part of the junior places; urgent and cancer work protected."
-protect = "urgent"
+ECP = "emergency_care_provided"
+WALKOUT_12 = walkout(
+    "24-hour walkout, 12 January 2016", "2016-01-12T08:00", 24, ECP, "2016-01-12",
+    "39% of the juniors who could have been at work reported for duty",
+)
+WALKOUT_26 = walkout(
+    "48-hour walkout, 26-28 January 2016", "2016-01-26T08:00", 48, ECP, "2016-01-12",
+    "never held (suspended on 19 January); turnout taken as on 12 January, 39% reporting for duty",
+)
+WALKOUT_FEB = walkout(
+    "24-hour walkout, 10 February 2016", "2016-02-10T08:00", 24, ECP, "2016-02-10",
+    "43% of the juniors who could have been at work reported for duty",
+)
+WALKOUT_MAR = walkout(
+    "48-hour walkout, 9-11 March 2016", "2016-03-09T08:00", 48, ECP, "2016-03-09",
+    "44% reported for duty",
+)
+WALKOUT_APR = walkout(
+    "48-hour walkout, 6-8 April 2016", "2016-04-06T08:00", 48, ECP, "2016-04-06",
+    "46% reported for duty",
+)
+FULL_NOTE = "78% of the juniors expected at work were not at work at 09:00 (21,608)"
+WALKOUT_FULL = walkout(
+    "Full walkout, 26 April 2016 (08:00-17:00)", "2016-04-26T08:00", 9, "full_walkout", "2016-04-26", FULL_NOTE,
+) + "\n" + walkout(
+    "Full walkout, 27 April 2016 (08:00-17:00)", "2016-04-27T08:00", 9, "full_walkout", "2016-04-26", FULL_NOTE,
+)
+
+#: The behaviour calibrated on 12 January 2016, as plan lines.
+BEHAVIOUR_12 = f"""protect = "urgent"
 consultant_act_down_share = {CONSULTANT_ACT_DOWN_SHARE}
 """
 if STAND_DOWN_THEATRE_SHARE > 0 or STAND_DOWN_CLINIC_SHARE > 0:
-    PLAN_12 += (
+    BEHAVIOUR_12 += (
         f"stand_down = {{ theatre_share = {STAND_DOWN_THEATRE_SHARE}, clinic_share = {STAND_DOWN_CLINIC_SHARE},"
         f" days_ahead = {STAND_DOWN_DAYS_AHEAD} }}\n"
     )
-PLAN_12 += "rebooking = { binding_days = 28 }\n"
+BEHAVIOUR_12 += "rebooking = { binding_days = 28 }\n"
+
+def with_stand_down(behaviour: str, stand_down: str) -> str:
+    """The behaviour's plan lines with a `stand_down` line added."""
+    return behaviour.replace("rebooking", f"stand_down = {{ {stand_down} }}\nrebooking")
+
+
+PLAN_12 = f"""[[plans]]
+name = "as-on-the-day"
+description = "What trusts did on 12 January 2016, as calibrated: routine lists kept booked and what could not be staffed cancelled on the day, inpatients the ward could not cover included; consultants acting down into part of the junior places; urgent and cancer work protected."
+{BEHAVIOUR_12}"""
+
+AROUND_7 = "unstaffable = true, inpatients_at_risk = true, days_ahead = 7"
+AROUND_14 = "unstaffable = true, inpatients_at_risk = true, days_ahead = 14"
+
+#: Later strikes with emergency care provided: the first plan is the 12
+#: January behaviour unchanged (the strike was of the same kind); the second
+#: plans around the walkout a week ahead.
+PLANS_ECP = f"""[[plans]]
+name = "as-on-12-january"
+description = "Trusts behave as calibrated on 12 January 2016 (a strike of the same kind): lists kept booked, what cannot be staffed cancelled on the day, consultants acting down into part of the junior places, urgent and cancer work protected. The prediction held against the published figure."
+{BEHAVIOUR_12}
+[[plans]]
+name = "plan-around"
+description = "As on 12 January, but a week ahead stand down what the expected staffing cannot cover and postpone inpatients the ward could not cover through the walkout."
+{with_stand_down(BEHAVIOUR_12, AROUND_7)}"""
+
+#: The full walkout: announced weeks ahead, emergency cover planned with
+#: consultants, so trusts planned their elective work around it.
+PLANS_FULL = f"""[[plans]]
+name = "as-announced"
+description = "The 12 January behaviour, with what was announced: emergency cover by consultants planned weeks ahead, so two weeks ahead trusts stand down the routine work the expected staffing cannot cover and postpone inpatients the ward could not cover. The prediction held against the published figure."
+{with_stand_down(BEHAVIOUR_12, AROUND_14)}
+[[plans]]
+name = "on-the-day"
+description = "No planning ahead: lists kept booked and cancelled on the day when emergency cover takes their staff, as on 12 January."
+{BEHAVIOUR_12}"""
+
+#: The dispute: as it happened, and planning around every strike.
+PLANS_DISPUTE = f"""[[plans]]
+name = "as-it-happened"
+description = "The 12 January behaviour in every strike with emergency care provided; the full walkout of 26-27 April planned around two weeks ahead, as announced (routine work the expected staffing cannot cover stood down, inpatients the ward could not cover postponed)."
+{with_stand_down(BEHAVIOUR_12, AROUND_14 + ', walkout_kinds = ["full_walkout"]')}
+[[plans]]
+name = "plan-around-every-strike"
+description = "Every strike planned around a week ahead: what the expected staffing cannot cover stood down, inpatients the ward could not cover postponed."
+{with_stand_down(BEHAVIOUR_12, AROUND_7)}"""
 
 PLANS_26 = f"""[[plans]]
 name = "keep-booked"
@@ -514,15 +620,18 @@ def header(title: str, rows: list[dict], meta: dict, extra: str) -> str:
 # - Junior doctors by trust are not in the data: each specialty's weekday
 #   rota is the juniors its template needs in its busiest half-day, plus an
 #   emergency floor and one spare per grade, each round(trust scale) (at
-#   least 1). Consultants in post: 1.6 x the sessions of the busiest
+#   least 1), plus the foundation juniors its ward needs at
+#   {WARD_PATIENTS_PER_JUNIOR} inpatients each with {int(round(100 * (WARD_HEADROOM - 1)))}% headroom (stays: STAY_NIGHTS in the
+#   generator, national assumptions of the order of HES 2015-16). Consultants in post: 1.6 x the sessions of the busiest
 #   half-day (present: less 15% on leave and one on call, the defaults).
 #   The table checks these against consultant FTE x
 #   {JUNIOR_CONSULTANT_RATIO} juniors in post, and {JUNIORS_AT_WORK_ENGLAND:,} juniors who could have been at
 #   work in England shared by consultant FTE ({meta['at_work_per_fte']:.3f} per FTE, all
 #   specialties; the six surgical specialties hold part of them).
-# - Behaviour (participation, its spread between trusts, stand-downs,
-#   consultant acting down{', major incident' if 'Sandwell' in title else ''}) is calibrated on 12 January
-#   2016 only: docs/VALIDATION.md.
+# - Participation: from each strike's published turnout by one formula
+#   (scenarios/README.md). Behaviour (participation's spread between trusts,
+#   stand-downs, consultant acting down{', major incident' if 'Sandwell' in title else ''}) is calibrated on
+#   12 January 2016 only: docs/VALIDATION.md.
 {extra}"""
 
 
@@ -664,6 +773,45 @@ def main() -> None:
             20160126,
             WALKOUT_26,
             PLANS_26,
+            rows,
+            rows,
+            meta,
+            summary,
+        )
+    )
+
+    # The later strikes of the dispute: predictions held against the
+    # published figures (docs/VALIDATION.md). Same world, the walkout as
+    # called, participation from the day's published turnout.
+    later = (
+        ("england-2016-02-10", "England: the 24-hour walkout of 10 February 2016",
+         "Every acute trust in England facing the second walkout of the dispute: 24 hours from 08:00 on Wednesday 10 February 2016, emergency care provided (the full walkout first called for that day was changed to this). Participation from the turnout NHS England published on the day; behaviour as calibrated on 12 January.",
+         "2016-01-18", WALKOUT_FEB, PLANS_ECP, 20160210),
+        ("england-2016-03-09-48h", "England: the 48-hour walkout of 9-11 March 2016",
+         "Every acute trust in England facing 48 hours from 08:00 on Wednesday 9 March 2016, emergency care provided. Participation from the turnout NHS England published; behaviour as calibrated on 12 January.",
+         "2016-02-15", WALKOUT_MAR, PLANS_ECP, 20160309),
+        ("england-2016-04-06-48h", "England: the 48-hour walkout of 6-8 April 2016",
+         "Every acute trust in England facing 48 hours from 08:00 on Wednesday 6 April 2016, emergency care provided. Participation from the turnout NHS England published; behaviour as calibrated on 12 January.",
+         "2016-03-14", WALKOUT_APR, PLANS_ECP, 20160406),
+        ("england-2016-04-26-full", "England: the full walkout of 26-27 April 2016",
+         "Every acute trust in England facing the first full walkout (no emergency cover by juniors), 08:00-17:00 on Tuesday 26 and Wednesday 27 April 2016, announced weeks ahead; consultants covered emergency care. Participation from the share not at work NHS England published.",
+         "2016-03-21", WALKOUT_FULL, PLANS_FULL, 20160426),
+    )
+    for name, title, description, start, walkouts, plans, seed in later:
+        (out / f"{name}.toml").write_text(
+            scenario(name, title, description, start, 2, 20, seed, walkouts, plans, rows, rows, meta, summary)
+        )
+    (out / "england-2016-dispute.toml").write_text(
+        scenario(
+            "england-2016-dispute",
+            "England: the junior doctors' dispute of 2016, strike by strike",
+            "Every acute trust in England through the five walkouts of the 2016 dispute (12 January, 10 February, 9-11 March and 6-8 April with emergency care provided, the full walkout of 26-27 April; the suspended 26 January walkout left out), from December 2015 to the end of 2016: the cumulative effect on the list and the 18-week share, under two ways of handling the later strikes.",
+            "2015-12-07",
+            35,
+            100,
+            20161231,
+            "\n".join([WALKOUT_12, WALKOUT_FEB, WALKOUT_MAR, WALKOUT_APR, WALKOUT_FULL]),
+            PLANS_DISPUTE,
             rows,
             rows,
             meta,

@@ -147,6 +147,40 @@ pub struct SpecialtyModel {
     /// Juniors each shift needs for emergency work, filled first.
     pub floor: Rota,
     pub templates: Vec<SessionTemplate>,
+    /// Nights an elective inpatient stays, if stays are modelled.
+    pub inpatient_stay: Option<StayModel>,
+}
+
+/// Nights of an elective inpatient stay: a lognormal with these log-scale
+/// parameters, rounded to whole nights, at least one and at most
+/// [`StayModel::MAX_NIGHTS`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StayModel {
+    pub mu: f64,
+    pub sigma: f64,
+}
+
+impl StayModel {
+    /// The longest stay counted (longer stays are cut here).
+    pub const MAX_NIGHTS: u32 = 120;
+
+    /// The lognormal of this mean and standard deviation (days).
+    pub fn from_mean_sd(mean: f64, sd: f64) -> StayModel {
+        let mean = mean.max(1e-9);
+        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+        StayModel {
+            mu: mean.ln() - sigma2 / 2.0,
+            sigma: sigma2.sqrt(),
+        }
+    }
+
+    /// Nights for a standard normal draw `z`.
+    pub fn nights(&self, z: f64) -> u32 {
+        (self.mu + self.sigma * z)
+            .exp()
+            .round()
+            .clamp(1.0, f64::from(Self::MAX_NIGHTS)) as u32
+    }
 }
 
 impl SpecialtyModel {
@@ -175,6 +209,9 @@ pub struct TrustModel {
     pub clinic_horizon_days: i64,
     pub theatre_horizon_days: i64,
     pub admission_notice_days: i64,
+    /// Elective inpatients a junior covers on the ward, if wards are
+    /// modelled.
+    pub ward_patients_per_junior: Option<u32>,
     pub specialties: Vec<SpecialtyModel>,
 }
 
@@ -213,6 +250,13 @@ pub struct PlanModel {
     pub stand_down_clinic: Probability,
     pub stand_down_days_ahead: i64,
     pub stand_down_specialties: Option<Vec<String>>,
+    /// Stand down, at the decision, what the expected staffing cannot cover.
+    pub stand_down_unstaffable: bool,
+    /// Postpone, at the decision, inpatients the expected ward cover
+    /// cannot take.
+    pub stand_down_inpatients: bool,
+    /// The kinds of walkout the stand-down answers (None: every kind).
+    pub stand_down_kinds: Option<Vec<vocab::WalkoutKind>>,
     pub act_down_share: Probability,
     pub major_incident: Option<MajorIncidentModel>,
     pub binding_days: i64,
@@ -231,6 +275,9 @@ impl PlanModel {
             stand_down_clinic: Probability::ZERO,
             stand_down_days_ahead: 0,
             stand_down_specialties: None,
+            stand_down_unstaffable: false,
+            stand_down_inpatients: false,
+            stand_down_kinds: None,
             act_down_share: Probability::ZERO,
             major_incident: None,
             binding_days: 28,
@@ -255,7 +302,10 @@ impl PlanModel {
 
     /// Does the plan stand anything down in advance?
     pub fn has_stand_down(&self) -> bool {
-        self.stand_down_theatre.get() > 0.0 || self.stand_down_clinic.get() > 0.0
+        self.stand_down_theatre.get() > 0.0
+            || self.stand_down_clinic.get() > 0.0
+            || self.stand_down_unstaffable
+            || self.stand_down_inpatients
     }
 
     pub fn stands_down(&self, code: &str) -> bool {

@@ -78,6 +78,8 @@ pub enum Purpose {
     DeclineOffer,
     /// How long a patient who declined asks to wait.
     Deferral,
+    /// How many nights an elective inpatient stays.
+    Stay,
 }
 
 impl Purpose {
@@ -95,6 +97,7 @@ impl Purpose {
             Purpose::Recall => 4,
             Purpose::DeclineOffer => 5,
             Purpose::Deferral => 6,
+            Purpose::Stay => 7,
         }
     }
 

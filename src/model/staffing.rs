@@ -173,6 +173,29 @@ impl SlotStaff {
         true
     }
 
+    /// Staff as much of a clinic as possible when [`SlotStaff::try_staff`]
+    /// cannot staff all of it: one consultant to lead it, then as many of
+    /// its junior places as the juniors free and the consultants the plan
+    /// lets act down can fill (one consultant must be left to lead).
+    /// Returns the junior places filled, or None (taking nothing) when no
+    /// consultant is free to lead it. A clinic's doctors each see an equal
+    /// share of its patients, so a clinic that fills `k` of its `n` junior
+    /// places runs `(1 + k) / (1 + n)` of its slots.
+    pub fn try_staff_partly(&mut self, need: &Juniors) -> Option<u32> {
+        if self.consultants == 0 {
+            self.no_consultant += 1;
+            return None;
+        }
+        let mut juniors = self.juniors;
+        let unfilled = allocate_upward(&mut juniors, need);
+        let acting = unfilled.min(self.act_down).min(self.consultants - 1);
+        self.juniors = juniors;
+        self.act_down -= acting;
+        self.acted_down += acting;
+        self.consultants -= 1 + acting;
+        Some(need.iter().sum::<u32>() - unfilled + acting)
+    }
+
     /// Of the consultants acting down, how many gave up their own session
     /// to do so: one for each session refused for want of a consultant to
     /// lead it, at most one per consultant acting down.
@@ -250,6 +273,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_clinic_short_of_juniors_is_staffed_in_part() {
+        // A clinic of a consultant and two registrars, one registrar free.
+        let mut pool = SlotStaff::new([0, 0, 1], 3, 0.0);
+        assert!(!pool.try_staff(&[0, 0, 2]));
+        assert_eq!(pool.try_staff_partly(&[0, 0, 2]), Some(1));
+        assert_eq!((pool.juniors, pool.consultants), ([0, 0, 0], 2));
+        // With acting down allowed, a consultant fills one place.
+        let mut pool = SlotStaff::new([0, 0, 0], 3, 0.5);
+        assert_eq!(pool.try_staff_partly(&[0, 0, 2]), Some(1));
+        assert_eq!((pool.consultants, pool.acted_down), (1, 1));
+        // No consultant: nothing runs and nothing is taken.
+        let mut pool = SlotStaff::new([0, 0, 2], 0, 1.0);
+        assert_eq!(pool.try_staff_partly(&[0, 0, 2]), None);
+        assert_eq!(pool.juniors, [0, 0, 2]);
     }
 
     #[test]

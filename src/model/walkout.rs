@@ -69,6 +69,9 @@ pub struct WalkoutModel {
     /// Which grades strike, by [`super::vocab::Grade::index`].
     pub grades: [bool; 3],
     pub participation: ParticipationModel,
+    /// The participation a trust expects when it plans for the walkout:
+    /// the distribution's mean.
+    pub expected_participation: f64,
     /// Standard deviation of a trust's participation around the national
     /// draw.
     pub between_trust_sd: NonNegative,

@@ -10,7 +10,9 @@ use super::human;
 use crate::ensemble::metrics::Metric;
 use crate::model::random::InputDigest;
 use crate::model::World;
-use crate::scenario::{Participation, Plan, Protect, Scenario, WalkoutKind};
+use crate::scenario::{
+    turnout, Participation, Plan, Protect, Scenario, ScenarioFile, Walkout, WalkoutKind,
+};
 
 /// `manifest.json`: what was run, with which seed, on which world.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -218,8 +220,9 @@ fn pct(p: f64) -> String {
 }
 
 /// Participation in plain words.
-pub fn describe_participation(p: &Participation, between_sd: f64) -> String {
-    let base = match p {
+pub fn describe_participation(file: &ScenarioFile, w: &Walkout) -> String {
+    let between_sd = w.between_trust_sd.get();
+    let base = match &w.participation {
         Participation::Fixed { value } => {
             format!("{} of eligible juniors strike", pct(value.get()))
         }
@@ -233,6 +236,23 @@ pub fn describe_participation(p: &Participation, between_sd: f64) -> String {
             pct(mean.get()),
             pct(sd.get())
         ),
+        Participation::Turnout { at_work, sd } => {
+            let exempt = turnout::exempt_share(file, w);
+            let mean = turnout::participation_mean(file, w).unwrap_or(0.0);
+            let asked = match w.kind {
+                WalkoutKind::EmergencyCareProvided => {
+                    format!("the {} not on the emergency floor", pct(1.0 - exempt))
+                }
+                WalkoutKind::FullWalkout => "every rostered junior".to_string(),
+            };
+            format!(
+                "from the published turnout: {} of juniors at work, so {} of {asked} strike (Beta, mean {}, sd {} per replication)",
+                pct(at_work.get()),
+                pct(mean),
+                pct(mean),
+                pct(sd.get())
+            )
+        }
     };
     if between_sd > 0.0 {
         format!("{base}; between-trust sd {}", pct(between_sd))
@@ -357,7 +377,7 @@ pub fn manifest(
                 }
                 .into(),
                 grades: w.grades.iter().map(|g| g.name().to_string()).collect(),
-                participation: describe_participation(&w.participation, w.between_trust_sd.get()),
+                participation: describe_participation(s, w),
             })
             .collect(),
         plans: s

@@ -6,14 +6,17 @@
 //! not know the file format; validation happens before this (see
 //! `validate/`), so nothing here can fail.
 
-use super::{Participation, Plan, Scenario, Specialty, Trust, Weekday};
+use super::{
+    turnout, Participation, Plan, Probability, Scenario, ScenarioFile, Specialty, Trust, Walkout,
+    Weekday,
+};
 use crate::engine::{SimTime, MINUTES_PER_HOUR};
 use crate::model::dates::Dates;
 use crate::model::staffing::{expected_on_leave, Rota};
 use crate::model::vocab::Grade;
 use crate::model::{
     CatchUpModel, InitialList, MajorIncidentModel, ParticipationModel, PlanModel, SessionKind,
-    SessionTemplate, SpecialtyModel, TrustModel, WalkoutModel, World, COUNT_LEAD_DAYS,
+    SessionTemplate, SpecialtyModel, StayModel, TrustModel, WalkoutModel, World, COUNT_LEAD_DAYS,
     OPEN_BAND_DAYS,
 };
 
@@ -38,7 +41,8 @@ impl Scenario {
                 end: at(w.end_time()),
                 kind: w.kind,
                 grades: Grade::ALL.map(|g| w.grades.contains(&g)),
-                participation: participation_model(&w.participation),
+                participation: participation_model(s, w),
+                expected_participation: turnout::participation_mean(s, w).expect("validated"),
                 between_trust_sd: w.between_trust_sd,
                 trusts: s
                     .trusts
@@ -64,13 +68,26 @@ impl Scenario {
             .collect();
         // Plans branch at the earliest stand-down decision; what is counted
         // is fixed by the walkouts, whatever the plans.
+        // With wards modelled, an admission whose stay reaches into a
+        // walkout is already the trust's decision: branch at the start of
+        // the counting window, so those before the walkout are judged in
+        // each plan (admissions more than COUNT_LEAD_DAYS ahead are not).
+        let wards = s
+            .trusts
+            .iter()
+            .any(|t| t.ward_patients_per_junior.is_some());
+        let earliest = if wards {
+            first_start_day - COUNT_LEAD_DAYS
+        } else {
+            first_start_day
+        };
         let branch_day = plans
             .iter()
             .filter(|p| p.has_stand_down())
             .map(|p| first_start_day - p.stand_down_days_ahead)
             .min()
-            .unwrap_or(first_start_day)
-            .min(first_start_day)
+            .unwrap_or(earliest)
+            .min(earliest)
             .max(start_day);
         World {
             dates: Dates::new(origin, days as usize + 1),
@@ -98,11 +115,15 @@ impl Scenario {
     }
 }
 
-fn participation_model(p: &Participation) -> ParticipationModel {
-    match p {
+fn participation_model(file: &ScenarioFile, w: &Walkout) -> ParticipationModel {
+    match &w.participation {
         Participation::Fixed { value } => ParticipationModel::Fixed(*value),
         Participation::Uniform { low, high } => ParticipationModel::Uniform(*low, *high),
         Participation::Beta { mean, sd } => ParticipationModel::beta(*mean, *sd),
+        Participation::Turnout { sd, .. } => {
+            let mean = turnout::participation_mean(file, w).expect("validated");
+            ParticipationModel::beta(Probability::new(mean).expect("a share"), *sd)
+        }
     }
 }
 
@@ -127,6 +148,7 @@ fn trust_model(scenario: &Scenario, index: usize, t: &Trust) -> TrustModel {
         clinic_horizon_days: i64::from(t.clinic_booking_days.get()),
         theatre_horizon_days: i64::from(t.theatre_booking_days.get()),
         admission_notice_days: i64::from(t.admission_notice_days.get()),
+        ward_patients_per_junior: t.ward_patients_per_junior.map(|n| n.get()),
         specialties: t
             .specialties
             .iter()
@@ -220,6 +242,9 @@ fn specialty_model(sp: &Specialty, initial_list: InitialList, leave_share: f64) 
         rota: shifts(&sp.rota),
         floor: shifts(&sp.emergency_floor),
         templates,
+        inpatient_stay: sp
+            .inpatient_stay_days
+            .map(|d| StayModel::from_mean_sd(d.mean.get(), d.sd.get())),
     }
 }
 
@@ -232,6 +257,10 @@ fn plan_model(p: &Plan, after_walkouts_day: i64) -> PlanModel {
         stand_down_clinic: p.stand_down.clinic_share,
         stand_down_days_ahead: i64::from(p.stand_down.days_ahead.get()),
         stand_down_specialties: list(&p.stand_down.specialties),
+        stand_down_unstaffable: p.stand_down.unstaffable,
+        stand_down_inpatients: p.stand_down.inpatients_at_risk,
+        stand_down_kinds: (!p.stand_down.walkout_kinds.is_empty())
+            .then(|| p.stand_down.walkout_kinds.clone()),
         act_down_share: p.consultant_act_down_share,
         major_incident: p.major_incident.as_ref().map(|m| MajorIncidentModel {
             threshold: m.threshold,

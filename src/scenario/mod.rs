@@ -24,6 +24,7 @@ mod read;
 pub mod rtt_csv;
 pub mod size;
 mod suggest;
+pub mod turnout;
 mod validate;
 pub mod values;
 

@@ -22,6 +22,18 @@ pub enum Participation {
     /// Beta distribution with this mean and standard deviation (sd must be
     /// below sqrt(mean * (1 - mean))).
     Beta { mean: Probability, sd: Probability },
+    /// From a published turnout: `at_work` is the share of the juniors who
+    /// could have been at work who were at work (NHS England's "reported
+    /// for duty" in a strike with emergency care provided; one less its
+    /// "not at work" in a full walkout). The mean participation is
+    /// `(1 - at_work) / (1 - exempt)`, where `exempt` is the share of the
+    /// rostered weekday juniors (striking grades, affected trusts) on the
+    /// emergency floor when emergency care is provided, who work, and 0 in
+    /// a full walkout; then a Beta distribution with that mean and `sd`.
+    Turnout {
+        at_work: Probability,
+        sd: Probability,
+    },
 }
 
 /// The schema of [`Participation`] also allows a bare share.
@@ -48,7 +60,7 @@ impl<'de> Deserialize<'de> for Participation {
 
 struct ParticipationVisitor;
 
-const DISTRIBUTIONS: &[&str] = &["fixed", "uniform", "beta"];
+const DISTRIBUTIONS: &[&str] = &["fixed", "uniform", "beta", "turnout"];
 
 impl<'de> serde::de::Visitor<'de> for ParticipationVisitor {
     type Value = Participation;
@@ -76,9 +88,17 @@ impl<'de> serde::de::Visitor<'de> for ParticipationVisitor {
         mut map: A,
     ) -> Result<Participation, A::Error> {
         use serde::de::Error;
-        const FIELDS: &[&str] = &["distribution", "value", "low", "high", "mean", "sd"];
+        const FIELDS: &[&str] = &[
+            "distribution",
+            "value",
+            "low",
+            "high",
+            "mean",
+            "sd",
+            "at_work",
+        ];
         let mut distribution: Option<String> = None;
-        let mut values: [Option<Probability>; 5] = [None; 5];
+        let mut values: [Option<Probability>; 6] = [None; 6];
         while let Some(key) = map.next_key::<String>()? {
             match FIELDS.iter().position(|f| *f == key) {
                 Some(0) => distribution = Some(map.next_value()?),
@@ -88,14 +108,15 @@ impl<'de> serde::de::Visitor<'de> for ParticipationVisitor {
         }
         let Some(distribution) = distribution else {
             return Err(A::Error::custom(
-                "missing field `distribution`: give \"fixed\", \"uniform\" or \"beta\", or write a bare share such as 0.7",
+                "missing field `distribution`: give \"fixed\", \"uniform\", \"beta\" or \"turnout\", or write a bare share such as 0.7",
             ));
         };
-        let [value, low, high, mean, sd] = values;
+        let [value, low, high, mean, sd, at_work] = values;
         let wants: &[&str] = match distribution.as_str() {
             "fixed" => &["value"],
             "uniform" => &["low", "high"],
             "beta" => &["mean", "sd"],
+            "turnout" => &["at_work", "sd"],
             other => return Err(A::Error::unknown_variant(other, DISTRIBUTIONS)),
         };
         for (name, given) in FIELDS[1..].iter().zip(values) {
@@ -120,6 +141,10 @@ impl<'de> serde::de::Visitor<'de> for ParticipationVisitor {
             "uniform" => Participation::Uniform {
                 low: need(low, "low")?,
                 high: need(high, "high")?,
+            },
+            "turnout" => Participation::Turnout {
+                at_work: need(at_work, "at_work")?,
+                sd: need(sd, "sd")?,
             },
             _ => Participation::Beta {
                 mean: need(mean, "mean")?,

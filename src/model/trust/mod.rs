@@ -24,9 +24,11 @@
 
 mod booking;
 mod patients;
+mod planning;
 mod sessions;
 mod state;
 mod walkout;
+mod wards;
 
 use super::outcome::{BranchOutcome, Counters, ListState};
 use super::vocab::{AM_START, PM_START};
@@ -82,6 +84,8 @@ pub struct TrustSim<'w> {
     waiting: u64,
     /// Sessions exist up to this day.
     created_until: i64,
+    /// Per specialty, elective inpatients in beds by day (`wards.rs`).
+    beds: Vec<Vec<u32>>,
     /// The referral stream after the referral book was drawn: picks whom to
     /// take off or copy at the end of the warm-up.
     start_rng: Xoshiro256PlusPlus,
@@ -120,6 +124,11 @@ impl<'w> TrustSim<'w> {
             offset,
             waiting: 0,
             created_until: -1,
+            beds: if model.ward_patients_per_junior.is_some() {
+                vec![vec![0; Self::bed_days(world.days)]; model.specialties.len()]
+            } else {
+                vec![Vec::new(); model.specialties.len()]
+            },
             start_rng: streams.referrals.clone(),
         };
         let mut rng = streams.referrals;

@@ -12,7 +12,9 @@ use super::state::{Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUT
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::random::{self, Purpose};
-use crate::model::staffing::{consultants_on_leave, consultants_present, less, Shift, SlotStaff};
+use crate::model::staffing::{
+    consultants_on_leave, consultants_present, less, Juniors, Shift, SlotStaff,
+};
 use crate::model::vocab::{SessionTime, Setting};
 use crate::model::SessionKind;
 use std::cmp::Reverse;
@@ -94,6 +96,7 @@ impl TrustSim<'_> {
             status: Status::Open,
             catch_up,
             on_walkout,
+            closed: 0,
         };
         session.booked.reserve_exact(session.capacity());
         let st = &mut self.specs[spec];
@@ -106,6 +109,13 @@ impl TrustSim<'_> {
     /// 08:30 or 13:30: staff and run (or cancel) each specialty's open
     /// sessions of the half-day.
     pub(super) fn half_day(&mut self, day: i64, pm: bool) {
+        if !pm {
+            for st in &mut self.specs {
+                st.all_day_juniors = [0; 3];
+                st.all_day_consultants = 0;
+            }
+            self.cover_wards(day);
+        }
         for spec in 0..self.specs.len() {
             let ids: Vec<u32> = self.specs[spec].by_day[day as usize]
                 .iter()
@@ -115,10 +125,6 @@ impl TrustSim<'_> {
                     s.status == Status::Open && s.in_afternoon() == pm
                 })
                 .collect();
-            if !pm {
-                self.specs[spec].all_day_juniors = [0; 3];
-                self.specs[spec].all_day_consultants = 0;
-            }
             if ids.is_empty() {
                 continue;
             }
@@ -126,12 +132,12 @@ impl TrustSim<'_> {
         }
     }
 
-    /// Who is free for elective work in this half-day of this specialty:
-    /// the juniors of the rota less its emergency floor, and the
-    /// consultants in post less those on leave and on call; less strikers
-    /// and consultants covering for them, and staff held by the morning's
-    /// all-day sessions.
-    fn slot_staff(&mut self, spec: usize, day: i64, pm: bool) -> SlotStaff {
+    /// Who is free for elective work in this half-day of this specialty,
+    /// before the wards and the morning's all-day sessions: the juniors of
+    /// the rota less its emergency floor, and the consultants in post less
+    /// those on leave and on call; less strikers and consultants covering
+    /// for them, and consultants resting after a night.
+    pub(super) fn base_staff(&mut self, spec: usize, day: i64, pm: bool) -> (Juniors, u32) {
         let sp = &self.model.specialties[spec];
         let shift = Shift::day_shift(self.world.dates.is_working_day(day as usize));
         let mut juniors = less(&sp.rota[shift], &sp.floor[shift]);
@@ -144,14 +150,41 @@ impl TrustSim<'_> {
             (juniors, consultants) = self.staff_in_walkout(w, spec, shift, juniors, consultants);
         }
         consultants = consultants.saturating_sub(self.resting_after_night(spec, day));
-        if pm {
-            let st = &self.specs[spec];
-            for (free, used) in juniors.iter_mut().zip(st.all_day_juniors) {
-                *free = free.saturating_sub(used);
-            }
-            consultants = consultants.saturating_sub(st.all_day_consultants);
+        (juniors, consultants)
+    }
+
+    /// Who is free for this half-day's sessions: [`TrustSim::base_staff`]
+    /// less the staff held all day by the ward and the morning's all-day
+    /// sessions.
+    fn slot_staff(&mut self, spec: usize, day: i64, pm: bool) -> SlotStaff {
+        let (mut juniors, mut consultants) = self.base_staff(spec, day, pm);
+        let st = &self.specs[spec];
+        for (free, used) in juniors.iter_mut().zip(st.all_day_juniors) {
+            *free = free.saturating_sub(used);
         }
+        consultants = consultants.saturating_sub(st.all_day_consultants);
         SlotStaff::new(juniors, consultants, self.plan.act_down_share.get())
+    }
+
+    /// Sort a half-day's sessions into staffing order: protected work
+    /// first, then theatre before clinics, then the most work (an inpatient
+    /// case counts one and a half day cases: longer operations, harder to
+    /// rebook).
+    pub(super) fn staffing_order(&self, spec: usize, ids: &mut [u32]) {
+        let st = &self.specs[spec];
+        ids.sort_by_key(|&sid| {
+            let s = &st.sessions[sid as usize];
+            let weight = match s.admission_setting() {
+                Some(Setting::DayCase) => 2,
+                Some(Setting::Inpatient) | None => 3,
+            };
+            (
+                !self.is_protected(s),
+                !s.is_theatre(),
+                Reverse(weight * s.booked.len()),
+                sid,
+            )
+        });
     }
 
     /// Is the session protected from stand-downs and staffed first?
@@ -180,29 +213,21 @@ impl TrustSim<'_> {
         }
         let mut staff = self.slot_staff(spec, day, pm);
         let (present, mut led) = (staff.consultants, 0);
-        {
-            let st = &self.specs[spec];
-            ids.sort_by_key(|&sid| {
-                let s = &st.sessions[sid as usize];
-                // Protected work first, then theatre before clinics, then
-                // the most work: an inpatient case counts one and a half day cases
-                // (longer operations, harder to rebook).
-                let weight = match s.admission_setting() {
-                    Some(Setting::DayCase) => 2,
-                    Some(Setting::Inpatient) | None => 3,
-                };
-                (
-                    !self.is_protected(s),
-                    !s.is_theatre(),
-                    Reverse(weight * s.booked.len()),
-                    sid,
-                )
-            });
-        }
+        self.staffing_order(spec, &mut ids);
         for sid in ids {
             let s = &self.specs[spec].sessions[sid as usize];
             let before = staff;
-            let staffed = staff.try_staff(&s.juniors);
+            let mut staffed = staff.try_staff(&s.juniors);
+            if !staffed && !s.is_theatre() {
+                // A clinic runs the slots of the doctors it has.
+                let need = s.juniors;
+                if let Some(filled) = staff.try_staff_partly(&need) {
+                    let doctors = 1 + need.iter().sum::<u32>();
+                    self.cut_clinic(spec, sid, day, f64::from(1 + filled) / f64::from(doctors));
+                    staffed = true;
+                }
+            }
+            let s = &self.specs[spec].sessions[sid as usize];
             if staffed && s.time == SessionTime::AllDay {
                 let st = &mut self.specs[spec];
                 for g in 0..3 {
@@ -247,6 +272,22 @@ impl TrustSim<'_> {
                 if on_walkout {
                     self.counters.elective_planned_walkout += 1;
                 }
+                let nights = match setting {
+                    Setting::Inpatient => self.stay_nights(spec, id, draw.1 as u16),
+                    Setting::DayCase => None,
+                };
+                if let Some(nights) = nights {
+                    let p = &self.patients[id as usize];
+                    let protected = self.plan.protect_up_to.is_some_and(|u| p.priority <= u);
+                    if !protected && self.ward_refuses(spec, day, nights, None) {
+                        // The ward cannot take them through the walkout.
+                        if counted {
+                            self.counters.elective_on_day[setting.index()] += 1;
+                        }
+                        self.rebook_binding(id, day, counted);
+                        continue;
+                    }
+                }
                 let u = random::uniform(self.draw_base, Purpose::BackgroundCancel, draw.0, draw.1);
                 if u < self.model.background_cancel_rate.get() {
                     if counted {
@@ -260,6 +301,9 @@ impl TrustSim<'_> {
                     self.counters.treated_admitted += 1;
                     self.counters.catch_up_operations += u64::from(catch_up);
                     self.clock_stop(id, Stage::Treated);
+                    if let Some(nights) = nights {
+                        self.admit_to_ward(spec, day, nights);
+                    }
                 }
             } else {
                 let u = random::uniform(self.draw_base, Purpose::DidNotAttend, draw.0, draw.1);
@@ -281,6 +325,38 @@ impl TrustSim<'_> {
         let mut booked = booked;
         booked.clear();
         self.specs[spec].sessions[sid as usize].booked = booked;
+    }
+
+    /// A clinic running `share` of its slots (its doctors each see an
+    /// equal share): the new patients booked beyond that share, the last
+    /// booked first, go back in the queue, and the follow-up slots beyond
+    /// it are cancelled; both are counted as appointments cancelled.
+    fn cut_clinic(&mut self, spec: usize, sid: u32, day: i64, share: f64) {
+        let counted = self.in_window(day);
+        let s = &mut self.specs[spec].sessions[sid as usize];
+        let SessionKind::Clinic {
+            new_slots,
+            follow_up_slots,
+        } = s.kind
+        else {
+            return;
+        };
+        let keep = |slots: u32| (share * f64::from(slots)).round() as u32;
+        let kept_new = keep(new_slots) as usize;
+        let dropped: Vec<u32> = if s.booked.len() > kept_new {
+            s.booked.split_off(kept_new)
+        } else {
+            Vec::new()
+        };
+        if counted {
+            self.counters.outpatient[OUTPATIENT_NEW] += dropped.len() as u64;
+            self.counters.outpatient[OUTPATIENT_FOLLOW_UP] +=
+                u64::from(follow_up_slots - keep(follow_up_slots));
+        }
+        for id in dropped {
+            self.patients[id as usize].session = NO_SESSION;
+            self.enqueue(id);
+        }
     }
 
     /// Cancel an unstaffed session on the day: theatre patients get a

@@ -100,12 +100,15 @@ pub(super) struct Session {
     pub(super) catch_up: bool,
     /// Does a walkout affecting the trust overlap it?
     pub(super) on_walkout: bool,
+    /// Places closed in advance (admissions postponed before a walkout),
+    /// not to be booked again.
+    pub(super) closed: u32,
 }
 
 impl Session {
     pub(super) fn capacity(&self) -> usize {
         match self.kind {
-            SessionKind::Theatre { cases, .. } => cases as usize,
+            SessionKind::Theatre { cases, .. } => cases.saturating_sub(self.closed) as usize,
             SessionKind::Clinic { new_slots, .. } => new_slots as usize,
         }
     }

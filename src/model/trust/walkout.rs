@@ -28,7 +28,11 @@ impl TrustSim<'_> {
             return;
         }
         for (w, walkout) in world.walkouts.iter().enumerate() {
-            if !walkout.trusts[self.trust] {
+            let answered = plan
+                .stand_down_kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&walkout.kind));
+            if !walkout.trusts[self.trust] || !answered {
                 continue;
             }
             let decide = SimTime::at(
@@ -88,9 +92,12 @@ impl TrustSim<'_> {
         match self.world.walkouts[w].kind {
             WalkoutKind::EmergencyCareProvided => (less(&off_floor, &strikers), consultants),
             WalkoutKind::FullWalkout => {
+                // The juniors at work fill the floor, then the consultants
+                // on call, then consultants off elective work.
                 let mut present = less(&sp.rota[shift], &strikers);
                 let unfilled = allocate_upward(&mut present, &sp.floor[shift]);
-                (present, consultants.saturating_sub(unfilled))
+                let off_elective = unfilled.saturating_sub(sp.consultants_on_call);
+                (present, consultants.saturating_sub(off_elective))
             }
         }
     }
@@ -118,7 +125,9 @@ impl TrustSim<'_> {
         let (rota, floor) = (sp.rota[Shift::Night], sp.floor[Shift::Night]);
         let strikers = self.strikers(w, spec, Shift::Night, recalled);
         let mut present = less(&rota, &strikers);
-        allocate_upward(&mut present, &floor)
+        let unfilled = allocate_upward(&mut present, &floor);
+        // The consultant on call covers one of the places.
+        unfilled.saturating_sub(sp.consultants_on_call)
     }
 
     /// Juniors of each grade striking in specialty `spec` on `shift` during
@@ -179,10 +188,23 @@ impl TrustSim<'_> {
         decided
     }
 
-    /// The plan's advance stand-down for walkout `w`: the given shares of
-    /// routine (unprotected) theatre lists and clinics on walkout days, the
-    /// least booked first.
+    /// The plan's advance stand-down for walkout `w`, at its decision: the
+    /// review of inpatient admissions against ward cover (`wards.rs`), the
+    /// given shares of routine (unprotected) theatre lists and clinics on
+    /// walkout days, the least booked first, and what the expected
+    /// staffing cannot cover (`planning.rs`).
     pub(super) fn stand_down(&mut self, w: usize) {
+        if self.plan.stand_down_inpatients {
+            self.review_inpatients(w);
+        }
+        self.stand_down_shares(w);
+        if self.plan.stand_down_unstaffable {
+            self.stand_down_unstaffable(w);
+        }
+    }
+
+    /// The plan's stand-down shares for walkout `w`.
+    fn stand_down_shares(&mut self, w: usize) {
         let walkout = &self.world.walkouts[w];
         let plan = self.plan;
         for spec in 0..self.specs.len() {
@@ -222,7 +244,7 @@ impl TrustSim<'_> {
         }
     }
 
-    fn stand_down_session(&mut self, spec: usize, sid: u32) {
+    pub(super) fn stand_down_session(&mut self, spec: usize, sid: u32) {
         let s = &mut self.specs[spec].sessions[sid as usize];
         s.status = Status::StoodDown;
         let booked = std::mem::take(&mut s.booked);

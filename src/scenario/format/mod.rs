@@ -164,6 +164,16 @@ impl GradeCounts {
     }
 }
 
+/// The length of an elective inpatient stay, in nights: a lognormal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StayDays {
+    /// Mean nights (1 to 60).
+    pub mean: NonNegative,
+    /// Standard deviation of the nights (0 to 100).
+    pub sd: NonNegative,
+}
+
 /// One walkout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -184,7 +194,11 @@ pub struct Walkout {
     /// Grades that strike (default: all three).
     #[serde(default = "all_grades")]
     pub grades: Vec<Grade>,
-    /// Share of juniors in striking grades, not on emergency duty, who strike.
+    /// Share of the juniors asked to strike who strike: those in striking
+    /// grades not on the emergency floor when emergency care is provided,
+    /// every rostered junior in a striking grade in a full walkout. Or
+    /// `{ distribution = "turnout", at_work = ..., sd = ... }` to derive it
+    /// from a published turnout (see `scenarios/README.md`).
     pub participation: Participation,
     /// Standard deviation of a trust's participation around the national
     /// draw (default 0: every trust the same).
@@ -250,6 +264,15 @@ pub struct Trust {
     /// Minimum notice for an admission date, in days (default 2).
     #[serde(default = "default_notice")]
     pub admission_notice_days: Count,
+    /// Elective inpatients one junior looks after on a weekday's day shift
+    /// (1 to 100). With it, and a specialty's `inpatient_stay_days`, the
+    /// patients in the specialty's beds need juniors on the ward each
+    /// working day, taken from the day's juniors before any list or
+    /// clinic; in a walkout the trust admits an inpatient only if the
+    /// ward can be covered on the walkout days of their stay. Default:
+    /// wards not modelled (stays take nobody off the lists).
+    #[serde(default)]
+    pub ward_patients_per_junior: Option<PositiveCount>,
     pub specialties: Vec<Specialty>,
 }
 
@@ -373,6 +396,12 @@ pub struct Specialty {
     /// (default 1).
     #[serde(default = "default_on_call")]
     pub consultants_on_call: Count,
+    /// Nights an elective inpatient stays after the operation: a
+    /// lognormal of this mean and standard deviation in days, rounded, at
+    /// least one night (for example `{ mean = 4.5, sd = 6 }`). Used with
+    /// the trust's `ward_patients_per_junior`. Default: stays not modelled.
+    #[serde(default)]
+    pub inpatient_stay_days: Option<StayDays>,
     /// Juniors rostered per shift.
     pub rota: Rota,
     /// Juniors each shift needs for emergency work, filled first.

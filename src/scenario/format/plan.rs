@@ -1,7 +1,7 @@
 //! The `[[plans]]` part of the file format: a plan and its levers (what
 //! is protected, stand-downs, major incident, rebooking, catch-up).
 
-use super::Weekday;
+use super::{WalkoutKind, Weekday};
 use crate::scenario::values::{Count, PositiveCount, Probability};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,30 @@ pub struct StandDown {
     /// Specialty codes this applies to (default: all).
     #[serde(default)]
     pub specialties: Vec<String>,
+    /// Also stand down, at the decision, the routine lists and clinics the
+    /// staffing expected on the walkout days cannot cover: participation
+    /// at its mean, the emergency floor filled first (by consultants where
+    /// juniors are short, in a full walkout), the wards next, then the
+    /// day's work in staffing order with consultants acting down as the
+    /// plan allows. What a trust does when a walkout is announced weeks
+    /// ahead (default false: kept booked and cancelled on the day if it
+    /// cannot be staffed).
+    #[serde(default)]
+    pub unstaffable: bool,
+    /// Also postpone, at the decision, inpatient admissions booked up to
+    /// the walkout's last day whose stay would need more ward cover on
+    /// walkout days than the juniors expected at work can give (and the
+    /// consultants the plan lets act down); their places are not rebooked.
+    /// Needs wards modelled (`ward_patients_per_junior`). Default false:
+    /// decided on the day of admission, as a cancellation on the day.
+    #[serde(default)]
+    pub inpatients_at_risk: bool,
+    /// The kinds of walkout this stand-down answers (default: every kind),
+    /// e.g. `["full_walkout"]` for a plan that keeps lists booked through
+    /// strikes with emergency care provided but plans around a full
+    /// walkout announced weeks ahead.
+    #[serde(default)]
+    pub walkout_kinds: Vec<WalkoutKind>,
 }
 
 impl Default for StandDown {
@@ -84,6 +108,9 @@ impl Default for StandDown {
             clinic_share: Probability::ZERO,
             days_ahead: default_days_ahead(),
             specialties: Vec::new(),
+            unstaffable: false,
+            inpatients_at_risk: false,
+            walkout_kinds: Vec::new(),
         }
     }
 }

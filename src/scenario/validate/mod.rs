@@ -10,6 +10,7 @@
 
 use super::format::*;
 use super::suggest::did_you_mean;
+use super::turnout;
 use super::values::Percent;
 use crate::model::staffing::{
     allocate_upward, consultants_present, expected_on_leave, most_on_leave, SlotStaff,
@@ -17,8 +18,10 @@ use crate::model::staffing::{
 use crate::model::{COUNTERFACTUAL_NAME, COUNT_LEAD_DAYS};
 use std::collections::HashSet;
 use walkouts::check_walkouts;
+use wards::check_wards;
 
 mod walkouts;
+mod wards;
 
 /// The longest warm-up before `start`, in weeks.
 pub const MAX_WARM_UP_WEEKS: u32 = 156;
@@ -108,6 +111,7 @@ pub fn check(s: &ScenarioFile) -> Findings {
             ),
         );
     }
+    check_wards(&mut f, s);
     let mut codes = HashSet::new();
     for (i, t) in s.trusts.iter().enumerate() {
         if !codes.insert(t.code.as_str()) {

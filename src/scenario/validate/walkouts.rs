@@ -13,7 +13,7 @@ pub(super) fn check_walkouts(f: &mut Findings, s: &ScenarioFile, trust_codes: &H
         check_walkout_duration(f, w, &at);
         check_walkout_start(f, s, w, &at, start);
         check_walkout_grades(f, w, &at);
-        check_participation(f, &w.participation, &format!("{at}.participation"));
+        check_participation(f, s, w, &format!("{at}.participation"));
         check_walkout_trusts(f, w, &at, trust_codes);
         let end = w.end_time();
         if let Some((_, _, j)) = spans.iter().find(|(a, b, _)| w.start.0 < *b && *a < end) {
@@ -137,8 +137,8 @@ fn warn_long_warm_up(f: &mut Findings, s: &ScenarioFile, start: chrono::NaiveDat
     }
 }
 
-fn check_participation(f: &mut Findings, p: &Participation, at: &str) {
-    match p {
+fn check_participation(f: &mut Findings, file: &ScenarioFile, w: &Walkout, at: &str) {
+    match &w.participation {
         Participation::Fixed { .. } => {}
         Participation::Uniform { low, high } => {
             if low.get() > high.get() {
@@ -152,24 +152,42 @@ fn check_participation(f: &mut Findings, p: &Participation, at: &str) {
                 );
             }
         }
-        Participation::Beta { mean, sd } => {
-            let (m, s) = (mean.get(), sd.get());
-            if s > 0.0 && (m <= 0.0 || m >= 1.0) {
-                f.error(
-                    format!("{at}.mean"),
-                    format!("a Beta distribution with sd > 0 needs a mean strictly between 0 and 1, found {m}"),
-                );
-                return;
-            }
-            let max_sd = (m * (1.0 - m)).sqrt();
-            if s >= max_sd && s > 0.0 {
-                f.error(
-                    format!("{at}.sd"),
+        Participation::Turnout { at_work, sd } => {
+            let exempt = turnout::exempt_share(file, w);
+            match turnout::participation_from_turnout(at_work.get(), exempt) {
+                None => f.error(
+                    format!("{at}.at_work"),
                     format!(
-                        "sd {s} is too large for mean {m}: a Beta distribution needs sd below {max_sd:.4}"
+                        "at_work {} is below the share of rostered weekday juniors on the emergency floor ({:.3}), who work when emergency care is provided: at_work must be at least {:.3} with this rota",
+                        at_work.get(),
+                        exempt,
+                        exempt
                     ),
-                );
+                ),
+                Some(m) => check_beta(f, m, sd.get(), at, "at_work"),
             }
         }
+        Participation::Beta { mean, sd } => check_beta(f, mean.get(), sd.get(), at, "mean"),
+    }
+}
+
+/// A Beta distribution of mean `m` and standard deviation `s` exists;
+/// `mean_field` names the field that set the mean.
+fn check_beta(f: &mut Findings, m: f64, s: f64, at: &str, mean_field: &str) {
+    if s > 0.0 && (m <= 0.0 || m >= 1.0) {
+        f.error(
+            format!("{at}.{mean_field}"),
+            format!("a Beta distribution with sd > 0 needs a mean participation strictly between 0 and 1, found {m}"),
+        );
+        return;
+    }
+    let max_sd = (m * (1.0 - m)).sqrt();
+    if s >= max_sd && s > 0.0 {
+        f.error(
+            format!("{at}.sd"),
+            format!(
+                "sd {s} is too large for a mean participation of {m:.4}: a Beta distribution needs sd below {max_sd:.4}"
+            ),
+        );
     }
 }
