@@ -8,6 +8,17 @@ use strikesim::ensemble::metrics::Metric;
 use strikesim::ensemble::{run_ensemble, EnsembleOptions, EnsembleResult};
 use strikesim::scenario::Scenario;
 
+/// The national scenarios: the same world of 151 trusts.
+const ENGLAND: [&str; 7] = [
+    "england-2016-01-12.toml",
+    "england-2016-01-26-48h.toml",
+    "england-2016-02-10.toml",
+    "england-2016-03-09-48h.toml",
+    "england-2016-04-06-48h.toml",
+    "england-2016-04-26-full.toml",
+    "england-2016-dispute.toml",
+];
+
 fn scenario_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
@@ -32,13 +43,23 @@ fn scenario_files() -> Vec<PathBuf> {
 
 /// The scenario in `file` with its horizon cut to `weeks` after the walkout.
 fn shortened(file: &str, weeks: u32) -> Scenario {
+    Scenario::from_toml(&shortened_text(file, weeks), file).expect("valid")
+}
+
+fn shortened_text(file: &str, weeks: u32) -> String {
     let path = scenario_dir().join(file);
     let text = std::fs::read_to_string(&path).expect("read scenario");
     let line = text
         .lines()
         .find(|l| l.starts_with("weeks_after = "))
         .expect("weeks_after line");
-    let text = text.replacen(line, &format!("weeks_after = {weeks}"), 1);
+    text.replacen(line, &format!("weeks_after = {weeks}"), 1)
+}
+
+/// A national scenario cut to `weeks` after its last walkout and a short
+/// warm-up, to run its mechanisms quickly (not its calibration).
+fn national_quick(file: &str, weeks: u32) -> Scenario {
+    let text = shortened_text(file, weeks).replacen("\nseed = ", "\nwarm_up_weeks = 6\nseed = ", 1);
     Scenario::from_toml(&text, file).expect("valid")
 }
 
@@ -70,6 +91,11 @@ fn every_scenario_file_is_valid() {
     for must in [
         "england-2016-01-12.toml",
         "england-2016-01-26-48h.toml",
+        "england-2016-02-10.toml",
+        "england-2016-03-09-48h.toml",
+        "england-2016-04-06-48h.toml",
+        "england-2016-04-26-full.toml",
+        "england-2016-dispute.toml",
         "sandwell-2016-01-12.toml",
     ] {
         assert!(
@@ -87,7 +113,7 @@ fn every_scenario_file_is_valid() {
 
 #[test]
 fn the_england_scenarios_hold_every_acute_trust() {
-    for file in ["england-2016-01-12.toml", "england-2016-01-26-48h.toml"] {
+    for file in ENGLAND {
         let s = Scenario::from_file(&scenario_dir().join(file)).expect("valid");
         let trusts = &s.file().trusts;
         assert_eq!(trusts.len(), 151, "{file}");
@@ -155,4 +181,62 @@ fn sandwell_major_incident_comes_out_near_two_percent() {
         "major incident: {incident}%"
     );
     assert!(without > incident + 2.0, "{without}% vs {incident}%");
+}
+
+/// The later strikes of the dispute run, with what their kind implies: a
+/// 48-hour walkout loses more than a 24-hour one, the full walkout (its
+/// first plan planned around it) stands work down in advance, and every
+/// file's first plan is the one compared with the published figure.
+#[test]
+fn the_later_strikes_of_2016_run() {
+    let mut lost = Vec::new();
+    for (file, first) in [
+        ("england-2016-02-10.toml", "as-on-12-january"),
+        ("england-2016-03-09-48h.toml", "as-on-12-january"),
+        ("england-2016-04-26-full.toml", "as-announced"),
+    ] {
+        let scenario = national_quick(file, 1);
+        assert_eq!(scenario.file().plans[0].name, first, "{file}");
+        let result = ensemble(&scenario, 1);
+        let cancelled = diff_mean(&result, 1, Metric::ElectiveCancelled);
+        assert!(cancelled > 500.0, "{file}: {cancelled}");
+        lost.push((file, cancelled, result));
+    }
+    assert!(
+        lost[1].1 > 1.3 * lost[0].1,
+        "48 hours ({}) against 24 ({})",
+        lost[1].1,
+        lost[0].1
+    );
+    // Planned around, the full walkout's work is stood down in advance
+    // that, kept booked (the second plan), is cancelled on the day.
+    let full = &lost[2].2;
+    let planned = diff_mean(full, 1, Metric::ElectiveCancelledInAdvance);
+    let on_the_day = [1, 2].map(|p| diff_mean(full, p, Metric::ElectiveCancelledOnDay));
+    assert!(planned > 1_000.0, "stood down in advance: {planned}");
+    assert_eq!(diff_mean(full, 2, Metric::ElectiveCancelledInAdvance), 0.0);
+    assert!(on_the_day[0] < on_the_day[1], "on the day: {on_the_day:?}");
+}
+
+/// The whole dispute in one run: five walkouts, the list tracked to the
+/// end of 2016 (cut here to a week after the last walkout).
+#[test]
+fn the_whole_dispute_runs() {
+    let scenario = national_quick("england-2016-dispute.toml", 1);
+    assert_eq!(
+        scenario.file().walkouts.len(),
+        6,
+        "five walkouts, the last over two days"
+    );
+    let result = ensemble(&scenario, 1);
+    let cancelled = diff_mean(&result, 1, Metric::ElectiveCancelled);
+    let single = diff_mean(
+        &ensemble(&national_quick("england-2016-01-12.toml", 1), 1),
+        1,
+        Metric::ElectiveCancelled,
+    );
+    assert!(
+        cancelled > 4.0 * single,
+        "dispute {cancelled} against 12 January {single}"
+    );
 }

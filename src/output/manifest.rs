@@ -265,9 +265,10 @@ pub fn describe_participation(file: &ScenarioFile, w: &Walkout) -> String {
 pub fn describe_plan(p: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     let sd = &p.stand_down;
-    if sd.theatre_share.get() == 0.0 && sd.clinic_share.get() == 0.0 {
+    let planned = sd.unstaffable || sd.inpatients_at_risk;
+    if sd.theatre_share.get() == 0.0 && sd.clinic_share.get() == 0.0 && !planned {
         out.push("No lists or clinics stood down in advance: everything stays booked and what cannot be staffed is cancelled on the day.".to_string());
-    } else {
+    } else if sd.theatre_share.get() > 0.0 || sd.clinic_share.get() > 0.0 {
         let scope = if sd.specialties.is_empty() {
             "all specialties".to_string()
         } else {
@@ -279,6 +280,30 @@ pub fn describe_plan(p: &Plan) -> Vec<String> {
             pct(sd.clinic_share.get()),
             sd.days_ahead.get(),
             if p.rebooking.stood_down_first { " and are rebooked first" } else { "" }
+        ));
+    }
+    if planned {
+        let what = match (sd.unstaffable, sd.inpatients_at_risk) {
+            (true, true) => "the routine lists and clinics the staffing it expects cannot cover are stood down, and inpatient admissions the ward could not cover through the walkout are postponed",
+            (true, false) => "the routine lists and clinics the staffing it expects cannot cover are stood down",
+            _ => "inpatient admissions the ward could not cover through the walkout are postponed",
+        };
+        let kinds = if sd.walkout_kinds.is_empty() {
+            "every walkout".to_string()
+        } else {
+            let names: Vec<&str> = sd
+                .walkout_kinds
+                .iter()
+                .map(|k| match k {
+                    WalkoutKind::EmergencyCareProvided => "walkouts with emergency care provided",
+                    WalkoutKind::FullWalkout => "full walkouts",
+                })
+                .collect();
+            names.join(" and ")
+        };
+        out.push(format!(
+            "Planned around {kinds} {} days ahead, at the participation expected: {what}.",
+            sd.days_ahead.get()
         ));
     }
     out.push(match p.protect {
