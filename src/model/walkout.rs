@@ -12,8 +12,9 @@ use crate::engine::SimTime;
 use rand::RngExt;
 use rand_distr::{Beta, Distribution, StandardNormal};
 
-/// Participation in a walkout: the share of juniors in striking grades,
-/// not on emergency duty, who strike; drawn per replication.
+/// Participation in a walkout: the share of the juniors asked to strike
+/// who strike (in striking grades; with emergency care provided, those not
+/// on the emergency floor); drawn per replication.
 #[derive(Debug, Clone)]
 pub enum ParticipationModel {
     Fixed(Probability),

@@ -128,7 +128,7 @@ metrics! {
     ElectiveCancelledOnDay {
         name: "elective_cancelled_on_day", unit: Operations, board: true,
         label: "Elective operations cancelled on the day",
-        description: "Elective admissions cancelled on the day (unstaffed lists and background non-clinical cancellations).",
+        description: "Elective admissions cancelled on the day (unstaffed lists, inpatients the ward could not cover through a walkout, and background non-clinical cancellations).",
     }
     ElectiveCancelledInpatient {
         name: "elective_cancelled_inpatient", unit: Operations, board: false,
