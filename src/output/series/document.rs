@@ -167,25 +167,26 @@ fn figures_table(strikes: &[Strike]) -> Table {
     }
 }
 
-/// How the ratios were made, run by run where they differ.
+/// How the ratios were made, run by run where they differ (the reference
+/// itself is 1 by definition).
 fn ratio_note(strikes: &[Strike]) -> String {
-    let paired: Vec<&Strike> = strikes
-        .iter()
-        .filter(|s| s.ratio.method == RatioMethod::Paired)
-        .collect();
+    let others = &strikes[1..];
+    let with =
+        |method| -> Vec<&Strike> { others.iter().filter(|s| s.ratio.method == method).collect() };
+    let (paired, of_medians) = (with(RatioMethod::Paired), with(RatioMethod::OfMedians));
     let mut note = String::from("Ratio to the reference: ");
-    if paired.len() == strikes.len() {
+    if others.is_empty() {
+        note.push_str("a single run is its own reference, so its ratio is 1");
+    } else if of_medians.is_empty() {
         note.push_str(PAIRED_NOTE);
+    } else if paired.is_empty() {
+        note.push_str(OF_MEDIANS_NOTE);
+        note.push_str(" (the seed or the number of replications differs from the reference's)");
     } else {
         note.push_str(&format!(
-            "{PAIRED_NOTE} (for {}); {OF_MEDIANS_NOTE} (for {}, whose seed or replications differ from the reference's)",
+            "for {}, {PAIRED_NOTE}; for {}, whose seed or number of replications differs from the reference's, {OF_MEDIANS_NOTE}",
             names(&paired),
-            names(
-                &strikes
-                    .iter()
-                    .filter(|s| s.ratio.method == RatioMethod::OfMedians)
-                    .collect::<Vec<_>>()
-            )
+            names(&of_medians),
         ));
     }
     note.push('.');

@@ -32,42 +32,42 @@ pub const MEASURES: [Measure; 8] = [
     Measure {
         metric: Metric::ElectiveCancelled,
         column: "elective_postponed_operations",
-        heading: "Operations postponed",
+        heading: "Operations postponed, total",
     },
     Measure {
         metric: Metric::ElectiveCancelledInpatient,
         column: "elective_postponed_inpatient_operations",
-        heading: "inpatient",
+        heading: "of which inpatient",
     },
     Measure {
         metric: Metric::ElectiveCancelledDayCase,
         column: "elective_postponed_day_case_operations",
-        heading: "day case",
+        heading: "of which day case",
     },
     Measure {
         metric: Metric::ElectiveCancelledInAdvance,
         column: "elective_postponed_in_advance_operations",
-        heading: "in advance",
+        heading: "of which in advance",
     },
     Measure {
         metric: Metric::ElectiveCancelledOnDay,
         column: "elective_postponed_on_day_operations",
-        heading: "on the day",
+        heading: "of which on the day",
     },
     Measure {
         metric: Metric::OutpatientCancelled,
         column: "outpatient_postponed_appointments",
-        heading: "Outpatient appointments postponed",
+        heading: "Outpatient appointments postponed, total",
     },
     Measure {
         metric: Metric::OutpatientCancelledNew,
         column: "outpatient_postponed_new_appointments",
-        heading: "new",
+        heading: "of which new",
     },
     Measure {
         metric: Metric::OutpatientCancelledFollowUp,
         column: "outpatient_postponed_follow_up_appointments",
-        heading: "follow-up",
+        heading: "of which follow-up",
     },
 ];
 
