@@ -375,6 +375,8 @@ impl Drawing for Ratios<'_> {
             .filter(|v| v.is_finite());
         let (x0, x1) = padded_range(finite, &[0.0, 1.0], 0.45);
         let x0 = x0.min(0.0);
+        // Enough decimals that the axis' ticks differ.
+        let decimals = if x1 - x0 < 0.6 { 2 } else { 1 };
         let paired = strikes
             .iter()
             .all(|s| s.ratio.method == RatioMethod::Paired);
@@ -398,7 +400,7 @@ impl Drawing for Ratios<'_> {
             strikes,
             (x0, x1),
             "Ratio to the reference strike (1 = as many operations postponed)",
-            &|v| format!("{v:.1}"),
+            &|v| format!("{:.*}", decimals, v),
         )?;
         let n = strikes.len();
         let area = chart.plotting_area().strip_coord_spec();
@@ -448,7 +450,17 @@ impl Drawing for Ratios<'_> {
         legend
             .draw_text("Ratio", &bold(24.0), (0, 0))
             .map_err(draw_err)?;
-        legend_entry(&legend, 70, "Median", |a, p, q| {
+        let unpaired = strikes[1..]
+            .iter()
+            .all(|s| s.ratio.method == RatioMethod::OfMedians);
+        let (dot, range) = if paired {
+            ("Median of the ratios", "5th to 95th percentile")
+        } else if unpaired {
+            ("Ratio of medians", "Ratio of interval ends")
+        } else {
+            ("Median (see series.md)", "Range (see series.md)")
+        };
+        legend_entry(&legend, 70, dot, |a, p, q| {
             a.draw(&Circle::new(
                 ((p.0 + q.0) / 2, (p.1 + q.1) / 2),
                 11,
@@ -456,7 +468,7 @@ impl Drawing for Ratios<'_> {
             ))
             .map_err(draw_err)
         })?;
-        legend_entry(&legend, 130, "5th to 95th percentile", |a, p, q| {
+        legend_entry(&legend, 130, range, |a, p, q| {
             let y = (p.1 + q.1) / 2;
             a.draw(&PathElement::new(
                 vec![(p.0, y), (q.0, y)],

@@ -150,8 +150,13 @@ pub fn series(dirs: &[PathBuf], out: &Path) -> Result<SeriesOutcome, OutputError
 /// Read a run directory, saying which directory is not a finished run.
 fn load_run(dir: &Path) -> Result<RunData, OutputError> {
     if !dir.is_dir() {
+        let what = if dir.exists() {
+            "not a directory"
+        } else {
+            "no such directory"
+        };
         return Err(OutputError::Other(format!(
-            "{}: not a directory; give the output directory of a finished `strikesim run`",
+            "{}: {what}; give the output directory of a finished `strikesim run`",
             dir.display()
         )));
     }
