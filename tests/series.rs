@@ -371,7 +371,7 @@ fn a_manifest_without_participation_is_refused_by_name() {
     m["walkouts"][0]["participation"] = "".into();
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let out = tmp.path().join("out");
-    let err = strikesim::output::series::series(&[a.clone()], &out).unwrap_err();
+    let err = strikesim::output::series::series(std::slice::from_ref(&a), &out).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains(

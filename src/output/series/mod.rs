@@ -120,7 +120,6 @@ pub fn series(dirs: &[PathBuf], out: &Path) -> Result<SeriesOutcome, OutputError
         .collect::<Result<Vec<_>, _>>()?;
     let strikes = strikes(dirs, &runs)?;
     let warnings = trust_warnings(dirs, &runs);
-    ensure_writable_dir(out)?;
 
     let mut files: Vec<OutputFile> = series_chart_files(&strikes, &source_line(&runs))?;
     let doc = document::series_document(&strikes);
@@ -139,6 +138,8 @@ pub fn series(dirs: &[PathBuf], out: &Path) -> Result<SeriesOutcome, OutputError
             .and_then(|f| f.as_bytes())
     });
     files.push(OutputFile::bytes("series.html", html.into_bytes()));
+    // Everything is drawn and formatted before the folder is made.
+    ensure_writable_dir(out)?;
     let written = write_files(out, files)?;
     Ok(SeriesOutcome {
         strikes,
