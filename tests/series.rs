@@ -294,7 +294,9 @@ fn a_24h_a_48h_and_a_full_walkout_side_by_side() {
         }
     }
     let svg = std::fs::read_to_string(out.join("charts/series.svg")).unwrap();
-    assert!(svg.contains("10 Feb 2016, 48 h"), "bar label");
+    for label in ["10 Feb 2016", "48 h full walkout", "apr26-full"] {
+        assert!(svg.contains(label), "bar label {label}");
+    }
 }
 
 #[test]

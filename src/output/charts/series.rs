@@ -104,29 +104,32 @@ fn rows_plot<'a, DB: DrawingBackend>(
     for (i, s) in strikes.iter().enumerate() {
         let (_, y) = chart.backend_coord(&(x.0, row_y(i, n)));
         let room = LABEL_ROOM - 40;
-        // Measured in the regular face; bold runs about 10% wider.
-        let (label, size) = fit_text(plot, &s.label(), 24.0, room * 9 / 10);
         let right = (dx - px) - 16;
-        plot.draw(&Text::new(
-            label,
-            (right, y - dy - 2),
-            bold(size).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        ))
-        .map_err(draw_err)?;
-        let note = if i == 0 {
+        let (when, what) = s.label_parts();
+        let scenario = if i == 0 {
             format!("{} (reference)", s.scenario)
         } else {
             s.scenario.clone()
         };
-        let (note, size) = fit_text(plot, &note, 19.0, room);
-        plot.draw(&Text::new(
-            note,
-            (right, y - dy + 4),
-            font(size)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Right, VPos::Top)),
-        ))
-        .map_err(draw_err)?;
+        // The dates in bold (measured in the regular face; bold runs about
+        // 10% wider), the length and kind, then the run's scenario.
+        let lines = [
+            (when, 24.0, room * 9 / 10, -30, true, TEXT),
+            (what, 22.0, room, -2, false, TEXT),
+            (scenario, 18.0, room, 24, false, MUTED),
+        ];
+        for (text, size, fit, offset, strong, colour) in lines {
+            let (text, size) = fit_text(plot, &text, size, fit);
+            let style = if strong { bold(size) } else { font(size) };
+            plot.draw(&Text::new(
+                text,
+                (right, y - dy + offset),
+                style
+                    .color(&colour)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
     }
     Ok(chart)
 }

@@ -66,22 +66,43 @@ impl Strike {
         self.spread[i]
     }
 
-    /// The label of the strike on charts: "12 Jan 2016, 24 h" for a walkout
-    /// with emergency care provided, "26 Apr 2016, 48 h full walkout" for a
-    /// full walkout; several walkouts are joined with " + ".
+    /// The label of the strike in tables and titles: "12 Jan 2016, 24 h"
+    /// for a walkout with emergency care provided, "26 Apr 2016, 48 h full
+    /// walkout" for a full walkout ([`Strike::label_parts`] joined).
     pub fn label(&self) -> String {
-        self.walkouts
-            .iter()
-            .map(|w| {
-                let full = if w.kind == "full_walkout" {
-                    " full walkout"
-                } else {
-                    ""
-                };
-                format!("{}, {} h{full}", human::date(w.start.date()), hours(w))
-            })
-            .collect::<Vec<_>>()
-            .join(" + ")
+        let (when, what) = self.label_parts();
+        format!("{when}, {what}")
+    }
+
+    /// The strike's dates and its length and kind: ("12 Jan 2016", "24 h").
+    /// Walkouts of the same length and kind are counted ("26–27 Apr
+    /// 2016", "2 × 9 h full walkout"); others are joined with " + ".
+    pub fn label_parts(&self) -> (String, String) {
+        let what = |w: &WalkoutInfo| {
+            let full = if w.kind == "full_walkout" {
+                " full walkout"
+            } else {
+                ""
+            };
+            format!("{} h{full}", hours(w))
+        };
+        let (first, last) = (&self.walkouts[0], &self.walkouts[self.walkouts.len() - 1]);
+        if self.walkouts.len() == 1 {
+            return (human::date(first.start.date()), what(first));
+        }
+        if self.walkouts.iter().all(|w| what(w) == what(first)) {
+            let (a, b) = (first.start.date(), last.start.date());
+            let when = if a.format("%b %Y").to_string() == b.format("%b %Y").to_string() {
+                format!("{}–{}", a.format("%-d"), human::date(b))
+            } else {
+                format!("{} to {}", human::date(a), human::date(b))
+            };
+            return (when, format!("{} × {}", self.walkouts.len(), what(first)));
+        }
+        let join = |f: &dyn Fn(&WalkoutInfo) -> String| {
+            self.walkouts.iter().map(f).collect::<Vec<_>>().join(" + ")
+        };
+        (join(&|w| human::date(w.start.date())), join(&what))
     }
 }
 
@@ -294,5 +315,64 @@ fn source_line(runs: &[RunData]) -> String {
             m.version,
             scenarios.join(", ")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn walkout(day: u32, hours: i64, kind: &str) -> WalkoutInfo {
+        let start = NaiveDate::from_ymd_opt(2016, 4, day)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .unwrap_or_default();
+        WalkoutInfo {
+            name: format!("day {day}"),
+            start,
+            end: start + chrono::Duration::hours(hours),
+            kind: kind.into(),
+            grades: Vec::new(),
+            participation: "100% of eligible juniors strike".into(),
+        }
+    }
+
+    fn strike(walkouts: Vec<WalkoutInfo>) -> Strike {
+        Strike {
+            dir: PathBuf::from("run"),
+            scenario: "s".into(),
+            plan: "p".into(),
+            walkouts,
+            replications: 1,
+            seed: 1,
+            extra: Vec::new(),
+            spread: Vec::new(),
+            operations_summary: SummaryRow::default(),
+            ratio: Ratio {
+                method: RatioMethod::Paired,
+                value: None,
+                used: 0,
+                of: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn labels_say_date_length_and_kind() {
+        let one = strike(vec![walkout(6, 48, "emergency_care_provided")]);
+        assert_eq!(one.label(), "6 Apr 2016, 48 h");
+        let two_days = strike(vec![
+            walkout(26, 9, "full_walkout"),
+            walkout(27, 9, "full_walkout"),
+        ]);
+        assert_eq!(two_days.label(), "26–27 Apr 2016, 2 × 9 h full walkout");
+        let mixed = strike(vec![
+            walkout(6, 48, "emergency_care_provided"),
+            walkout(26, 9, "full_walkout"),
+        ]);
+        assert_eq!(
+            mixed.label(),
+            "6 Apr 2016 + 26 Apr 2016, 48 h + 9 h full walkout"
+        );
     }
 }
