@@ -12,12 +12,13 @@ use crate::output::OutputError;
 
 /// What the numbers of the table are, for the paragraph above it.
 const FIGURES_NOTE: &str = "Each figure is the strike's effect for the run's first plan: \
-     operations and appointments postponed in the counting window (14 days before the first walkout \
-     to the day after the last) minus those of the same world without the strike in the same \
-     replication, so the usual background on-the-day cancellations are not counted. Median over the \
-     replications, with the 5th to 95th percentile in brackets (each a replication's value, as in \
-     summary.csv). Inpatient and day case add up to the total replication by replication, and so do \
-     in advance and on the day, but their medians need not add up to the median total.";
+     operations and appointments postponed in the run's counting window (the days under \
+     Postponements counted above: normally from 14 days before the first walkout to the day after \
+     the last) minus those of the same world without the strike in the same replication, so the \
+     usual background on-the-day cancellations are not counted. Median over the replications, with \
+     the 5th to 95th percentile in brackets (each a replication's value, as in summary.csv). \
+     Inpatient and day case add up to the total replication by replication, and so do in advance \
+     and on the day, but their medians need not add up to the median total.";
 
 /// The paired-ratio note.
 const PAIRED_NOTE: &str = "paired: replication i of the run over replication i of the reference \
@@ -101,6 +102,7 @@ fn runs_table(strikes: &[Strike]) -> Table {
             "Plan reported",
             "Walkouts (name: start, hours, kind)",
             "Participation",
+            "Postponements counted",
             "Replications",
             "Seed",
         ]
@@ -116,6 +118,7 @@ fn runs_table(strikes: &[Strike]) -> Table {
                     s.plan.clone(),
                     walkout_lines(s),
                     participation(s),
+                    s.count_window.clone(),
                     human::count(s.replications as f64),
                     s.seed.to_string(),
                 ]

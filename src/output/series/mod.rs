@@ -42,6 +42,8 @@ pub struct Strike {
     /// The run's first plan, whose figures these are.
     pub plan: String,
     pub walkouts: Vec<WalkoutInfo>,
+    /// The days whose postponements are counted, in words.
+    pub count_window: String,
     pub replications: u64,
     pub seed: u64,
     /// Extra postponed per replication, one list per [`MEASURES`] entry.
@@ -252,6 +254,7 @@ fn strikes(dirs: &[PathBuf], runs: &[RunData]) -> Result<Vec<Strike>, OutputErro
             operations_summary: run.summary_of(&plan, Metric::ElectiveCancelled).clone(),
             plan,
             walkouts: run.manifest.walkouts.clone(),
+            count_window: run.manifest.count_window_dates(),
             replications: run.manifest.replications,
             seed: run.manifest.seed,
             extra,
@@ -343,6 +346,7 @@ mod tests {
             scenario: "s".into(),
             plan: "p".into(),
             walkouts,
+            count_window: String::new(),
             replications: 1,
             seed: 1,
             extra: Vec::new(),
