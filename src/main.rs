@@ -45,6 +45,16 @@ enum Command {
         #[arg(long, default_value = "output/compare")]
         out: PathBuf,
     },
+    /// Put strikes side by side: one finished run per strike, the first the
+    /// reference of the ratios.
+    Series {
+        /// Run output directories, one per strike, in order (one or more).
+        #[arg(required = true, num_args = 1..)]
+        dirs: Vec<PathBuf>,
+        /// Where to write series.md, series.html, series.csv and charts/.
+        #[arg(long, default_value = "output/series")]
+        out: PathBuf,
+    },
     /// Check a scenario file and say what is wrong, or that it is fine.
     Validate { scenario: PathBuf },
     /// Print the JSON Schema of the scenario format.
@@ -188,6 +198,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Compare { dirs, out } => {
             app::compare(&dirs, &out)?;
             println!("Comparison written to {}", out.display());
+            Ok(())
+        }
+        Command::Series { dirs, out } => {
+            let done = app::series(&dirs, &out)?;
+            for w in &done.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!(
+                "Series of {} strike(s) written to {}",
+                done.strikes.len(),
+                out.display()
+            );
             Ok(())
         }
         Command::Validate { scenario } => {

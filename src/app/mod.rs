@@ -1,5 +1,6 @@
 //! The commands as library calls: run a scenario (whole, or one shard of
 //! it) and write its outputs, merge shards, redraw a report, compare runs,
+//! put runs of different strikes side by side,
 //! validate a file, write the bundled scenario out. The binary only parses
 //! the command line into checked [`RunOptions`] and calls these; tests and
 //! notebooks can call them too.
@@ -229,6 +230,13 @@ pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
 /// world side by side.
 pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), AppError> {
     Ok(output::compare::compare(dirs, out)?)
+}
+
+/// `strikesim series RUN_DIR... --out DIR`: one strike per run, side by
+/// side, the first the reference; returns what was written and the
+/// warnings to show (runs of different sets of trusts).
+pub fn series(dirs: &[PathBuf], out: &Path) -> Result<output::series::SeriesOutcome, AppError> {
+    Ok(output::series::series(dirs, out)?)
 }
 
 /// What `strikesim validate` found in a valid file.

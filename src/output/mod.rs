@@ -189,4 +189,5 @@ pub mod manifest;
 pub mod report;
 pub mod rows;
 pub mod run_data;
+pub mod series;
 pub mod tables;

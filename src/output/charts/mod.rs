@@ -12,6 +12,7 @@
 mod cancellations;
 mod fan;
 mod recovery;
+mod series;
 mod style;
 
 use plotters::prelude::*;
@@ -20,6 +21,7 @@ use super::run_data::RunData;
 use super::{Exporter, OutputError, OutputFile};
 use style::{register_fonts, Area};
 
+pub(crate) use series::series_chart_files;
 pub use style::{plan_colour_hex, HEIGHT, WIDTH};
 
 /// A failure drawing a chart.
@@ -141,24 +143,43 @@ impl Chart {
 
     /// The chart as PNG and SVG files under `charts/`.
     fn render(self, set: &ChartSet) -> Result<[OutputFile<'static>; 2], ChartError> {
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(set, &root)?;
-            root.present().map_err(style::draw_err)?;
-        }
-        let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(set, &root)?;
-            root.present().map_err(style::draw_err)?;
-        }
-        let path = |ext: &str| format!("charts/{}.{ext}", self.name());
-        Ok([
-            OutputFile::bytes(path("png"), encode_png(&rgb)?),
-            OutputFile::bytes(path("svg"), svg.into_bytes()),
-        ])
+        render(self.name(), &Drawn(self, set))
     }
+}
+
+/// Anything drawn onto a chart canvas, whatever the backend.
+pub(crate) trait Drawing {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), ChartError>;
+}
+
+/// A run's chart drawn from its set.
+struct Drawn<'s, 'a>(Chart, &'s ChartSet<'a>);
+
+impl Drawing for Drawn<'_, '_> {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), ChartError> {
+        self.0.draw(self.1, root)
+    }
+}
+
+/// `drawing` as `charts/NAME.png` and `charts/NAME.svg`.
+fn render(name: &str, drawing: &impl Drawing) -> Result<[OutputFile<'static>; 2], ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        drawing.draw(&root)?;
+        root.present().map_err(style::draw_err)?;
+    }
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        drawing.draw(&root)?;
+        root.present().map_err(style::draw_err)?;
+    }
+    let path = |ext: &str| format!("charts/{name}.{ext}");
+    Ok([
+        OutputFile::bytes(path("png"), encode_png(&rgb)?),
+        OutputFile::bytes(path("svg"), svg.into_bytes()),
+    ])
 }
 
 /// The file stems of every chart, in order.

@@ -142,12 +142,10 @@ pub(super) fn frame<DB: DrawingBackend>(
     let (subtitle, size) = fit_text(root, subtitle, 24.0, WIDTH - 80);
     root.draw_text(&subtitle, &font(size).color(&MUTED), (40, 76))
         .map_err(draw_err)?;
-    root.draw_text(
-        &format!("Source: {source}"),
-        &font(21.0).color(&MUTED),
-        (40, HEIGHT as i32 - 42),
-    )
-    .map_err(draw_err)?;
+    // A long list of scenarios is shrunk, then cut, to fit the width.
+    let (source, size) = fit_text(root, &format!("Source: {source}"), 21.0, WIDTH - 80);
+    root.draw_text(&source, &font(size).color(&MUTED), (40, HEIGHT as i32 - 42))
+        .map_err(draw_err)?;
     let body = root.margin(120, 60, 20, 30);
     let (plot, legend) = body.split_horizontally(WIDTH - 50 - LEGEND_WIDTH);
     Ok((plot, legend.margin(30, 0, 20, 0)))
