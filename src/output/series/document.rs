@@ -83,13 +83,16 @@ fn walkout_lines(s: &Strike) -> String {
         .join("; ")
 }
 
-/// The participation stated for each walkout, as in the manifest.
+/// The participation stated for each walkout, as in the manifest; said
+/// once when the walkouts (the days of one strike) state the same.
 fn participation(s: &Strike) -> String {
-    s.walkouts
-        .iter()
-        .map(|w| w.participation.clone())
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut stated: Vec<String> = Vec::new();
+    for w in &s.walkouts {
+        if !stated.contains(&w.participation) {
+            stated.push(w.participation.clone());
+        }
+    }
+    stated.join(" / ")
 }
 
 /// Which run holds which strike, and how it was run.
