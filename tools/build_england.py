@@ -547,6 +547,10 @@ name = "as-announced"
 description = "The 12 January behaviour, with what was announced: emergency cover by consultants planned weeks ahead, so two weeks ahead trusts stand down the routine work the expected staffing cannot cover and postpone inpatients the ward could not cover. The prediction held against the published figure."
 {with_stand_down(BEHAVIOUR_12, AROUND_14)}
 [[plans]]
+name = "plan-for-all-out"
+description = "As announced, but planning for the worst: two weeks ahead, stand down what would be left unstaffed if every junior asked struck, and postpone the inpatients the ward could not then cover."
+{with_stand_down(BEHAVIOUR_12, AROUND_14 + ", plan_for_participation = 1.0")}
+[[plans]]
 name = "on-the-day"
 description = "No planning ahead: lists kept booked and cancelled on the day when emergency cover takes their staff, as on 12 January."
 {BEHAVIOUR_12}"""

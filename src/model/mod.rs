@@ -257,6 +257,8 @@ pub struct PlanModel {
     pub stand_down_inpatients: bool,
     /// The kinds of walkout the stand-down answers (None: every kind).
     pub stand_down_kinds: Option<Vec<vocab::WalkoutKind>>,
+    /// The participation the trust plans for (None: the walkout's mean).
+    pub plan_for_participation: Option<Probability>,
     pub act_down_share: Probability,
     pub major_incident: Option<MajorIncidentModel>,
     pub binding_days: i64,
@@ -278,6 +280,7 @@ impl PlanModel {
             stand_down_unstaffable: false,
             stand_down_inpatients: false,
             stand_down_kinds: None,
+            plan_for_participation: None,
             act_down_share: Probability::ZERO,
             major_incident: None,
             binding_days: 28,

@@ -301,8 +301,13 @@ pub fn describe_plan(p: &Plan) -> Vec<String> {
                 .collect();
             names.join(" and ")
         };
+        let at = sd
+            .plan_for_participation
+            .map_or("the participation expected".to_string(), |p| {
+                format!("{} participation", pct(p.get()))
+            });
         out.push(format!(
-            "Planned around {kinds} {} days ahead, at the participation expected: {what}.",
+            "Planned around {kinds} {} days ahead, at {at}: {what}.",
             sd.days_ahead.get()
         ));
     }

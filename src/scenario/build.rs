@@ -261,6 +261,7 @@ fn plan_model(p: &Plan, after_walkouts_day: i64) -> PlanModel {
         stand_down_inpatients: p.stand_down.inpatients_at_risk,
         stand_down_kinds: (!p.stand_down.walkout_kinds.is_empty())
             .then(|| p.stand_down.walkout_kinds.clone()),
+        plan_for_participation: p.stand_down.plan_for_participation,
         act_down_share: p.consultant_act_down_share,
         major_incident: p.major_incident.as_ref().map(|m| MajorIncidentModel {
             threshold: m.threshold,

@@ -3,7 +3,8 @@
 //! staffing cannot cover.
 //!
 //! The trust does not know who will strike; it expects the walkout's mean
-//! participation, in each grade, of the juniors asked to strike. With
+//! participation (or the plan's `plan_for_participation`), in each grade,
+//! of the juniors asked to strike. With
 //! emergency care provided those not on the emergency floor are asked; in a
 //! full walkout everyone is, and the emergency floor is then filled from
 //! the juniors expected at work (seniors covering junior places), then by
@@ -24,7 +25,10 @@ impl TrustSim<'_> {
     pub(super) fn expected_staff(&self, spec: usize, w: usize, day: i64) -> (Juniors, u32) {
         let sp = &self.model.specialties[spec];
         let walkout = &self.world.walkouts[w];
-        let p = walkout.expected_participation;
+        let p = self
+            .plan
+            .plan_for_participation
+            .map_or(walkout.expected_participation, |p| p.get());
         let shift = Shift::day_shift(self.world.dates.is_working_day(day as usize));
         let (rota, floor) = (sp.rota[shift], sp.floor[shift]);
         let mut consultants = consultants_present(
@@ -59,9 +63,14 @@ impl TrustSim<'_> {
 
     /// The plan's advance stand-down of what the expected staffing of
     /// walkout `w` cannot cover: for each walkout half-day, the wards
-    /// first, then the open sessions in staffing order; a routine list or
-    /// clinic that could not be staffed (a clinic not even in part) is
-    /// stood down now. Protected work is kept, and staffed first.
+    /// first, then the open sessions in staffing order (protected work
+    /// first); a list or clinic that could not be staffed (a clinic not even
+    /// in part) is stood down now, protected or not: protected work is
+    /// staffed first, so what of it the expected staff cannot cover would
+    /// be cancelled on the day, and its urgent patients are better told now
+    /// (they go back at the head of the queue). Those that could be are
+    /// ranked in that order, and are staffed first on the day in that
+    /// order (`Session::plan_rank`).
     pub(super) fn stand_down_unstaffable(&mut self, w: usize) {
         let walkout = &self.world.walkouts[w];
         let (first, last) = (
@@ -85,8 +94,9 @@ impl TrustSim<'_> {
                     let (mut juniors, mut consultants) = self.expected_staff(spec, w, day);
                     let allowance = self.plan.act_down_share.get();
                     if !pm {
-                        // The ward, as the trust expects it that morning.
-                        let need = self.ward_need(day, self.in_beds(spec, day));
+                        // The ward, as the trust expects it that morning:
+                        // the patients in beds and booked to be by then.
+                        let need = self.ward_need(day, self.projected_beds(spec, day));
                         let before = juniors;
                         let unfilled = allocate_upward(&mut juniors, &[need, 0, 0]);
                         let acting =
@@ -109,7 +119,7 @@ impl TrustSim<'_> {
                         .collect();
                     self.staffing_order(spec, &mut ids);
                     let mut pool = SlotStaff::new(juniors, consultants, allowance);
-                    for sid in ids {
+                    for (rank, sid) in ids.into_iter().enumerate() {
                         let s = &self.specs[spec].sessions[sid as usize];
                         let before = pool;
                         let staffed = pool.try_staff(&s.juniors)
@@ -119,7 +129,9 @@ impl TrustSim<'_> {
                             held_juniors = std::array::from_fn(|g| held_juniors[g] + used[g]);
                             held_consultants += before.consultants - pool.consultants;
                         }
-                        if !staffed && !self.is_protected(s) {
+                        if staffed {
+                            self.specs[spec].sessions[sid as usize].plan_rank = rank as u32;
+                        } else {
                             self.stand_down_session(spec, sid);
                         }
                     }

@@ -8,7 +8,9 @@
 //! catch-up staff, and are staffed when they are made. How a walkout
 //! changes who is present is in `walkout.rs`, which `slot_staff` asks.
 
-use super::state::{Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW};
+use super::state::{
+    Session, Stage, Status, NO_SESSION, OUTPATIENT_FOLLOW_UP, OUTPATIENT_NEW, UNPLANNED,
+};
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::random::{self, Purpose};
@@ -97,6 +99,7 @@ impl TrustSim<'_> {
             catch_up,
             on_walkout,
             closed: 0,
+            plan_rank: UNPLANNED,
         };
         session.booked.reserve_exact(session.capacity());
         let st = &mut self.specs[spec];
@@ -166,10 +169,11 @@ impl TrustSim<'_> {
         SlotStaff::new(juniors, consultants, self.plan.act_down_share.get())
     }
 
-    /// Sort a half-day's sessions into staffing order: protected work
-    /// first, then theatre before clinics, then the most work (an inpatient
-    /// case counts one and a half day cases: longer operations, harder to
-    /// rebook).
+    /// Sort a half-day's sessions into staffing order: sessions the plan
+    /// ranked when it planned around the walkout first, in that order; then
+    /// protected work, then theatre before clinics, then the most work (an
+    /// inpatient case counts one and a half day cases: longer operations,
+    /// harder to rebook).
     pub(super) fn staffing_order(&self, spec: usize, ids: &mut [u32]) {
         let st = &self.specs[spec];
         ids.sort_by_key(|&sid| {
@@ -179,6 +183,7 @@ impl TrustSim<'_> {
                 Some(Setting::Inpatient) | None => 3,
             };
             (
+                s.plan_rank,
                 !self.is_protected(s),
                 !s.is_theatre(),
                 Reverse(weight * s.booked.len()),

@@ -103,7 +103,15 @@ pub(super) struct Session {
     /// Places closed in advance (admissions postponed before a walkout),
     /// not to be booked again.
     pub(super) closed: u32,
+    /// Its place in the staffing order the plan worked out when it planned
+    /// around a walkout (`planning.rs`), or [`UNPLANNED`]: on the day,
+    /// planned sessions are staffed first, in that order, so what was
+    /// planned to run runs when the staff turn up as expected.
+    pub(super) plan_rank: u32,
 }
+
+/// `Session::plan_rank` of a session no plan has ranked.
+pub(super) const UNPLANNED: u32 = u32::MAX;
 
 impl Session {
     pub(super) fn capacity(&self) -> usize {

@@ -66,6 +66,48 @@ impl TrustSim<'_> {
         self.beds[spec].get(day as usize).copied().unwrap_or(0)
     }
 
+    /// Elective inpatients of `spec` the trust expects in beds on `day`,
+    /// seen from now: those in beds already, and those booked on an open
+    /// inpatient list before `day` whose stay would reach it.
+    pub(super) fn projected_beds(&self, spec: usize, day: i64) -> u32 {
+        let mut beds = self.in_beds(spec, day);
+        if self.beds[spec].is_empty() {
+            return beds;
+        }
+        let from = self
+            .events
+            .now()
+            .day()
+            .max(day - i64::from(StayModel::MAX_NIGHTS));
+        for d in from..day {
+            let Some(ids) = self.specs[spec].by_day.get(d as usize) else {
+                continue;
+            };
+            for &sid in ids {
+                let s = &self.specs[spec].sessions[sid as usize];
+                let inpatient = matches!(
+                    s.kind,
+                    SessionKind::Theatre {
+                        setting: Setting::Inpatient,
+                        ..
+                    }
+                );
+                if !inpatient || s.status != Status::Open {
+                    continue;
+                }
+                for &id in &s.booked {
+                    let attempt = self.patients[id as usize].attempts + 1;
+                    if let Some(nights) = self.stay_nights(spec, id, attempt) {
+                        if d + i64::from(nights) >= day {
+                            beds += 1;
+                        }
+                    }
+                }
+            }
+        }
+        beds
+    }
+
     /// Juniors the ward of `spec` needs on `day` for `patients` patients:
     /// one per `ward_patients_per_junior`, rounded up; none on weekends and
     /// bank holidays (the weekend rota covers them) or without wards.

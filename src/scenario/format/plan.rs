@@ -75,8 +75,9 @@ pub struct StandDown {
     /// Specialty codes this applies to (default: all).
     #[serde(default)]
     pub specialties: Vec<String>,
-    /// Also stand down, at the decision, the routine lists and clinics the
-    /// staffing expected on the walkout days cannot cover: participation
+    /// Also stand down, at the decision, the lists and clinics (protected
+    /// ones included, staffed first) the staffing expected on the walkout
+    /// days cannot cover: participation
     /// at its mean, the emergency floor filled first (by consultants where
     /// juniors are short, in a full walkout), the wards next, then the
     /// day's work in staffing order with consultants acting down as the
@@ -99,6 +100,12 @@ pub struct StandDown {
     /// walkout announced weeks ahead.
     #[serde(default)]
     pub walkout_kinds: Vec<WalkoutKind>,
+    /// The participation the trust plans for when it decides what the
+    /// walkout leaves unstaffed (`unstaffable`, `inpatients_at_risk`):
+    /// 1 plans for everyone asked striking, the worst case. Default: the
+    /// walkout's mean participation.
+    #[serde(default)]
+    pub plan_for_participation: Option<Probability>,
 }
 
 impl Default for StandDown {
@@ -111,6 +118,7 @@ impl Default for StandDown {
             unstaffable: false,
             inpatients_at_risk: false,
             walkout_kinds: Vec::new(),
+            plan_for_participation: None,
         }
     }
 }
