@@ -109,20 +109,18 @@ pub fn simulate_replication_split(
         };
         let mut sim = TrustSim::new(world, trust, streams);
         sim.run_until_day(world.branch_day);
-        let outcomes: Vec<BranchOutcome> = world
-            .branch_ids()
-            .map(|branch| sim.branch(branch).finish())
-            .collect();
+        let mut outcomes =
+            run_branches(sim, world.branch_ids().chain(world.without_catch_up_ids()));
+        let without_outcomes = outcomes.split_off(n_branches);
         let cf = &outcomes[Branch::Counterfactual.index()];
         for (b, outcome) in outcomes.iter().enumerate() {
             recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
             totals[b].add(outcome);
         }
-        for branch in world.without_catch_up_ids() {
-            let outcome = sim.branch(branch).finish();
+        for (branch, outcome) in world.without_catch_up_ids().zip(&without_outcomes) {
             without[branch.index()]
                 .get_or_insert_with(BranchOutcome::default)
-                .add(&outcome);
+                .add(outcome);
         }
     }
     ReplicationOutcomes {
@@ -130,6 +128,24 @@ pub fn simulate_replication_split(
         without_catch_up: without,
         recovery,
     }
+}
+
+/// Run `branches` in order from the snapshot `sim`, each from a copy of it
+/// but the last, which continues the snapshot itself (one clone fewer).
+fn run_branches<'w>(
+    sim: TrustSim<'w>,
+    branches: impl Iterator<Item = Branch>,
+) -> Vec<BranchOutcome> {
+    let branches: Vec<Branch> = branches.collect();
+    let mut outcomes = Vec::with_capacity(branches.len());
+    let Some((&last, rest)) = branches.split_last() else {
+        return outcomes;
+    };
+    for &branch in rest {
+        outcomes.push(sim.branch(branch).finish());
+    }
+    outcomes.push(sim.into_branch(last).finish());
+    outcomes
 }
 
 /// One replication, summarised.

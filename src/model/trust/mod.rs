@@ -82,6 +82,10 @@ pub struct TrustSim<'w> {
     waiting: u64,
     /// Sessions exist up to this day.
     created_until: i64,
+    /// Patients whose `rebook_counted` is set: the rebookings still to be
+    /// counted as late if the run ends first (kept so that
+    /// [`TrustSim::finish`] need not scan every patient).
+    rebook_pending: u64,
     /// The referral stream after the referral book was drawn: picks whom to
     /// take off or copy at the end of the warm-up.
     start_rng: Xoshiro256PlusPlus,
@@ -120,6 +124,7 @@ impl<'w> TrustSim<'w> {
             offset,
             waiting: 0,
             created_until: -1,
+            rebook_pending: 0,
             start_rng: streams.referrals.clone(),
         };
         let mut rng = streams.referrals;
@@ -147,8 +152,14 @@ impl<'w> TrustSim<'w> {
     /// A copy of this state that continues as `branch`: under its plan,
     /// with the walkouts (a plan) or without them (the counterfactual).
     pub fn branch(&self, branch: Branch) -> TrustSim<'w> {
-        let mut sim = self.clone();
-        sim.plan = self.world.plan(branch);
+        self.clone().into_branch(branch)
+    }
+
+    /// As [`TrustSim::branch`], continuing this state itself rather than a
+    /// copy (for the last branch run from a snapshot: it saves a clone).
+    pub fn into_branch(self, branch: Branch) -> TrustSim<'w> {
+        let mut sim = self;
+        sim.plan = sim.world.plan(branch);
         sim.striking = branch.strikes();
         if sim.striking {
             sim.schedule_stand_downs();
@@ -167,8 +178,11 @@ impl<'w> TrustSim<'w> {
         self.run_until_day(end);
         self.decide_due(end);
         self.daily.push(self.list_state(end));
-        let late = self.patients.iter().filter(|p| p.rebook_counted).count() as u64;
-        self.counters.rebooked_late += late;
+        debug_assert_eq!(
+            self.rebook_pending,
+            self.patients.iter().filter(|p| p.rebook_counted).count() as u64
+        );
+        self.counters.rebooked_late += self.rebook_pending;
         BranchOutcome {
             counters: self.counters,
             daily: self.daily,

@@ -319,6 +319,7 @@ impl TrustSim<'_> {
         }
         if p.rebook_counted {
             p.rebook_counted = false;
+            self.rebook_pending -= 1;
             self.counters.rebooked_late += 1;
         }
         self.counters.removed += 1;
