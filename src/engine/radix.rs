@@ -44,6 +44,12 @@ impl RadixQueue {
         }
     }
 
+    /// Give back the memory the queue holds beyond its entries.
+    pub fn shrink_to_fit(&mut self) {
+        self.due.shrink_to_fit();
+        self.buckets.iter_mut().for_each(Vec::shrink_to_fit);
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
