@@ -132,25 +132,45 @@ struct Bar {
     bar: Mutex<Option<ProgressBar>>,
 }
 
+impl Bar {
+    /// Show `done` of `total` of the stage `what` (the warm-up, then the
+    /// replications), once the run has taken more than half a second; a
+    /// new stage restarts the bar with its own label and length.
+    fn show(&self, what: &str, total: u64, done: u64) {
+        let mut bar = self.bar.lock().expect("lock");
+        if bar.is_none() && self.started.elapsed() > Duration::from_millis(500) {
+            let b = ProgressBar::new(total);
+            b.enable_steady_tick(Duration::from_millis(200));
+            *bar = Some(b);
+        }
+        let Some(b) = bar.as_ref() else {
+            return;
+        };
+        if b.message() != what {
+            b.set_message(what.to_string());
+            b.set_length(total);
+            b.reset();
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg} {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]",
+                )
+                .expect("valid template"),
+            );
+        }
+        b.set_position(done);
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, total: u64) {
         *self.total.lock().expect("lock") = total;
     }
+    fn warm_up(&self, done: u64, total: u64) {
+        self.show("warming up trusts", total, done);
+    }
     fn update(&self, done: u64) {
-        let mut bar = self.bar.lock().expect("lock");
-        if bar.is_none() && self.started.elapsed() > Duration::from_millis(500) {
-            let b = ProgressBar::new(*self.total.lock().expect("lock"));
-            b.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} replications {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]",
-                )
-                .expect("valid template"),
-            );
-            *bar = Some(b);
-        }
-        if let Some(b) = bar.as_ref() {
-            b.set_position(done);
-        }
+        let total = *self.total.lock().expect("lock");
+        self.show("replications", total, done);
     }
     fn finish(&self) {
         if let Some(b) = self.bar.lock().expect("lock").take() {

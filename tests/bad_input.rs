@@ -449,7 +449,7 @@ fn run_too_big_for_the_machine() {
     let c = Case::new(DEFAULT, None);
     let f = c.run_with(&["--replications", "5000000", "-j", "1"]);
     f.says("field `--replications`")
-        .says("5000000 replications x (5 branches")
+        .says("5000000 replications x 5 branches")
         .says("364-day warm-up")
         .says("core-hours")
         .says("at most 72 hours")

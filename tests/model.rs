@@ -162,12 +162,18 @@ fn golden_values_of_a_small_fixed_seed_run() {
 fn one_trust_run_by_hand_conserves_patients() {
     use rand::SeedableRng;
     let world = Scenario::bundled_default().world();
+    let warm_up = TrustStreams {
+        referrals: rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5),
+        draw_base: 98,
+        participation: Vec::new(),
+    };
     let streams = TrustStreams {
         referrals: rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7),
         draw_base: 99,
         participation: vec![0.7; world.walkouts.len()],
     };
-    let mut sim = TrustSim::new(&world, 0, streams);
+    let warm = TrustSim::warm_up(&world, 0, warm_up);
+    let mut sim = warm.replicate(streams);
     sim.run_until_day(world.branch_day);
     let out = sim.branch(Branch::Plan(0)).finish();
     let c = out.counters;

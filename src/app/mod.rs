@@ -46,6 +46,8 @@ pub enum RunOutcome {
 /// warnings found before it starts.
 pub trait Progress: Sync {
     fn start(&self, total: u64);
+    /// Trusts warmed up so far, of `total`, before any replication runs.
+    fn warm_up(&self, _done: u64, _total: u64) {}
     fn update(&self, done: u64);
     fn finish(&self);
     /// A value that looks wrong or a large run, said before simulating.
@@ -131,8 +133,10 @@ fn simulate(
 ) -> Result<(EnsembleResult, f64), AppError> {
     let started = Instant::now();
     progress.start(indices.len() as u64);
-    let result =
-        ensemble::run_indices(world, seed, indices, threads, &|done| progress.update(done))?;
+    let result = ensemble::run_indices(world, seed, indices, threads, &|step| match step {
+        ensemble::Progress::WarmUp { done, total } => progress.warm_up(done, total),
+        ensemble::Progress::Replications(done) => progress.update(done),
+    })?;
     progress.finish();
     Ok((result, started.elapsed().as_secs_f64()))
 }

@@ -155,6 +155,40 @@ impl<E> Calendar<E> {
         }
     }
 
+    /// Move the clock forward to `time` without firing anything. Every
+    /// pending event must be due at or after `time` (a logic error
+    /// otherwise: the clock never runs backwards, and it stays put then).
+    pub fn advance_to(&mut self, time: SimTime) {
+        debug_assert!(
+            self.peek_time().is_none_or(|t| t >= time),
+            "an event is due before the clock moves on"
+        );
+        self.now = self.now.max(time);
+    }
+
+    /// Give back the memory held beyond the pending events (after a busy
+    /// spell, before the calendar is kept or copied for long).
+    pub fn shrink_to_fit(&mut self) {
+        self.queue.shrink_to_fit();
+        self.slots.shrink_to_fit();
+        self.free.shrink_to_fit();
+    }
+
+    /// Visit every pending event in slot order: `keep` may change it in
+    /// place, or return `false` to cancel it. Times and the order of
+    /// events due at the same time are kept, and so are the handles of the
+    /// events kept.
+    pub fn retain_mut(&mut self, mut keep: impl FnMut(&mut E) -> bool) {
+        for slot in &mut self.slots {
+            if let Some(event) = slot.event.as_mut() {
+                if !keep(event) {
+                    slot.event = None;
+                    self.pending -= 1;
+                }
+            }
+        }
+    }
+
     fn skip_cancelled(&mut self) {
         loop {
             let slots = &self.slots;
@@ -219,6 +253,22 @@ mod tests {
         assert_eq!(cal.cancel(c), None);
         assert_eq!(cal.cancel(d), None);
         assert!(cal.is_empty());
+    }
+
+    #[test]
+    fn retain_mut_changes_or_cancels_pending_events_in_place() {
+        let mut cal = Calendar::new();
+        for (t, e) in [(30, 1), (10, 2), (20, 3), (10, 4)] {
+            cal.schedule(SimTime(t), e);
+        }
+        cal.retain_mut(|e| {
+            *e *= 10;
+            *e != 30
+        });
+        assert_eq!(cal.len(), 3);
+        cal.advance_to(SimTime(5));
+        assert_eq!(cal.now(), SimTime(5));
+        assert_eq!(drain(&mut cal), vec![(10, 20), (10, 40), (30, 10)]);
     }
 
     #[test]

@@ -44,6 +44,12 @@ impl RadixQueue {
         }
     }
 
+    /// Give back the memory the queue holds beyond its entries.
+    pub fn shrink_to_fit(&mut self) {
+        self.due.shrink_to_fit();
+        self.buckets.iter_mut().for_each(Vec::shrink_to_fit);
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -85,20 +91,22 @@ impl RadixQueue {
             .map(|&(t, _)| t)
             .min()
             .expect("bucket is non-empty");
-        let mut ties = Vec::new();
+        // `due` is empty: the ties go straight into it (no allocation),
+        // then into insertion order.
         for &(t, id) in &items {
             if t == self.last {
-                ties.push(id);
+                self.due.push_back(id);
             } else {
                 let nb = (64 - (t ^ self.last).leading_zeros()) as usize;
                 self.buckets[nb].push((t, id));
                 self.occupied |= 1 << (nb - 1);
             }
         }
-        if ties.len() > 1 {
-            ties.sort_unstable_by_key(|&id| seq_of(id));
+        if self.due.len() > 1 {
+            self.due
+                .make_contiguous()
+                .sort_unstable_by_key(|&id| seq_of(id));
         }
-        self.due.extend(ties);
         // Give the emptied vector's allocation back to its bucket.
         items.clear();
         if self.buckets[b].is_empty() {

@@ -1,6 +1,16 @@
 //! Replications and aggregation.
 //!
-//! A replication simulates every trust up to the branch point once, then
+//! Before any replication, each trust is warmed up once ([`WarmStart`]):
+//! simulated without strikes from day 0 to the scenario's `start` from
+//! streams keyed by the master seed and the trust, and its list brought
+//! back to its stated size there. The waiting list at `start` is what a
+//! planner knows; what is uncertain is what happens after it, so every
+//! replication starts from the same state at `start` and differs from then
+//! on. The trusts warm up in parallel.
+//!
+//! A replication continues every trust from its warmed state with its own
+//! streams (referrals from `start` on, counter-based draws, participation)
+//! up to the branch point, then
 //! runs the counterfactual and each plan from that snapshot with the same
 //! random streams; a plan with a catch-up runs a second time without it
 //! ([`crate::model::Branch::WithoutCatchUp`]), so that its effect on the
@@ -13,8 +23,9 @@
 //! An ensemble can be split into shards run on different machines and
 //! merged exactly ([`shard`]).
 //!
-//! Which keyed streams a replication opens, and for what, is decided here
-//! ([`simulate_replication`]); the keying itself is
+//! Which keyed streams the warm-up and a replication open, and for what, is
+//! decided here ([`WarmStart::new`], [`simulate_replication_from`]); the
+//! keying itself is
 //! [`crate::model::random`], and participation is sampled by
 //! [`crate::model::walkout`].
 
@@ -24,7 +35,7 @@ pub mod shard;
 pub mod stats;
 
 use crate::model::outcome::BranchOutcome;
-use crate::model::random::{stream, stream_key, Purpose, NATIONAL};
+use crate::model::random::{stream, stream_key, Purpose, NATIONAL, WARM_UP};
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
 use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
@@ -32,6 +43,48 @@ use rayon::prelude::*;
 use recovery::{BranchRecovery, Recovery};
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Every trust's state at `start`, after its warm-up, shared by all the
+/// replications of an ensemble (see the module docs).
+#[derive(Debug, Clone)]
+pub struct WarmStart<'w> {
+    /// In trust order.
+    trusts: Vec<TrustSim<'w>>,
+}
+
+impl<'w> WarmStart<'w> {
+    /// Warm up every trust of `world` for master seed `seed`, in parallel
+    /// on the current rayon pool; `trust_done` is called as each trust
+    /// finishes (from any thread). The warm-up streams are keyed by the
+    /// seed and the trust, with [`WARM_UP`] in place of a replication.
+    pub fn new(world: &'w World, seed: u64, trust_done: &(dyn Fn() + Sync)) -> WarmStart<'w> {
+        let trusts = (0..world.trusts.len())
+            .into_par_iter()
+            .map(|trust| {
+                let t = trust as u64;
+                let streams = TrustStreams {
+                    referrals: stream(seed, WARM_UP, t, Purpose::Referrals),
+                    draw_base: stream_key(seed, WARM_UP, t, Purpose::DrawBase),
+                    participation: Vec::new(),
+                };
+                let sim = TrustSim::warm_up(world, trust, streams);
+                trust_done();
+                sim
+            })
+            .collect();
+        WarmStart { trusts }
+    }
+}
+
+/// How far an ensemble has got, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Warming up the trusts: `done` of `total` warmed.
+    WarmUp { done: u64, total: u64 },
+    /// Replications done so far.
+    Replications(u64),
+}
 
 /// What one replication produced: per branch (counterfactual first), the
 /// metric row and the weekly values.
@@ -67,7 +120,8 @@ impl ReplicationOutcomes {
     }
 }
 
-/// Run the trusts' branches of one replication and add them up.
+/// Run the trusts' branches of one replication and add them up (warming
+/// the trusts up first: to run several, see [`simulate_replication_from`]).
 pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<BranchOutcome> {
     simulate_replication_split(world, seed, replication).branches
 }
@@ -75,6 +129,18 @@ pub fn simulate_replication(world: &World, seed: u64, replication: u64) -> Vec<B
 /// As [`simulate_replication`], with each plan that has a catch-up also run
 /// without it from the same snapshot, and each branch's [`Recovery`].
 pub fn simulate_replication_split(
+    world: &World,
+    seed: u64,
+    replication: u64,
+) -> ReplicationOutcomes {
+    let warm = WarmStart::new(world, seed, &|| {});
+    simulate_replication_from(&warm, world, seed, replication)
+}
+
+/// As [`simulate_replication_split`], from trusts already warmed up for
+/// the same `world` and `seed`.
+pub fn simulate_replication_from(
+    warm: &WarmStart<'_>,
     world: &World,
     seed: u64,
     replication: u64,
@@ -107,22 +173,20 @@ pub fn simulate_replication_split(
             draw_base: stream_key(seed, replication, t, Purpose::DrawBase),
             participation,
         };
-        let mut sim = TrustSim::new(world, trust, streams);
+        let mut sim = warm.trusts[trust].replicate(streams);
         sim.run_until_day(world.branch_day);
-        let outcomes: Vec<BranchOutcome> = world
-            .branch_ids()
-            .map(|branch| sim.branch(branch).finish())
-            .collect();
+        let mut outcomes =
+            run_branches(sim, world.branch_ids().chain(world.without_catch_up_ids()));
+        let without_outcomes = outcomes.split_off(n_branches);
         let cf = &outcomes[Branch::Counterfactual.index()];
         for (b, outcome) in outcomes.iter().enumerate() {
             recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
             totals[b].add(outcome);
         }
-        for branch in world.without_catch_up_ids() {
-            let outcome = sim.branch(branch).finish();
+        for (branch, outcome) in world.without_catch_up_ids().zip(&without_outcomes) {
             without[branch.index()]
                 .get_or_insert_with(BranchOutcome::default)
-                .add(&outcome);
+                .add(outcome);
         }
     }
     ReplicationOutcomes {
@@ -132,9 +196,40 @@ pub fn simulate_replication_split(
     }
 }
 
-/// One replication, summarised.
+/// Run `branches` in order from the snapshot `sim`, each from a copy of it
+/// but the last, which continues the snapshot itself (one clone fewer).
+fn run_branches<'w>(
+    sim: TrustSim<'w>,
+    branches: impl Iterator<Item = Branch>,
+) -> Vec<BranchOutcome> {
+    let branches: Vec<Branch> = branches.collect();
+    let mut outcomes = Vec::with_capacity(branches.len());
+    let Some((&last, rest)) = branches.split_last() else {
+        return outcomes;
+    };
+    for &branch in rest {
+        outcomes.push(sim.branch(branch).finish());
+    }
+    outcomes.push(sim.into_branch(last).finish());
+    outcomes
+}
+
+/// One replication, summarised (warming the trusts up first: to run
+/// several, see [`run_replication_from`]).
 pub fn run_replication(world: &World, seed: u64, replication: u64) -> ReplicationResult {
-    let out = simulate_replication_split(world, seed, replication);
+    let warm = WarmStart::new(world, seed, &|| {});
+    run_replication_from(&warm, world, seed, replication)
+}
+
+/// One replication from trusts already warmed up for `world` and `seed`,
+/// summarised.
+pub fn run_replication_from(
+    warm: &WarmStart<'_>,
+    world: &World,
+    seed: u64,
+    replication: u64,
+) -> ReplicationResult {
+    let out = simulate_replication_from(warm, world, seed, replication);
     let cf = &out.branches[Branch::Counterfactual.index()];
     let weeks = world.week_starts();
     ReplicationResult {
@@ -248,33 +343,42 @@ pub struct EnsembleOptions {
     pub threads: usize,
 }
 
-/// Run replications `indices` and fold them in order. `progress` is called
-/// after each chunk with the number done so far.
+/// Warm the trusts up, then run replications `indices` and fold them in
+/// order. `progress` is told of each trust warmed up, then called after
+/// each chunk of replications with the number done so far.
 pub fn run_indices(
     world: &World,
     seed: u64,
     indices: &[u64],
     threads: usize,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<EnsembleResult, EnsembleError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|source| EnsembleError::ThreadPool { threads, source })?;
+    let total = world.trusts.len() as u64;
+    let warmed = AtomicU64::new(0);
+    let warm = pool.install(|| {
+        WarmStart::new(world, seed, &|| {
+            let done = warmed.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress::WarmUp { done, total });
+        })
+    });
     let chunk = (pool.current_num_threads() * 4).max(8);
     let mut result = EnsembleResult::default();
     let mut done = 0u64;
     for ids in indices.chunks(chunk) {
         let batch: Vec<ReplicationResult> = pool.install(|| {
             ids.par_iter()
-                .map(|&r| run_replication(world, seed, r))
+                .map(|&r| run_replication_from(&warm, world, seed, r))
                 .collect()
         });
         for r in batch {
             result.add(r);
         }
         done += ids.len() as u64;
-        progress(done);
+        progress(Progress::Replications(done));
     }
     Ok(result)
 }
@@ -283,7 +387,7 @@ pub fn run_indices(
 pub fn run_ensemble(
     world: &World,
     options: EnsembleOptions,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<EnsembleResult, EnsembleError> {
     let indices: Vec<u64> = (0..options.replications).collect();
     run_indices(world, options.seed, &indices, options.threads, progress)

@@ -116,6 +116,10 @@ impl Purpose {
 /// Stands for "no trust" in national streams.
 pub const NATIONAL: u64 = u64::MAX;
 
+/// Stands for "no replication" in the warm-up's streams, which every
+/// replication of an ensemble shares (keyed by the seed and the trust).
+pub const WARM_UP: u64 = u64::MAX;
+
 /// The key of a stream.
 pub fn stream_key(seed: u64, replication: u64, trust: u64, purpose: Purpose) -> u64 {
     debug_assert!(purpose.is_stream(), "{purpose:?} is not a stream");

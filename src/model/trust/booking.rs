@@ -91,6 +91,7 @@ impl TrustSim<'_> {
         if let Some(deadline) = p.rebook_deadline.take() {
             if p.rebook_counted {
                 p.rebook_counted = false;
+                self.rebook_pending -= 1;
                 if day <= i64::from(deadline) {
                     self.counters.rebooked_within += 1;
                 } else {
@@ -105,6 +106,13 @@ impl TrustSim<'_> {
     pub(super) fn rebook_binding(&mut self, id: u32, day: i64, counted: bool) {
         let p = &mut self.patients[id as usize];
         p.rebook_deadline = Some((day + self.plan.binding_days) as i32);
+        if p.rebook_counted != counted {
+            if counted {
+                self.rebook_pending += 1;
+            } else {
+                self.rebook_pending -= 1;
+            }
+        }
         p.rebook_counted = counted;
         self.enqueue(id);
     }

@@ -2,12 +2,28 @@
 //! staffed from the rota, walkouts, stand-downs, recalls, rebooking and
 //! catch-up, on the event calendar.
 //!
-//! A [`TrustSim`] is cloned at the branch point so that every plan and the
-//! counterfactual continue from the same state. Patient attributes are drawn
-//! once at referral from the trust's referral stream; later chance events
-//! (did-not-attend, background cancellations, who strikes) are
-//! counter-based draws keyed by patient or rota place, so all branches share
-//! them.
+//! A trust is simulated in three stages, each continuing a copy of the
+//! state the one before left:
+//!
+//! 1. the warm-up, [`TrustSim::warm_up`]: from day 0 to the scenario's
+//!    `start`, without strikes, ending with the list brought back to its
+//!    stated size (`end_warm_up` in `patients.rs`). It runs once per
+//!    ensemble, from streams keyed by the master seed and the trust, not by
+//!    the replication: the waiting list at `start` is what a planner knows;
+//!    what is uncertain is what happens after it. Patients who have left
+//!    the list are then dropped from the state (renumbering the rest) so
+//!    that every trust's warmed state can be held at once;
+//! 2. each replication, [`TrustSim::replicate`]: a copy of the warmed state
+//!    that continues from `start` with the replication's streams
+//!    ([`TrustStreams`]: its referrals from `start` on, its counter-based
+//!    draws, its participation) up to the branch point;
+//! 3. each branch, [`TrustSim::branch`]: a copy at the branch point, so
+//!    that every plan and the counterfactual continue from the same state.
+//!
+//! Patient attributes are drawn once at referral from the referral stream;
+//! later chance events (did-not-attend, background cancellations, who
+//! strikes) are counter-based draws keyed by patient or rota place, so all
+//! branches share them.
 //!
 //! This file holds the simulation's state, the event loop and branching.
 //! The rest is split by concern, each file an `impl TrustSim` block:
@@ -42,15 +58,17 @@ use std::sync::Arc;
 /// Oldest clock start of the initial list, in days before the start.
 const MAX_INITIAL_AGE_DAYS: i64 = 3 * 365;
 
-/// Random inputs for one trust in one replication, made by the ensemble
-/// from keyed streams.
+/// Random inputs for one trust in one replication (or in the warm-up),
+/// made by the ensemble from keyed streams.
 #[derive(Debug, Clone)]
 pub struct TrustStreams {
-    /// Referral arrivals and patient attributes (and the initial list).
+    /// Referral arrivals and patient attributes (in the warm-up, also the
+    /// initial list and the end of the warm-up).
     pub referrals: Xoshiro256PlusPlus,
     /// Base key for counter-based draws (see [`super::random::uniform`]).
     pub draw_base: u64,
-    /// This trust's participation in each walkout.
+    /// This trust's participation in each walkout (unused in the warm-up,
+    /// which has no strikes).
     pub participation: Vec<f64>,
 }
 
@@ -70,7 +88,9 @@ pub struct TrustSim<'w> {
     specs: Vec<SpecState>,
     /// Patients whose decision falls due by 00:00 of each day.
     decisions: Vec<Vec<u32>>,
-    /// Every working day's referrals, drawn once per replication.
+    /// Every working day's referrals, drawn once per replication from
+    /// `start` on (and once per ensemble for the warm-up); empty for the
+    /// days of the other stage.
     referral_book: Arc<Vec<Vec<Arrival>>>,
     draw_base: u64,
     participation: Vec<f64>,
@@ -86,15 +106,87 @@ pub struct TrustSim<'w> {
     created_until: i64,
     /// Per specialty, elective inpatients in beds by day (`wards.rs`).
     beds: Vec<Vec<u32>>,
+    /// Patients whose `rebook_counted` is set: the rebookings still to be
+    /// counted as late if the run ends first (kept so that
+    /// [`TrustSim::finish`] need not scan every patient).
+    rebook_pending: u64,
     /// The referral stream after the referral book was drawn: picks whom to
     /// take off or copy at the end of the warm-up.
     start_rng: Xoshiro256PlusPlus,
 }
 
 impl<'w> TrustSim<'w> {
-    /// Set up trust `trust` at day 0 with its initial waiting list, running
-    /// as the counterfactual until [`TrustSim::branch`].
-    pub fn new(world: &'w World, trust: usize, streams: TrustStreams) -> TrustSim<'w> {
+    /// Trust `trust` warmed up: set up at day 0 with its initial waiting
+    /// list from the warm-up `streams`, run without strikes to 00:00 on
+    /// the scenario's `start` (the warm-up's referrals only), its list
+    /// brought back to its stated size there, and patients who have left
+    /// the list dropped. Without a warm-up (`start` is day 0) it is the
+    /// initial list alone. Continue it with [`TrustSim::replicate`].
+    pub fn warm_up(world: &'w World, trust: usize, streams: TrustStreams) -> TrustSim<'w> {
+        let mut sim = TrustSim::new(world, trust, streams);
+        let start = world.start_day;
+        sim.run_until_day(start);
+        if start > 0 {
+            sim.events.advance_to(SimTime::from_days(start));
+            sim.decide_due(start);
+            sim.end_warm_up();
+        }
+        sim.referral_book = Arc::new(Vec::new());
+        sim.compact();
+        sim
+    }
+
+    /// A copy of this warmed-up state (see [`TrustSim::warm_up`]) that
+    /// continues from `start` as one replication, with its `streams`:
+    /// referrals of the days from `start` on, counter-based draws and
+    /// participation.
+    pub fn replicate(&self, streams: TrustStreams) -> TrustSim<'w> {
+        let mut rng = streams.referrals;
+        let book = self.draw_referrals(&mut rng, self.world.start_day..self.world.days);
+        let expected: usize = book.iter().map(Vec::len).sum();
+        let mut patients = Vec::with_capacity(self.patients.len() + expected);
+        patients.extend_from_slice(&self.patients);
+        TrustSim {
+            patients,
+            referral_book: Arc::new(book),
+            draw_base: streams.draw_base,
+            participation: streams.participation,
+            start_rng: rng,
+            ..self.clone_without_patients()
+        }
+    }
+
+    /// A copy of everything but the patients (left empty).
+    fn clone_without_patients(&self) -> TrustSim<'w> {
+        TrustSim {
+            world: self.world,
+            trust: self.trust,
+            model: self.model,
+            plan: self.plan,
+            striking: self.striking,
+            events: self.events.clone(),
+            patients: Vec::new(),
+            specs: self.specs.clone(),
+            decisions: self.decisions.clone(),
+            referral_book: Arc::clone(&self.referral_book),
+            draw_base: self.draw_base,
+            participation: self.participation.clone(),
+            recall: self.recall.clone(),
+            counters: self.counters,
+            daily: self.daily.clone(),
+            by_start: self.by_start.clone(),
+            offset: self.offset,
+            waiting: self.waiting,
+            created_until: self.created_until,
+            rebook_pending: self.rebook_pending,
+            beds: self.beds.clone(),
+            start_rng: self.start_rng.clone(),
+        }
+    }
+
+    /// Set up trust `trust` at day 0 with its initial waiting list and the
+    /// warm-up's referrals, running as the counterfactual.
+    fn new(world: &'w World, trust: usize, streams: TrustStreams) -> TrustSim<'w> {
         let model = &world.trusts[trust];
         let n_days = world.days as usize + 1;
         let offset = -MAX_INITIAL_AGE_DAYS;
@@ -129,11 +221,12 @@ impl<'w> TrustSim<'w> {
             } else {
                 vec![Vec::new(); model.specialties.len()]
             },
+            rebook_pending: 0,
             start_rng: streams.referrals.clone(),
         };
         let mut rng = streams.referrals;
         sim.seed_initial_list(&mut rng);
-        sim.referral_book = Arc::new(sim.draw_referrals(&mut rng));
+        sim.referral_book = Arc::new(sim.draw_referrals(&mut rng, 0..world.start_day));
         sim.start_rng = rng;
         let expected: usize = sim.referral_book.iter().map(Vec::len).sum();
         sim.patients.reserve(expected);
@@ -156,8 +249,14 @@ impl<'w> TrustSim<'w> {
     /// A copy of this state that continues as `branch`: under its plan,
     /// with the walkouts (a plan) or without them (the counterfactual).
     pub fn branch(&self, branch: Branch) -> TrustSim<'w> {
-        let mut sim = self.clone();
-        sim.plan = self.world.plan(branch);
+        self.clone().into_branch(branch)
+    }
+
+    /// As [`TrustSim::branch`], continuing this state itself rather than a
+    /// copy (for the last branch run from a snapshot: it saves a clone).
+    pub fn into_branch(self, branch: Branch) -> TrustSim<'w> {
+        let mut sim = self;
+        sim.plan = sim.world.plan(branch);
         sim.striking = branch.strikes();
         if sim.striking {
             sim.schedule_stand_downs();
@@ -176,8 +275,11 @@ impl<'w> TrustSim<'w> {
         self.run_until_day(end);
         self.decide_due(end);
         self.daily.push(self.list_state(end));
-        let late = self.patients.iter().filter(|p| p.rebook_counted).count() as u64;
-        self.counters.rebooked_late += late;
+        debug_assert_eq!(
+            self.rebook_pending,
+            self.patients.iter().filter(|p| p.rebook_counted).count() as u64
+        );
+        self.counters.rebooked_late += self.rebook_pending;
         BranchOutcome {
             counters: self.counters,
             daily: self.daily,
@@ -197,10 +299,8 @@ impl<'w> TrustSim<'w> {
     /// 00:00: decisions due, the day's list state, sessions at the edge of
     /// the booking horizon, referrals, booking, and the half-days.
     fn day_start(&mut self, day: i64) {
+        // (On `start` there are none: the warm-up made them, and ended.)
         self.decide_due(day);
-        if day == self.world.start_day && day > 0 {
-            self.end_warm_up();
-        }
         self.daily.push(self.list_state(day));
         let horizon = self
             .model

@@ -6,6 +6,7 @@
 //! when a session runs or is cancelled is in `sessions.rs`.
 
 use super::state::Event;
+use super::state::{entry_with_patient, queue_entry_patient, Queue, QueueEntry};
 use super::state::{Patient, Stage, NO_SESSION};
 use super::{TrustSim, MAX_INITIAL_AGE_DAYS};
 use crate::engine::{SimTime, MINUTES_PER_DAY};
@@ -16,6 +17,7 @@ use crate::model::{InitialList, TrustModel, DAYS_18_WEEKS, DAYS_52_WEEKS};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// A patient's attributes, drawn once at referral from the trust's
@@ -220,14 +222,19 @@ impl TrustSim<'_> {
         ((n - drift) / n).clamp(0.5, 2.0)
     }
 
-    /// Referrals of every working day of the run, drawn in day order from
-    /// the referral stream (after the initial list), shared by all branches.
-    pub(super) fn draw_referrals(&self, rng: &mut Xoshiro256PlusPlus) -> Vec<Vec<Arrival>> {
+    /// Referrals of every working day in `days`, drawn in day order from
+    /// `rng` (in the warm-up, after the initial list), shared by all
+    /// branches; one entry per day of the run, empty outside `days`.
+    pub(super) fn draw_referrals(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        days: std::ops::Range<i64>,
+    ) -> Vec<Vec<Arrival>> {
         let dates = &self.world.dates;
         (0..self.world.days)
             .map(|day| {
                 let mut today = Vec::new();
-                if !dates.is_working_day(day as usize) {
+                if !days.contains(&day) || !dates.is_working_day(day as usize) {
                     return today;
                 }
                 let weekday = dates.weekday(day as usize);
@@ -319,6 +326,7 @@ impl TrustSim<'_> {
         }
         if p.rebook_counted {
             p.rebook_counted = false;
+            self.rebook_pending -= 1;
             self.counters.rebooked_late += 1;
         }
         self.counters.removed += 1;
@@ -395,6 +403,93 @@ impl TrustSim<'_> {
             initial_list: self.waiting,
             ..Counters::default()
         };
+    }
+
+    /// Drop the patients who have left the list (treated or removed) and
+    /// number the rest anew, in the same order, everywhere an id is held:
+    /// sessions' bookings, the booking queues (whose order is kept, as the
+    /// renumbering keeps the order of ids), pending events and decisions
+    /// due. Their late-rebooking flags stay counted in `rebook_pending`
+    /// (no one off the list is rebooked). Used once, on the warmed-up
+    /// state, so that the state of every trust at `start` can be held at
+    /// once and each replication copies only the list.
+    pub(super) fn compact(&mut self) {
+        const GONE: u32 = u32::MAX;
+        let mut new_id = vec![GONE; self.patients.len()];
+        let mut next = 0u32;
+        for (old, p) in self.patients.iter().enumerate() {
+            if p.on_list() {
+                new_id[old] = next;
+                next += 1;
+            }
+        }
+        self.patients.retain(Patient::on_list);
+        self.patients.shrink_to_fit();
+        let map = |id: &mut u32| {
+            *id = new_id[*id as usize];
+            *id != GONE
+        };
+        for st in &mut self.specs {
+            for s in &mut st.sessions {
+                s.booked.retain_mut(map);
+            }
+            for q in Queue::ALL {
+                let heap = std::mem::take(&mut st.queues[q]);
+                let entries: Vec<QueueEntry> = heap
+                    .into_vec()
+                    .into_iter()
+                    .filter_map(|entry| {
+                        let (mut id, epoch) = queue_entry_patient(entry);
+                        map(&mut id).then(|| entry_with_patient(entry, id, epoch))
+                    })
+                    .collect();
+                st.queues[q] = BinaryHeap::from(entries);
+                st.queues[q].shrink_to_fit();
+            }
+        }
+        for bucket in &mut self.decisions {
+            bucket.retain_mut(map);
+        }
+        self.drop_past_sessions();
+        self.events.shrink_to_fit();
+        self.events.retain_mut(|event| match event {
+            Event::Removal { patient } | Event::Requeue { patient } => map(patient),
+            Event::DayStart | Event::HalfDay { .. } | Event::StandDown { .. } => true,
+        });
+    }
+
+    /// Drop the sessions of the days before `start`, which have all run
+    /// or been cancelled by then, and number the rest anew. Sessions are
+    /// made in day order (catch-up sessions come only with a plan), so the
+    /// past ones are a prefix of each specialty's and the ids of the rest
+    /// all go down by its length.
+    fn drop_past_sessions(&mut self) {
+        let start = self.world.start_day;
+        let mut shift = Vec::with_capacity(self.specs.len());
+        for st in &mut self.specs {
+            let k = st
+                .sessions
+                .iter()
+                .position(|s| i64::from(s.day) >= start)
+                .unwrap_or(st.sessions.len());
+            debug_assert!(st.sessions[k..].iter().all(|s| i64::from(s.day) >= start));
+            st.sessions.drain(..k);
+            for (day, ids) in st.by_day.iter_mut().enumerate() {
+                if (day as i64) < start {
+                    *ids = Vec::new();
+                } else {
+                    ids.iter_mut().for_each(|id| *id -= k as u32);
+                }
+            }
+            shift.push(k as u32);
+        }
+        for p in &mut self.patients {
+            if p.session != NO_SESSION {
+                let k = shift[usize::from(p.spec)];
+                debug_assert!(p.session >= k, "a patient is booked into a past session");
+                p.session -= k;
+            }
+        }
     }
 
     /// Does the patient decline the date offered? A first refusal defers

@@ -213,6 +213,13 @@ pub(super) fn queue_entry_patient(entry: QueueEntry) -> (u32, u32) {
     ((entry >> 32) as u32, entry as u32)
 }
 
+/// `entry` with its patient id and epoch replaced (for renumbering).
+pub(super) fn entry_with_patient(entry: QueueEntry, id: u32, epoch: u32) -> QueueEntry {
+    let Reverse(entry) = entry;
+    let high = entry >> 64 << 64;
+    Reverse(high | u128::from(id) << 32 | u128::from(epoch))
+}
+
 /// One specialty's sessions and booking queues.
 #[derive(Debug, Clone, Default)]
 pub(super) struct SpecState {

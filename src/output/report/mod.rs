@@ -458,11 +458,13 @@ fn method(b: &mut Vec<Block>, data: &RunData) {
                 .to_string()
         } else {
             format!(
-                " Before {} each replication runs {} weeks without a strike (the warm-up), from the \
+                " Before {} the model runs {} weeks without a strike (the warm-up), from the \
                  stated lists, so that the waits, bookings and pathways in progress at the start are \
                  those the model's own referrals, clinics, lists and decisions produce; at the start \
                  each specialty's list is brought back to its stated size (patients waiting to be \
-                 booked taken off or copied at random) and counting begins. Bank holidays pause \
+                 booked taken off or copied at random) and counting begins. The warm-up runs once: \
+                 the list at the start is what a planner knows, so every replication starts from \
+                 the same state and differs only in what happens after. Bank holidays pause \
                  referrals, clinics, lists and decisions alike.",
                 human::date(m.period.start),
                 m.period.warm_up_weeks

@@ -72,8 +72,8 @@ pub const MAX_WALKOUT_START_DAYS: i64 = 3 * 365 + 1;
 
 /// A first walkout more than this many days after `start` gets a warning:
 /// bookings settle within the longest booking horizon (four weeks), so a
-/// warm-up of half a year or more is simulated in every replication and
-/// every branch for nothing.
+/// stretch of half a year or more between `start` and the first walkout is
+/// simulated in every replication for nothing.
 pub const WARM_UP_WARNING_DAYS: i64 = 26 * 7;
 
 pub fn check(s: &ScenarioFile) -> Findings {
