@@ -176,7 +176,9 @@ impl TrustSim<'_> {
     /// harder to rebook).
     pub(super) fn staffing_order(&self, spec: usize, ids: &mut [u32]) {
         let st = &self.specs[spec];
-        ids.sort_by_key(|&sid| {
+        // Each key once: whether a session is protected looks at every
+        // patient booked on it.
+        ids.sort_by_cached_key(|&sid| {
             let s = &st.sessions[sid as usize];
             let weight = match s.admission_setting() {
                 Some(Setting::DayCase) => 2,
