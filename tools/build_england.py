@@ -79,14 +79,18 @@ STAND_DOWN_CLINIC_SHARE = 0.0
 STAND_DOWN_DAYS_AHEAD = 4
 #: Share of the consultants present in a half-day that may act down into
 #: junior places (or cover the ward). Recalibrated when the model gained
-#: ward cover, clinics that run in part and participation from turnout (it
-#: was 0.28 before): on 12 January, 8 replications each, 0.28 gave 4,571
-#: operations cancelled, 0.31 gave 3,681, 0.34 gave 2,700 and 0.40 gave
-#: 1,497, against the 3,454 counted.
-CONSULTANT_ACT_DOWN_SHARE = 0.32
-#: Sandwell: major incident, strikers recalled.
+#: ward cover, clinics that run in part, participation from turnout and
+#: admit shares from the national conversion rate (it was 0.28 before): on
+#: 12 January, 20 replications each, 0.38 gave 4,096 operations cancelled
+#: and 0.44 gave 2,890; 0.41 gives 3,426 (40 replications), against the
+#: 3,454 counted.
+CONSULTANT_ACT_DOWN_SHARE = 0.41
+#: Sandwell: major incident, strikers recalled. The recall share was
+#: recalibrated with the act-down share (it was 0.15): on RXK, 100
+#: replications each, 0.15 gave 4.3% of elective activity lost, 0.22 gave
+#: 2.2%, 0.25 gave 1.6% and 0.3 gave 1.0%, against the 2% Sandwell reported.
 SANDWELL_THRESHOLD = 0.5
-SANDWELL_RECALL_SHARE = 0.15
+SANDWELL_RECALL_SHARE = 0.22
 SANDWELL_DELAY_HOURS = 0
 
 # --------------------------------------------------------------------------
@@ -100,14 +104,27 @@ SANDWELL_DELAY_HOURS = 0
 # per list; clinic slots per clinic.
 # --------------------------------------------------------------------------
 
+#: First appointments that end in a decision to admit, England: NHS
+#: England's quarterly activity return for January-March 2016 counts 1.6
+#: million decisions to admit against 4.7 million first outpatient
+#: attendances (0.34). The six specialties' base admit shares below (the
+#: bundled template's relative mix) are scaled so their mean is that ratio:
+#: every elective admission in the model follows a first appointment, so a
+#: lower share would need more first appointments than England had (the
+#: templates once ran about twice the country's first attendances, of all
+#: specialties, in six).
+ADMIT_PER_FIRST_ENGLAND = 1.6 / 4.7
+BASE_ADMIT = {"100": 0.22, "101": 0.25, "110": 0.22, "120": 0.18, "130": 0.25, "502": 0.18}
+ADMIT_SCALE = ADMIT_PER_FIRST_ENGLAND / (sum(BASE_ADMIT.values()) / len(BASE_ADMIT))
+
 SPECIALTIES = [
     # code, name, list_share, adm_list, admit, dc_per_day, dc_cases, dc_junior, ip_per_day, ip_cases, new, fu
-    ("100", "General Surgery", 4400, 0.30, 0.22, 20, 5, "foundation", 8, 4, 12, 18),
-    ("101", "Urology", 2600, 0.30, 0.25, 16, 4, "foundation", 5, 5, 12, 18),
-    ("110", "Trauma & Orthopaedics", 5000, 0.40, 0.22, 20, 5, "foundation", 12, 4, 13, 20),
-    ("120", "Ear, Nose & Throat", 3000, 0.30, 0.18, 14, 7, "foundation", 3, 3, 13, 20),
-    ("130", "Ophthalmology", 3600, 0.35, 0.25, 32, 8, None, 2, 2, 12, 18),
-    ("502", "Gynaecology", 3268, 0.25, 0.18, 16, 4, "foundation", 4, 4, 13, 20),
+    ("100", "General Surgery", 4400, 0.30, BASE_ADMIT["100"] * ADMIT_SCALE, 20, 5, "foundation", 8, 4, 12, 18),
+    ("101", "Urology", 2600, 0.30, BASE_ADMIT["101"] * ADMIT_SCALE, 16, 4, "foundation", 5, 5, 12, 18),
+    ("110", "Trauma & Orthopaedics", 5000, 0.40, BASE_ADMIT["110"] * ADMIT_SCALE, 20, 5, "foundation", 12, 4, 13, 20),
+    ("120", "Ear, Nose & Throat", 3000, 0.30, BASE_ADMIT["120"] * ADMIT_SCALE, 14, 7, "foundation", 3, 3, 13, 20),
+    ("130", "Ophthalmology", 3600, 0.35, BASE_ADMIT["130"] * ADMIT_SCALE, 32, 8, None, 2, 2, 12, 18),
+    ("502", "Gynaecology", 3268, 0.25, BASE_ADMIT["502"] * ADMIT_SCALE, 16, 4, "foundation", 4, 4, 13, 20),
 ]
 #: Nights an elective inpatient stays after the operation (mean, sd; a
 #: lognormal in the model). Set by hand to the order of HES elective
