@@ -284,8 +284,8 @@ pub fn describe_plan(p: &Plan) -> Vec<String> {
     }
     if planned {
         let what = match (sd.unstaffable, sd.inpatients_at_risk) {
-            (true, true) => "the routine lists and clinics the staffing it expects cannot cover are stood down, and inpatient admissions the ward could not cover through the walkout are postponed",
-            (true, false) => "the routine lists and clinics the staffing it expects cannot cover are stood down",
+            (true, true) => "the lists and clinics the staffing it expects cannot cover are stood down, and inpatient admissions the ward could not cover through the walkout are postponed",
+            (true, false) => "the lists and clinics the staffing it expects cannot cover are stood down",
             _ => "inpatient admissions the ward could not cover through the walkout are postponed",
         };
         let kinds = if sd.walkout_kinds.is_empty() {
