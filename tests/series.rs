@@ -79,6 +79,17 @@ fn feb10_48h(root: &Path) -> PathBuf {
     )
 }
 
+fn apr26_full(root: &Path) -> PathBuf {
+    run(
+        root,
+        "apr26-full",
+        "2016-04-26T08:00",
+        48,
+        "full_walkout",
+        4,
+    )
+}
+
 /// `strikesim series DIRS --out OUT`, which must succeed; returns stderr.
 fn series(dirs: &[&Path], out: &Path) -> String {
     let output = Command::cargo_bin("strikesim")
@@ -151,14 +162,7 @@ fn a_24h_a_48h_and_a_full_walkout_side_by_side() {
     let tmp = tempfile::tempdir().unwrap();
     let a = jan12(tmp.path());
     let b = feb10_48h(tmp.path());
-    let c = run(
-        tmp.path(),
-        "apr26-full",
-        "2016-04-26T08:00",
-        48,
-        "full_walkout",
-        4,
-    );
+    let c = apr26_full(tmp.path());
     let out = tmp.path().join("out");
     let stderr = series(&[&a, &b, &c], &out);
     assert!(!stderr.contains("warning"), "same trusts: {stderr}");
@@ -412,14 +416,7 @@ fn render_series_for_viewing() {
     let tmp = tempfile::tempdir().unwrap();
     let a = jan12(tmp.path());
     let b = feb10_48h(tmp.path());
-    let c = run(
-        tmp.path(),
-        "apr26-full",
-        "2016-04-26T08:00",
-        48,
-        "full_walkout",
-        4,
-    );
+    let c = apr26_full(tmp.path());
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fixture-series");
     strikesim::output::series::series(&[a, b, c], &out).unwrap();
 }

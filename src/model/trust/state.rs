@@ -136,6 +136,18 @@ impl Session {
         }
     }
 
+    /// An inpatient theatre list still to run?
+    pub(super) fn is_open_inpatient_list(&self) -> bool {
+        self.status == Status::Open
+            && matches!(
+                self.kind,
+                SessionKind::Theatre {
+                    setting: Setting::Inpatient,
+                    ..
+                }
+            )
+    }
+
     pub(super) fn is_theatre(&self) -> bool {
         matches!(self.kind, SessionKind::Theatre { .. })
     }

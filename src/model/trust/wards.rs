@@ -18,13 +18,13 @@
 //! by a plan that reviews its admissions (`stand_down.inpatients_at_risk`).
 //! Urgent patients the plan protects are always admitted.
 
-use super::state::{Status, NO_SESSION};
+use super::state::NO_SESSION;
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::random::{self, Purpose};
 use crate::model::staffing::{allocate_upward, Juniors};
 use crate::model::vocab::{Setting, PM_END};
-use crate::model::{SessionKind, StayModel};
+use crate::model::StayModel;
 use std::f64::consts::TAU;
 
 /// The first hour of the day shift whose walkout status decides a ward day:
@@ -85,14 +85,7 @@ impl TrustSim<'_> {
             };
             for &sid in ids {
                 let s = &self.specs[spec].sessions[sid as usize];
-                let inpatient = matches!(
-                    s.kind,
-                    SessionKind::Theatre {
-                        setting: Setting::Inpatient,
-                        ..
-                    }
-                );
-                if !inpatient || s.status != Status::Open {
+                if !s.is_open_inpatient_list() {
                     continue;
                 }
                 for &id in &s.booked {
@@ -216,14 +209,7 @@ impl TrustSim<'_> {
                 let ids = self.specs[spec].by_day[day as usize].clone();
                 for sid in ids {
                     let s = &self.specs[spec].sessions[sid as usize];
-                    let inpatient = matches!(
-                        s.kind,
-                        SessionKind::Theatre {
-                            setting: Setting::Inpatient,
-                            ..
-                        }
-                    );
-                    if !inpatient || s.status != Status::Open {
+                    if !s.is_open_inpatient_list() {
                         continue;
                     }
                     let booked = s.booked.clone();
