@@ -200,6 +200,43 @@ fn beta_participation_mean_below_zero() {
 }
 
 #[test]
+fn turnout_below_the_emergency_floor() {
+    let c = Case::replacing(
+        PARTICIPATION,
+        r#"participation = { distribution = "turnout", at_work = 0.05, sd = 0.03 }"#,
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("walkouts[0].participation.at_work")
+        .says("0.05")
+        .says("emergency floor");
+}
+
+#[test]
+fn a_ward_round_of_a_thousand_patients() {
+    let c = Case::replacing(
+        r#"name = "West Hertfordshire Hospitals NHS Trust""#,
+        "name = \"West Hertfordshire Hospitals NHS Trust\"\nward_patients_per_junior = 1000",
+    );
+    let f = c.run();
+    f.says("trusts[0].ward_patients_per_junior")
+        .says("1000")
+        .says("1 to 100");
+}
+
+#[test]
+fn a_review_of_inpatients_without_wards() {
+    let c = Case::replacing(
+        "stand_down = { theatre_share = 0.5, clinic_share = 0.5, days_ahead = 7 }",
+        "stand_down = { inpatients_at_risk = true, days_ahead = 7 }",
+    );
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("plans[1].stand_down.inpatients_at_risk")
+        .says("no ward is modelled");
+}
+
+#[test]
 fn uniform_participation_low_above_high() {
     let c = Case::replacing(
         PARTICIPATION,

@@ -238,19 +238,28 @@ impl FanChart {
         );
         let (plot, legend) = frame(root, self.title, &subtitle, &set.source)?;
         let unit = self.metric.unit();
+        let months = month_starts(origin, 0, x_max);
+        let first_month = months.first().copied();
+        // Over more than four months "1 Mar 2016" labels run into each
+        // other: name the month alone, with the year on the first and on
+        // each January.
+        let long = months.len() > 4;
         let mut chart = chart_builder(&plot)
-            .build_cartesian_2d(
-                (0..x_max).with_key_points(month_starts(origin, 0, x_max)),
-                y.0..y.1,
-            )
+            .build_cartesian_2d((0..x_max).with_key_points(months), y.0..y.1)
             .map_err(draw_err)?;
         house_mesh(
             chart
                 .configure_mesh()
                 .x_label_formatter(&|d| {
-                    (origin + chrono::Duration::hours(*d))
-                        .format("%-d %b %Y")
-                        .to_string()
+                    let date = origin + chrono::Duration::hours(*d);
+                    let format = if !long {
+                        "%-d %b %Y"
+                    } else if Some(*d) == first_month || date.month() == 1 {
+                        "%b %Y"
+                    } else {
+                        "%b"
+                    };
+                    date.format(format).to_string()
                 })
                 .y_label_formatter(&|v| match unit {
                     Unit::Percent => human::percent(*v),
