@@ -116,6 +116,21 @@ pub fn consultants_present(headcount: u32, on_leave: u32, on_call: u32) -> u32 {
     headcount.saturating_sub(on_leave).saturating_sub(on_call)
 }
 
+/// Consultants that may act down when `consultants` are present and the
+/// plan lets `share` of them: the share, rounded down.
+pub fn act_down_allowance(share: f64, consultants: u32) -> u32 {
+    (share * f64::from(consultants)).floor() as u32
+}
+
+/// Cover a ward needing `need` juniors from `juniors` (least senior first,
+/// taken out of it), then from consultants acting down, at most the
+/// plan's `share` of the `consultants` present. Returns the consultants
+/// acting down on the ward.
+pub fn cover_ward(juniors: &mut Juniors, consultants: u32, need: u32, share: f64) -> u32 {
+    let unfilled = allocate_upward(juniors, &[need, 0, 0]);
+    unfilled.min(act_down_allowance(share, consultants))
+}
+
 /// Who is free to staff elective work in one half-day of one specialty.
 ///
 /// Consultants are one pool: leading a session takes one, acting down
@@ -145,7 +160,7 @@ impl SlotStaff {
         SlotStaff {
             juniors,
             consultants,
-            act_down: (act_down_share * f64::from(consultants)).floor() as u32,
+            act_down: act_down_allowance(act_down_share, consultants),
             acted_down: 0,
             no_consultant: 0,
         }

@@ -14,7 +14,8 @@
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::staffing::{
-    allocate_upward, consultants_on_leave, consultants_present, less, Juniors, Shift, SlotStaff,
+    allocate_upward, consultants_on_leave, consultants_present, cover_ward, less, Juniors, Shift,
+    SlotStaff,
 };
 use crate::model::vocab::{SessionTime, WalkoutKind, AM_START, PM_END, PM_START};
 
@@ -98,11 +99,8 @@ impl TrustSim<'_> {
                         // the patients in beds and booked to be by then.
                         let need = self.ward_need(day, self.projected_beds(spec, day));
                         let before = juniors;
-                        let unfilled = allocate_upward(&mut juniors, &[need, 0, 0]);
-                        let acting =
-                            unfilled.min((allowance * f64::from(consultants)).floor() as u32);
+                        held_consultants = cover_ward(&mut juniors, consultants, need, allowance);
                         held_juniors = less(&before, &juniors);
-                        held_consultants = acting;
                     } else {
                         juniors = less(&juniors, &held_juniors);
                     }

@@ -196,12 +196,15 @@ impl TrustSim<'_> {
 
     /// Is the session protected from stand-downs and staffed first?
     pub(super) fn is_protected(&self, s: &Session) -> bool {
-        s.catch_up
-            || self.plan.protect_up_to.is_some_and(|up_to| {
-                s.booked
-                    .iter()
-                    .any(|&id| self.patients[id as usize].priority <= up_to)
-            })
+        s.catch_up || s.booked.iter().any(|&id| self.protects_patient(id))
+    }
+
+    /// Is the patient of a priority the plan protects?
+    pub(super) fn protects_patient(&self, id: u32) -> bool {
+        let priority = self.patients[id as usize].priority;
+        self.plan
+            .protect_up_to
+            .is_some_and(|up_to| priority <= up_to)
     }
 
     /// Staff the half-day's sessions in priority order; run those staffed
@@ -284,9 +287,7 @@ impl TrustSim<'_> {
                     Setting::DayCase => None,
                 };
                 if let Some(nights) = nights {
-                    let p = &self.patients[id as usize];
-                    let protected = self.plan.protect_up_to.is_some_and(|u| p.priority <= u);
-                    if !protected && self.ward_refuses(spec, day, nights, None) {
+                    if !self.protects_patient(id) && self.ward_refuses(spec, day, nights, None) {
                         // The ward cannot take them through the walkout.
                         if counted {
                             self.counters.elective_on_day[setting.index()] += 1;

@@ -22,7 +22,7 @@ use super::state::NO_SESSION;
 use super::TrustSim;
 use crate::engine::SimTime;
 use crate::model::random::{self, Purpose};
-use crate::model::staffing::{allocate_upward, Juniors};
+use crate::model::staffing::{act_down_allowance, cover_ward, Juniors};
 use crate::model::vocab::{Setting, PM_END};
 use crate::model::StayModel;
 use std::f64::consts::TAU;
@@ -53,12 +53,7 @@ impl TrustSim<'_> {
 
     /// Put an admitted inpatient in a bed for their stay.
     pub(super) fn admit_to_ward(&mut self, spec: usize, day: i64, nights: u32) {
-        let beds = &mut self.beds[spec];
-        for t in day + 1..=day + i64::from(nights) {
-            if let Some(b) = beds.get_mut(t as usize) {
-                *b += 1;
-            }
-        }
+        add_stay(&mut self.beds[spec], day, nights);
     }
 
     /// Elective inpatients of `spec` in beds on `day`.
@@ -133,8 +128,8 @@ impl TrustSim<'_> {
             return u64::MAX;
         };
         let (juniors, consultants) = self.expected_staff(spec, w, day);
-        let allowance = (self.plan.act_down_share.get() * f64::from(consultants)).floor() as u64;
-        let doctors = juniors.iter().map(|&j| u64::from(j)).sum::<u64>() + allowance;
+        let allowance = act_down_allowance(self.plan.act_down_share.get(), consultants);
+        let doctors = juniors.iter().map(|&j| u64::from(j)).sum::<u64>() + u64::from(allowance);
         doctors * u64::from(per)
     }
 
@@ -149,7 +144,7 @@ impl TrustSim<'_> {
         nights: u32,
         planned: Option<&[u32]>,
     ) -> bool {
-        (day + 1..=day + i64::from(nights)).any(|t| {
+        ward_days(day, nights).any(|t| {
             self.walkout_on_ward_round(t).is_some_and(|w| {
                 let extra = planned
                     .and_then(|p| p.get(t as usize))
@@ -173,10 +168,12 @@ impl TrustSim<'_> {
             }
             let (mut juniors, consultants) = self.base_staff(spec, day, false);
             let before: Juniors = juniors;
-            let unfilled = allocate_upward(&mut juniors, &[need, 0, 0]);
-            let allowance =
-                (self.plan.act_down_share.get() * f64::from(consultants)).floor() as u32;
-            let acting = unfilled.min(allowance);
+            let acting = cover_ward(
+                &mut juniors,
+                consultants,
+                need,
+                self.plan.act_down_share.get(),
+            );
             let st = &mut self.specs[spec];
             for g in 0..3 {
                 st.all_day_juniors[g] += before[g] - juniors[g];
@@ -214,17 +211,14 @@ impl TrustSim<'_> {
                     }
                     let booked = s.booked.clone();
                     for id in booked {
-                        let p = &self.patients[id as usize];
-                        let protected = self.plan.protect_up_to.is_some_and(|u| p.priority <= u);
-                        let Some(nights) = self.stay_nights(spec, id, p.attempts + 1) else {
+                        let attempt = self.patients[id as usize].attempts + 1;
+                        let Some(nights) = self.stay_nights(spec, id, attempt) else {
                             continue;
                         };
-                        if protected || !self.ward_refuses(spec, day, nights, Some(&planned)) {
-                            for t in day + 1..=day + i64::from(nights) {
-                                if let Some(b) = planned.get_mut(t as usize) {
-                                    *b += 1;
-                                }
-                            }
+                        if self.protects_patient(id)
+                            || !self.ward_refuses(spec, day, nights, Some(&planned))
+                        {
+                            add_stay(&mut planned, day, nights);
                         } else {
                             self.postpone_admission(spec, sid, id);
                         }
@@ -249,5 +243,20 @@ impl TrustSim<'_> {
         }
         self.patients[id as usize].session = NO_SESSION;
         self.enqueue(id);
+    }
+}
+
+/// The days an inpatient admitted on `day` for `nights` nights is on the
+/// ward: from the next day to the day of discharge.
+fn ward_days(day: i64, nights: u32) -> std::ops::RangeInclusive<i64> {
+    day + 1..=day + i64::from(nights)
+}
+
+/// Count a stay in `beds` (patients by day), days past its end left out.
+fn add_stay(beds: &mut [u32], day: i64, nights: u32) {
+    for t in ward_days(day, nights) {
+        if let Some(b) = beds.get_mut(t as usize) {
+            *b += 1;
+        }
     }
 }
