@@ -84,6 +84,10 @@ struct RunCommand {
     /// output/<scenario name>/shards/ for a shard).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run even when the estimated time or memory is past this machine's
+    /// limit (bounds on the scenario's values still hold).
+    #[arg(long)]
+    force: bool,
     /// Run only shard K of M (K 0-based, 0 to M-1: replications i with
     /// i % M == K) and write DIR/shard-K-of-M.json for `strikesim merge`.
     #[arg(long, value_name = "K/M", conflicts_with = "shard_from_env")]
@@ -120,6 +124,7 @@ impl RunCommand {
             seed: self.seed,
             threads: self.threads,
             out: self.out,
+            force: self.force,
         };
         RunOptions::new(args, shard, &|v| std::env::var(v).ok())
     }
@@ -180,6 +185,9 @@ impl Progress for Bar {
     fn warn(&self, warning: &str) {
         eprintln!("warning: {warning}");
     }
+    fn note(&self, note: &str) {
+        eprintln!("estimate: {note}");
+    }
 }
 
 fn main() -> ExitCode {
@@ -236,6 +244,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let verdict = app::validate(&scenario)?;
             for w in &verdict.warnings {
                 eprintln!("warning: {w}");
+            }
+            if let Some(estimate) = &verdict.estimate {
+                eprintln!("estimate: a run of the file's replications: {estimate}");
             }
             println!("{}", verdict.summary);
             Ok(())

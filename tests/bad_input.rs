@@ -343,7 +343,7 @@ fn stand_down_further_ahead_than_the_counting_window() {
     c.names_file_and_line(&f);
     f.says("plans[1].stand_down.days_ahead")
         .says("found 15 days")
-        .says("at most 14");
+        .says("allowed: 1 to 14 days");
 }
 
 #[test]
@@ -463,11 +463,19 @@ fn walkout_years_after_the_start() {
 
 #[test]
 fn horizon_of_more_than_ten_years() {
-    let c = Case::replacing("weeks_after = 26", "weeks_after = 600");
+    // Each within its own range (a walkout within three years of `start`,
+    // under ten years after it), but together past ten years.
+    let (c, lines) = replacing_each(&[
+        ("weeks_after = 26", "weeks_after = 400"),
+        (
+            r#"start = "2016-01-26T08:00""#,
+            r#"start = "2018-12-26T08:00""#,
+        ),
+    ]);
     let f = c.run();
-    c.names_file_and_line(&f);
+    f.says(&format!("{}:{}:", c.scenario.display(), lines[0]));
     f.says("field `weeks_after`")
-        .says("4225 days")
+        .says("3890 days")
         .says("at most 3653 days (10 years)");
 }
 
@@ -477,25 +485,40 @@ fn warm_up_of_more_than_three_years() {
     let f = c.run();
     c.names_file_and_line(&f);
     f.says("field `warm_up_weeks`")
-        .says("520 weeks is too long")
-        .says("0 to 156 weeks");
+        .says("found 520 weeks")
+        .says("allowed: 0 to 156 weeks");
 }
 
 #[test]
 fn run_too_big_for_the_machine() {
-    let c = Case::new(DEFAULT, None);
-    let f = c.run_with(&["--replications", "5000000", "-j", "1"]);
+    // Five years after the walkout, 100,000 replications on one thread:
+    // each value in range, the run about 155 hours.
+    let c = Case::replacing("weeks_after = 26", "weeks_after = 500");
+    let f = c.run_with(&["--replications", "100000", "-j", "1"]);
     f.says("field `--replications`")
-        .says("5000000 replications x 5 branches")
+        .says("100000 replications x 5 branches")
         .says("364-day warm-up")
         .says("core-hours")
         .says("at most 72 hours")
-        .says("--shard");
+        .says("--shard")
+        .says("--force");
     // The file's own number is named at its line.
-    let c = Case::replacing("replications = 200", "replications = 5000000");
+    let (c, lines) = replacing_each(&[
+        ("weeks_after = 26", "weeks_after = 500"),
+        ("replications = 200", "replications = 100000"),
+    ]);
     let f = c.run_with(&["-j", "1"]);
-    c.names_file_and_line(&f);
+    f.says(&format!("{}:{}:", c.scenario.display(), lines[1]));
     f.says("field `replications`").says("at most 72 hours");
+}
+
+#[test]
+fn replications_past_their_range_on_the_command_line() {
+    let c = Case::new(DEFAULT, None);
+    let f = c.run_with(&["--replications", "18446744073709551615"]);
+    f.says("--replications: found 18446744073709551615; allowed: 1 to 100000");
+    let f = c.run_with(&["--threads", "4294967295"]);
+    f.says("--threads: found 4294967295; allowed: 0 (all cores) to 256");
 }
 
 #[test]
@@ -518,7 +541,7 @@ fn large_runs_and_long_warm_ups_are_warned_about() {
             && stderr.contains("357 days after the simulation starts"),
         "{stderr}"
     );
-    let c = Case::replacing("replications = 200", "replications = 500000");
+    let c = Case::replacing("replications = 200", "replications = 100000");
     let output = Command::cargo_bin("strikesim")
         .expect("binary")
         .arg("validate")
@@ -529,7 +552,7 @@ fn large_runs_and_long_warm_ups_are_warned_about() {
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.contains("warning: ")
-            && stderr.contains("field `replications`: 500000 replications"),
+            && stderr.contains("field `replications`: 100000 replications"),
         "{stderr}"
     );
 }

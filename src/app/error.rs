@@ -22,6 +22,13 @@ pub enum AppError {
     /// `--replications 0`.
     #[error("--replications: 0 is not allowed; give a whole number of at least 1")]
     ZeroReplications,
+    /// A command-line number out of its range.
+    #[error("{flag}: found {found}; allowed: {allowed}")]
+    OutOfRange {
+        flag: &'static str,
+        found: String,
+        allowed: String,
+    },
     /// A directory given to `merge` holds no shard file.
     #[error("{}: no shard files (shard-K-of-M.json) in this directory; give the --out directory of `strikesim run --shard`", .dir.display())]
     NoShardFiles { dir: PathBuf },

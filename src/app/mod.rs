@@ -21,6 +21,7 @@ use crate::ensemble::{self, EnsembleResult};
 use crate::model::World;
 use crate::output::run_data::RunData;
 use crate::output::{self, manifest, OutputError};
+use crate::scenario::size::Limits;
 use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -52,6 +53,8 @@ pub trait Progress: Sync {
     fn finish(&self);
     /// A value that looks wrong or a large run, said before simulating.
     fn warn(&self, _warning: &str) {}
+    /// What a long run will take, said before simulating.
+    fn note(&self, _note: &str) {}
 }
 
 /// No progress display.
@@ -62,6 +65,9 @@ impl Progress for Silent {
     fn update(&self, _: u64) {}
     fn finish(&self) {}
 }
+
+/// The most warnings a run prints before it starts; `validate` prints all.
+pub const MAX_WARNINGS_SHOWN: usize = 20;
 
 /// What every run settles before simulating: the scenario (with its
 /// text), N, the seed and a writable output directory.
@@ -95,14 +101,27 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, Ap
             .saturating_sub(spec.index())
             .div_ceil(spec.count().max(1)),
     };
-    let size_warnings = scenario.check_run_size(
+    let size = scenario.check_run_size(
         &text,
         here,
         options.effective_threads(),
         options.replications().is_some(),
+        Limits::of_this_machine(options.force()),
     )?;
-    for w in scenario.warnings().iter().chain(&size_warnings) {
+    // The size warnings first: they matter most when there are many.
+    let warnings: Vec<_> = size.warnings.iter().chain(scenario.warnings()).collect();
+    for w in warnings.iter().take(MAX_WARNINGS_SHOWN) {
         progress.warn(&w.to_string());
+    }
+    if warnings.len() > MAX_WARNINGS_SHOWN {
+        progress.warn(&format!(
+            "... and {} more; `strikesim validate {}` lists them all",
+            warnings.len() - MAX_WARNINGS_SHOWN,
+            scenario.source()
+        ));
+    }
+    if let Some(estimate) = &size.estimate {
+        progress.note(estimate);
     }
     let seed = options.seed().unwrap_or(scenario.file().seed);
     let out_dir = match (options.out(), options.mode()) {
@@ -251,6 +270,9 @@ pub struct Verdict {
     /// Values that look wrong, and the size of a run of the file's
     /// replications on this machine's cores, each a line.
     pub warnings: Vec<String>,
+    /// How long a run of the file's replications would take here, if more
+    /// than a few minutes.
+    pub estimate: Option<String>,
 }
 
 /// `strikesim validate`: a one-line verdict on a valid file, and its
@@ -259,7 +281,14 @@ pub fn validate(path: &Path) -> Result<Verdict, AppError> {
     let (s, text) = Scenario::from_file_with_text(path)?;
     let f = s.file();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let size_warnings = s.check_run_size(&text, u64::from(f.replications.get()), threads, false)?;
+    let limits = Limits::of_this_machine(false);
+    let size = s.check_run_size(
+        &text,
+        u64::from(f.replications.get()),
+        threads,
+        false,
+        limits,
+    )?;
     let specialties: usize = f.trusts.iter().map(|t| t.specialties.len()).sum();
     Ok(Verdict {
         summary: format!(
@@ -274,9 +303,10 @@ pub fn validate(path: &Path) -> Result<Verdict, AppError> {
         warnings: s
             .warnings()
             .iter()
-            .chain(&size_warnings)
+            .chain(&size.warnings)
             .map(ToString::to_string)
             .collect(),
+        estimate: size.estimate,
     })
 }
 

@@ -41,6 +41,8 @@ pub struct RunArgs {
     pub threads: usize,
     /// Output directory (default: derived from the scenario name and the mode).
     pub out: Option<PathBuf>,
+    /// Run even when the run's estimated time or memory is past its limit.
+    pub force: bool,
 }
 
 /// Options of `strikesim run`, checked: build them with [`RunOptions::new`].
@@ -52,7 +54,12 @@ pub struct RunOptions {
     threads: usize,
     out: Option<PathBuf>,
     mode: RunMode,
+    force: bool,
 }
+
+/// The most worker threads `-j` may ask for: more than any machine this
+/// runs on has cores, and each thread holds a replication's state.
+pub const MAX_THREADS: usize = 256;
 
 impl RunOptions {
     /// Check the arguments and settle the run mode. `var` looks up an
@@ -66,6 +73,21 @@ impl RunOptions {
             Some(n) => Some(NonZeroU64::new(n).ok_or(AppError::ZeroReplications)?),
             None => None,
         };
+        let most = crate::scenario::size::max_replications();
+        if let Some(n) = replications.filter(|n| n.get() > most) {
+            return Err(AppError::OutOfRange {
+                flag: "--replications",
+                found: n.to_string(),
+                allowed: format!("1 to {most}, as for the scenario's `replications`"),
+            });
+        }
+        if args.threads > MAX_THREADS {
+            return Err(AppError::OutOfRange {
+                flag: "--threads",
+                found: args.threads.to_string(),
+                allowed: format!("0 (all cores) to {MAX_THREADS}"),
+            });
+        }
         let mode = match shard {
             ShardRequest::None => RunMode::Whole,
             ShardRequest::Given(spec) => RunMode::Shard(spec),
@@ -80,6 +102,7 @@ impl RunOptions {
             threads: args.threads,
             out: args.out,
             mode,
+            force: args.force,
         })
     }
 
@@ -93,6 +116,7 @@ impl RunOptions {
             threads: 0,
             out,
             mode: RunMode::Whole,
+            force: false,
         }
     }
 
@@ -147,6 +171,11 @@ impl RunOptions {
     pub fn mode(&self) -> RunMode {
         self.mode
     }
+
+    /// Run even past the limits of time and memory (`--force`).
+    pub fn force(&self) -> bool {
+        self.force
+    }
 }
 
 #[cfg(test)]
@@ -166,6 +195,24 @@ mod tests {
         };
         let err = RunOptions::new(args, ShardRequest::None, &no_env).unwrap_err();
         assert!(matches!(err, AppError::ZeroReplications));
+    }
+
+    #[test]
+    fn replications_and_threads_are_bounded() {
+        let args = |replications, threads| RunArgs {
+            replications: Some(replications),
+            threads,
+            ..RunArgs::default()
+        };
+        let err = RunOptions::new(args(u64::MAX, 0), ShardRequest::None, &no_env).unwrap_err();
+        let m = err.to_string();
+        assert!(
+            m.contains("--replications") && m.contains("1 to 100000"),
+            "{m}"
+        );
+        let err = RunOptions::new(args(2, 1 << 40), ShardRequest::None, &no_env).unwrap_err();
+        assert!(err.to_string().contains("--threads"), "{err}");
+        assert!(RunOptions::new(args(100_000, 256), ShardRequest::None, &no_env).is_ok());
     }
 
     #[test]

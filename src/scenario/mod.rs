@@ -17,18 +17,23 @@
 
 mod balance;
 mod build;
+pub mod echo;
 pub mod format;
 mod locate;
 mod participation;
 mod read;
 pub mod rtt_csv;
+mod schema;
 pub mod size;
 mod suggest;
 pub mod turnout;
 mod validate;
+pub use validate::{Bound, Entries, Length, BOUNDS, ENTRIES, LENGTHS};
 pub mod values;
 
+pub use echo::clip;
 pub use format::*;
+pub use schema::json_schema;
 pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
 
 use crate::model::random::{scenario_identity, sha256_hex, InputDigest};
@@ -96,11 +101,14 @@ impl ScenarioError {
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", echo::clip_words(field))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", echo::clip_words(&self.message))
     }
 }
+
+/// The most problems a message lists; the rest are counted.
+pub const MAX_ERRORS_SHOWN: usize = 50;
 
 /// The first problem, then each of the others on a line of its own
 /// starting `error: ` (the caller prints the first line's prefix), then how
@@ -108,9 +116,13 @@ impl ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.fmt_one(f)?;
-        for other in &self.more {
+        for other in self.more.iter().take(MAX_ERRORS_SHOWN - 1) {
             write!(f, "\nerror: ")?;
             other.fmt_one(f)?;
+        }
+        if self.more.len() >= MAX_ERRORS_SHOWN {
+            let left = self.more.len() + 1 - MAX_ERRORS_SHOWN;
+            write!(f, "\n... and {left} more problem(s) not shown")?;
         }
         if !self.more.is_empty() {
             write!(f, "\n{} problems in {}", self.more.len() + 1, self.file)?;
@@ -120,6 +132,15 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+/// What [`Scenario::check_run_size`] says of a run that may go ahead.
+#[derive(Debug)]
+pub struct RunSize {
+    /// A large run, or one let through by `--force`.
+    pub warnings: Vec<ScenarioWarning>,
+    /// How long and how much memory, for a run of more than a few minutes.
+    pub estimate: Option<String>,
+}
 
 /// A checked scenario, ready to simulate. Only [`Scenario::from_file`],
 /// [`Scenario::from_toml`] and [`Scenario::new`] make one, and they
@@ -309,26 +330,48 @@ impl Scenario {
     }
 
     /// Check the size of a run of `replications` on `threads` threads
-    /// before it starts (see [`size`]): the warnings, or an error past a
-    /// hard limit. `text` is the scenario's text (for line numbers);
-    /// `from_flag` says `--replications` set the number, not the file.
+    /// before it starts (see [`size`]): the warnings and the estimate to
+    /// say before a long run, or an error past a limit. `text` is the
+    /// scenario's text (for line numbers); `from_flag` says
+    /// `--replications` set the number, not the file. Lists read from RTT
+    /// files count with the stated ones.
     pub fn check_run_size(
         &self,
         text: &str,
         replications: u64,
         threads: usize,
         from_flag: bool,
-    ) -> Result<Vec<ScenarioWarning>, ScenarioError> {
+        limits: size::Limits,
+    ) -> Result<RunSize, ScenarioError> {
         let field = if from_flag {
             "--replications"
         } else {
             "replications"
         };
-        let findings = size::check_run(&self.file, replications, threads, field);
-        let (errors, warnings) = findings.located(&self.source, Some(text).filter(|_| !from_flag));
+        let mut check = size::RunCheck::default();
+        if let Some(mut sz) = size::Size::of(&self.file) {
+            for (t, list) in self.file.trusts.iter().zip(&self.initial_lists) {
+                let Some(snapshot) = list else { continue };
+                let read: f64 = t
+                    .specialties
+                    .iter()
+                    .filter_map(|sp| snapshot.functions.iter().find(|f| f.code == sp.code))
+                    .map(|f| f.bands.iter().map(|b| b.count as f64).sum::<f64>())
+                    .sum();
+                sz.listed += read;
+                sz.activity += read / 26.0;
+                sz.largest_trust = sz.largest_trust.max(read / 26.0);
+            }
+            size::check_size(&sz, replications, threads, field, limits, &mut check);
+        }
+        let located = Some(text).filter(|_| !from_flag);
+        let (errors, warnings) = check.findings.located(&self.source, located);
         match ScenarioError::all(errors) {
             Some(e) => Err(e),
-            None => Ok(warnings),
+            None => Ok(RunSize {
+                warnings,
+                estimate: check.estimate,
+            }),
         }
     }
 
@@ -424,7 +467,29 @@ fn load_initial_lists(
         )
         .map_err(|e| (field(), e.to_string()))?;
         for (j, sp) in t.specialties.iter().enumerate() {
-            if !snapshot.functions.iter().any(|f| f.code == sp.code) {
+            let largest = validate::largest_waiting_list();
+            let listed = snapshot
+                .functions
+                .iter()
+                .find(|f| f.code == sp.code)
+                .map(|f| {
+                    f.bands
+                        .iter()
+                        .map(|b| b.count)
+                        .fold(f.unknown_clock_start, u64::saturating_add)
+                });
+            if let Some(n) = listed.filter(|&n| n as f64 > largest) {
+                return Err((
+                    field(),
+                    format!(
+                        "{} lists {n} patients for {} in treatment function \"{}\"; a specialty's list may hold at most {largest:.0} (as for `waiting_list`): is this the right file and provider?",
+                        path.display(),
+                        snapshot.provider_code,
+                        sp.code
+                    ),
+                ));
+            }
+            if listed.is_none() {
                 let codes: Vec<&str> = snapshot.functions.iter().map(|f| f.code.as_str()).collect();
                 return Err((
                     format!("trusts[{i}].specialties[{j}].code"),
@@ -441,12 +506,6 @@ fn load_initial_lists(
         lists.push(Some(snapshot));
     }
     Ok((lists, inputs))
-}
-
-/// The JSON Schema of the scenario format, pretty-printed.
-pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(ScenarioFile);
-    serde_json::to_string_pretty(&schema).expect("a schema serialises")
 }
 
 impl Walkout {

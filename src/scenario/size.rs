@@ -69,9 +69,14 @@ pub const MAX_HORIZON_DAYS: i64 = 3653;
 /// A horizon over two years gets a warning.
 pub const HORIZON_WARNING_DAYS: i64 = 731;
 
+/// A run estimated to take more than two minutes on its threads has its
+/// estimate said before it starts (the default scenario's 200
+/// replications take about 35 core-seconds, the whole 2016 dispute's 100
+/// about 13 minutes on two cores).
+pub const ESTIMATE_NOTE_SECONDS: f64 = 120.0;
+
 /// A run estimated to take more than an hour on its threads gets a
-/// warning (the default scenario's 200 replications take about 35
-/// core-seconds, the national one's 20 about 3 core-minutes).
+/// warning.
 pub const WALL_WARNING_SECONDS: f64 = 3600.0;
 
 /// A run estimated to take more than three days on its threads is refused:
@@ -80,11 +85,56 @@ pub const WALL_WARNING_SECONDS: f64 = 3600.0;
 /// it across machines with `--shard`, which checks each shard's share.
 pub const MAX_WALL_SECONDS: f64 = 72.0 * 3600.0;
 
-/// A run estimated to need more than this much memory is refused.
+/// A run estimated to need more than this much memory is refused where the
+/// machine's memory cannot be read; elsewhere the limit is
+/// [`MEMORY_SHARE`] of the machine's memory.
 pub const MAX_MEMORY_BYTES: f64 = 64e9;
+
+/// The share of the machine's memory a run may be estimated to need.
+pub const MEMORY_SHARE: f64 = 0.8;
+
+/// The limits a run is held to: the memory of this machine, and whether
+/// `--force` lifts the refusals of size (not of bounds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Bytes a run may be estimated to need.
+    pub memory_bytes: f64,
+    /// Refusals for time and memory become warnings.
+    pub force: bool,
+}
+
+impl Limits {
+    /// This machine's: [`MEMORY_SHARE`] of its memory (`MemTotal` of
+    /// `/proc/meminfo`), or [`MAX_MEMORY_BYTES`] where that cannot be read.
+    pub fn of_this_machine(force: bool) -> Limits {
+        let total = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|m| mem_total_bytes(&m));
+        Limits {
+            memory_bytes: total.map_or(MAX_MEMORY_BYTES, |t| t * MEMORY_SHARE),
+            force,
+        }
+    }
+}
+
+/// `MemTotal` of a `/proc/meminfo` text, in bytes.
+fn mem_total_bytes(meminfo: &str) -> Option<f64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    (kb > 0.0).then_some(kb * 1024.0)
+}
 
 /// A run estimated above this much memory gets a warning.
 pub const MEMORY_WARNING_BYTES: f64 = 4e9;
+
+/// The most replications a run may have, from the file or `-n` (the
+/// bound of `replications`).
+pub fn max_replications() -> u64 {
+    super::BOUNDS
+        .iter()
+        .find(|b| b.key == "replications")
+        .map_or(100_000, |b| b.max as u64)
+}
 
 /// What one replication of a scenario costs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -203,9 +253,41 @@ pub fn check_horizon(s: &ScenarioFile, f: &mut Findings) {
 /// The work and memory of `replications` on `threads` threads. `field` is
 /// what set the replications (`replications`, or `--replications` when the
 /// command line did).
-pub fn check_run(s: &ScenarioFile, replications: u64, threads: usize, field: &str) -> Findings {
-    let mut f = Findings::default();
-    let Some(size) = Size::of(s) else { return f };
+pub fn check_run(
+    s: &ScenarioFile,
+    replications: u64,
+    threads: usize,
+    field: &str,
+    limits: Limits,
+) -> RunCheck {
+    let mut check = RunCheck::default();
+    let Some(size) = Size::of(s) else {
+        return check;
+    };
+    check_size(&size, replications, threads, field, limits, &mut check);
+    check
+}
+
+/// What [`check_run`] found: errors past a limit, warnings of a large
+/// run, and the estimate to say before a run of more than
+/// [`ESTIMATE_NOTE_SECONDS`].
+#[derive(Debug, Default)]
+pub struct RunCheck {
+    pub findings: Findings,
+    pub estimate: Option<String>,
+}
+
+/// [`check_run`] on a size already worked out (with the patients of lists
+/// read from RTT files added, see `Scenario::check_run_size`).
+pub fn check_size(
+    size: &Size,
+    replications: u64,
+    threads: usize,
+    field: &str,
+    limits: Limits,
+    check: &mut RunCheck,
+) {
+    let f = &mut check.findings;
     let seconds = size.seconds(replications);
     let bytes = size.bytes(threads.max(1).min(replications.max(1) as usize));
     let hours = seconds / 3600.0;
@@ -214,9 +296,23 @@ pub fn check_run(s: &ScenarioFile, replications: u64, threads: usize, field: &st
         "{replications} replications x {} branches (the counterfactual, each plan, and each catch-up plan again without its catch-up) x {} simulated days, plus one {}-day warm-up, with {:.0} referrals a week plus a 26th of the starting list",
         size.branches, size.days, size.warm_up_days, size.activity
     );
+    if wall > ESTIMATE_NOTE_SECONDS {
+        check.estimate = Some(format!(
+            "this run will take {} on {threads} thread(s) ({hours:.1} core-hours) and need about {:.1} GB of memory",
+            human_duration(wall),
+            bytes / 1e9
+        ));
+    }
+    let refuse = |f: &mut Findings, message: String| {
+        if limits.force {
+            f.warn(field, format!("{message} (running anyway: --force)"));
+        } else {
+            f.error(field, format!("{message}; or pass --force to run anyway"));
+        }
+    };
     if wall > MAX_WALL_SECONDS {
-        f.error(
-            field,
+        refuse(
+            f,
             format!(
                 "{work}, would take about {hours:.0} core-hours, {} on {threads} thread(s); at most {:.0} hours are allowed: use fewer replications, or split the run across machines with --shard",
                 human_duration(wall),
@@ -232,13 +328,14 @@ pub fn check_run(s: &ScenarioFile, replications: u64, threads: usize, field: &st
             ),
         );
     }
-    if bytes > MAX_MEMORY_BYTES {
-        f.error(
-            field,
+    if bytes > limits.memory_bytes {
+        refuse(
+            f,
             format!(
-                "{work}, would need about {:.0} GB of memory on {threads} thread(s); at most {:.0} GB is allowed: shorten `weeks_after`, use fewer plans or fewer threads (-j)",
+                "{work}, would need about {:.1} GB of memory on {threads} thread(s); this machine allows a run {:.1} GB ({:.0}% of its memory): shorten `weeks_after`, use fewer plans, trusts or threads (-j)",
                 bytes / 1e9,
-                MAX_MEMORY_BYTES / 1e9
+                limits.memory_bytes / 1e9,
+                MEMORY_SHARE * 100.0
             ),
         );
     } else if bytes > MEMORY_WARNING_BYTES {
@@ -250,7 +347,6 @@ pub fn check_run(s: &ScenarioFile, replications: u64, threads: usize, field: &st
             ),
         );
     }
-    f
 }
 
 fn human_duration(seconds: f64) -> String {
@@ -265,6 +361,49 @@ fn human_duration(seconds: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn memory_is_read_from_meminfo() {
+        let m = "MemTotal:       24598780 kB\nMemFree:  1 kB\n";
+        assert_eq!(super::mem_total_bytes(m), Some(24598780.0 * 1024.0));
+        assert_eq!(super::mem_total_bytes("nothing"), None);
+    }
+
+    #[test]
+    fn force_turns_refusals_of_size_into_warnings_and_long_runs_get_an_estimate() {
+        let s = crate::scenario::Scenario::bundled_default();
+        let tight = Limits {
+            memory_bytes: 1e6,
+            force: false,
+        };
+        let refused = check_run(s.file(), 100_000, 2, "replications", tight);
+        let fields: Vec<&str> = refused
+            .findings
+            .errors
+            .iter()
+            .map(|e| e.1.as_str())
+            .collect();
+        assert_eq!(refused.findings.errors.len(), 1, "{fields:?}");
+        assert!(fields[0].contains("GB of memory") && fields[0].contains("--force"));
+        let estimate = refused.estimate.expect("a long run says its estimate");
+        assert!(estimate.contains("hours on 2 thread(s)"), "{estimate}");
+        let forced = check_run(
+            s.file(),
+            100_000,
+            2,
+            "replications",
+            Limits {
+                force: true,
+                ..tight
+            },
+        );
+        assert!(forced.findings.errors.is_empty());
+        assert!(forced
+            .findings
+            .warnings
+            .iter()
+            .any(|w| w.1.contains("running anyway")));
+    }
+
     use super::*;
     use crate::scenario::Scenario;
 
@@ -287,8 +426,12 @@ mod tests {
         // Measured: under 0.15 s a replication after the warm-up; the
         // estimate errs long, not wild.
         assert!((0.05..0.6).contains(&per_rep), "{per_rep}");
-        assert!(check_run(s.file(), 200, 2, "replications")
-            .errors
-            .is_empty());
+        let limits = Limits {
+            memory_bytes: 1e9,
+            force: false,
+        };
+        let check = check_run(s.file(), 200, 2, "replications", limits);
+        assert!(check.findings.errors.is_empty());
+        assert!(check.estimate.is_none(), "{check:?}");
     }
 }

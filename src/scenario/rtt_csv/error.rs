@@ -120,21 +120,7 @@ pub enum RttCsvError {
     },
 }
 
-/// Cell text longer than this is cut in messages.
-const MAX_ECHO_CHARS: usize = 60;
-
-/// A cell as echoed in a message: cut after [`MAX_ECHO_CHARS`] characters
-/// with the full length said, so a damaged file's 2 MB cell gives a short
-/// message, not a 2 MB one.
-pub(super) fn clip(cell: &str) -> String {
-    let n = cell.chars().count();
-    if n <= MAX_ECHO_CHARS {
-        cell.to_string()
-    } else {
-        let head: String = cell.chars().take(MAX_ECHO_CHARS).collect();
-        format!("{head}... ({n} characters)")
-    }
-}
+use crate::scenario::echo::clip;
 
 fn line_suffix(line: Option<u64>) -> String {
     line.map(|l| format!(", line {l}")).unwrap_or_default()

@@ -15,16 +15,16 @@ use super::values::Percent;
 use crate::model::staffing::{
     allocate_upward, consultants_present, expected_on_leave, most_on_leave, SlotStaff,
 };
-use crate::model::{COUNTERFACTUAL_NAME, COUNT_LEAD_DAYS};
+use crate::model::COUNTERFACTUAL_NAME;
 use std::collections::HashSet;
 use walkouts::check_walkouts;
 use wards::check_wards;
 
+mod bounds;
 mod walkouts;
 mod wards;
 
-/// The longest warm-up before `start`, in weeks.
-pub const MAX_WARM_UP_WEEKS: u32 = 156;
+pub use bounds::{largest_waiting_list, Bound, Entries, Length, BOUNDS, ENTRIES, LENGTHS};
 
 /// A field path and what is wrong with it.
 pub type Failure = (String, String);
@@ -78,6 +78,12 @@ pub const WARM_UP_WARNING_DAYS: i64 = 26 * 7;
 
 pub fn check(s: &ScenarioFile) -> Findings {
     let mut f = Findings::default();
+    bounds::check_bounds(&mut f, s);
+    if !f.errors.is_empty() {
+        // The other checks count sessions and staff; out of range, their
+        // sums are meaningless.
+        return f;
+    }
     if s.name.is_empty()
         || !s
             .name
@@ -101,15 +107,6 @@ pub fn check(s: &ScenarioFile) -> Findings {
     }
     if s.plans.is_empty() {
         f.error("plans", "at least one plan is needed ([[plans]])");
-    }
-    if s.warm_up_weeks.get() > MAX_WARM_UP_WEEKS {
-        f.error(
-            "warm_up_weeks",
-            format!(
-                "{} weeks is too long: 0 to {MAX_WARM_UP_WEEKS} weeks (three years) is allowed; a year (52, the default) settles the list",
-                s.warm_up_weeks.get()
-            ),
-        );
     }
     check_wards(&mut f, s);
     let mut codes = HashSet::new();
@@ -470,8 +467,8 @@ fn check_plan_name<'a>(f: &mut Findings, p: &'a Plan, at: &str, names: &mut Hash
     }
 }
 
-/// The stand-down's lead: at most [`COUNT_LEAD_DAYS`], and, when the plan
-/// stands anything down, a decision day (that many days before the first
+/// The stand-down's lead (at most [`COUNT_LEAD_DAYS`], checked with the
+/// bounds): when the plan stands anything down, a decision day (that many days before the first
 /// walkout) on or after `start`.
 fn check_stand_down_lead(
     f: &mut Findings,
@@ -481,18 +478,6 @@ fn check_stand_down_lead(
     first_walkout: Option<chrono::NaiveDateTime>,
     start: chrono::NaiveDateTime,
 ) {
-    let days_ahead = i64::from(p.stand_down.days_ahead.get());
-    if days_ahead > COUNT_LEAD_DAYS {
-        // Cancellations are counted from COUNT_LEAD_DAYS before the
-        // first walkout: a longer lead would put the stand-down's
-        // knock-on cancellations outside the counted window.
-        f.error(
-            format!("{at}.stand_down.days_ahead"),
-            format!(
-                "found {days_ahead} days; at most {COUNT_LEAD_DAYS} is allowed, because cancellations are counted from {COUNT_LEAD_DAYS} days before the first walkout and a longer lead would leave knock-on cancellations uncounted; use a value from 1 to {COUNT_LEAD_DAYS}"
-            ),
-        );
-    }
     let decided = first_walkout.and_then(|w| {
         w.checked_sub_signed(chrono::Duration::days(i64::from(
             p.stand_down.days_ahead.get(),

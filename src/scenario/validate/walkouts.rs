@@ -49,6 +49,19 @@ fn check_walkout_duration(f: &mut Findings, w: &Walkout, at: &str) {
                 w.start
             ),
         ),
+        (None, Some(end)) => {
+            let hours = (end.0 - w.start.0).num_minutes() as f64 / 60.0;
+            let longest = super::bounds::longest_walkout_hours();
+            if hours > longest {
+                f.error(
+                    format!("{at}.end"),
+                    format!(
+                        "the walkout lasts {hours:.0} hours ({} to {end}); at most {longest:.0} hours (twelve weeks) are allowed, as for `hours`",
+                        w.start
+                    ),
+                );
+            }
+        }
         _ => {}
     }
 }
