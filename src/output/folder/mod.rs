@@ -355,3 +355,6 @@ fn check_replaceable(target: &Path, kind: FolderKind) -> Result<(), OutputError>
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests;
