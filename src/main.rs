@@ -191,6 +191,9 @@ impl Progress for Bar {
 }
 
 fn main() -> ExitCode {
+    // SIGINT/SIGTERM remove this process's staging folders and temporary
+    // files before it exits; without the handler the next run removes them.
+    let _ = strikesim::output::folder::install_signal_cleanup();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

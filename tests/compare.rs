@@ -125,6 +125,19 @@ fn refuses_different_replications() {
     let tmp = tempfile::tempdir().unwrap();
     let a = same(tmp.path(), "a");
     let b = run_copy(tmp.path(), "b", |m| m["replications"] = 40.into(), |s| s);
+    // The tables must hold the 40 replications the manifest claims: each
+    // row again as replication 20..39.
+    let path = b.join("replications.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let again: String = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (rep, rest) = l.split_once(',').unwrap();
+            format!("{},{rest}\n", rep.parse::<u64>().unwrap() + 20)
+        })
+        .collect();
+    std::fs::write(&path, text + &again).unwrap();
     let msg = refusal(&a, &b, &tmp.path().join("out"));
     assert!(msg.contains("replications differ: 20 in"), "{msg}");
     assert!(msg.contains("40 in"), "{msg}");

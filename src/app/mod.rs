@@ -8,6 +8,8 @@
 //! Every run goes the same way: [`prepare`] (scenario, N, seed, a writable
 //! output directory), [`simulate`] (the replications of the run mode), then
 //! [`write_run`] (a whole run, or a merge of shards) or the shard file.
+//! A whole run is written into a staging folder under the output folder's
+//! lock and moved into place only when complete ([`output::folder`]).
 
 mod error;
 mod options;
@@ -19,6 +21,7 @@ pub use shards::{merge, MergeSummary, ShardSummary};
 
 use crate::ensemble::{self, EnsembleResult};
 use crate::model::World;
+use crate::output::folder::{FolderKind, Staged};
 use crate::output::run_data::RunData;
 use crate::output::{self, manifest, OutputError};
 use crate::scenario::size::Limits;
@@ -77,12 +80,16 @@ struct Prepared {
     replications: u64,
     seed: u64,
     out_dir: PathBuf,
-    /// The output directory did not exist before this command.
+    /// The output directory did not exist before this command (shards).
     created: bool,
+    /// A whole run: the locked output folder and its staging folder.
+    staged: Option<Staged>,
 }
 
-/// Read the scenario and make the output directory: by default
-/// `output/<scenario name>/`, or `output/<scenario name>/shards/` for a shard.
+/// Read the scenario, then lock the output folder and make its staging
+/// folder (a whole run: by default `output/<scenario name>/`) or make the
+/// output directory (a shard: `output/<scenario name>/shards/`). A refused
+/// scenario makes nothing.
 fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, AppError> {
     let (scenario, text) = match options.scenario() {
         Some(p) => Scenario::from_file_with_text(p)?,
@@ -130,7 +137,13 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, Ap
         (None, RunMode::Shard(_)) => Path::new("output").join(scenario.name()).join("shards"),
     };
     let created = !out_dir.exists();
-    output::ensure_writable_dir(&out_dir)?;
+    let staged = match options.mode() {
+        RunMode::Whole => Some(Staged::begin(&out_dir, FolderKind::Run)?),
+        RunMode::Shard(_) => {
+            output::ensure_writable_dir(&out_dir)?;
+            None
+        }
+    };
     Ok(Prepared {
         scenario,
         text,
@@ -138,6 +151,7 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, Ap
         seed,
         out_dir,
         created,
+        staged,
     })
 }
 
@@ -171,9 +185,9 @@ struct Finished<'a> {
     result: &'a EnsembleResult,
 }
 
-/// Write a run's tables, manifest, charts and report into `dir`; every
-/// file is written atomically. Shared by `run` and `merge`.
-fn write_run(dir: &Path, run: &Finished) -> Result<RunData, AppError> {
+/// Write a run's tables, charts, report and manifest into its staging
+/// folder and move it into place. Shared by `run` and `merge`.
+fn write_run(staged: Staged, run: &Finished) -> Result<RunData, AppError> {
     let manifest = manifest::manifest(
         run.scenario,
         run.world,
@@ -183,64 +197,92 @@ fn write_run(dir: &Path, run: &Finished) -> Result<RunData, AppError> {
         run.wall_seconds,
     );
     let data = RunData::from_ensemble(run.world, run.result, manifest);
-    output::write_run(dir, &data)?;
+    output::write_run(staged.dir(), &data).map_err(|e| staged.relabel(e))?;
+    staged.commit()?;
     Ok(data)
 }
 
 /// Run a scenario: the whole ensemble (tables, charts and report) or one
 /// shard of it (`shard-K-of-M.json`). Nothing is written unless the
-/// scenario is valid and the output directory writable; every file is
-/// written atomically, and a failed run removes an output directory it
-/// created, so nothing is left that could pass for a finished run.
+/// scenario is valid and the output directory writable; a whole run is
+/// moved into place only when complete (a failed one leaves the previous
+/// folder as it was), a shard file is written atomically, and a failed
+/// shard removes an output directory it created, so nothing is left that
+/// could pass for a finished run.
 pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome, AppError> {
-    let prepared = prepare(options, progress)?;
-    let done = run_prepared(options, &prepared, progress);
+    let mut prepared = prepare(options, progress)?;
+    if let Some(staged) = prepared.staged.take() {
+        return run_whole(options, &prepared, staged, progress);
+    }
+    let done = run_shard(options, &prepared, progress);
     if done.is_err() && prepared.created {
         let _ = std::fs::remove_dir_all(&prepared.out_dir);
     }
     done
 }
 
-fn run_prepared(
+/// The replications of the run mode, simulated.
+fn simulate_mode(
+    options: &RunOptions,
+    p: &Prepared,
+    world: &World,
+    progress: &dyn Progress,
+) -> Result<(EnsembleResult, f64), AppError> {
+    let indices = match options.mode() {
+        RunMode::Whole => (0..p.replications).collect(),
+        RunMode::Shard(spec) => spec.indices(p.replications),
+    };
+    simulate(world, p.seed, &indices, options.threads(), progress)
+}
+
+/// A shard: simulate its replications and write its file.
+fn run_shard(
     options: &RunOptions,
     p: &Prepared,
     progress: &dyn Progress,
 ) -> Result<RunOutcome, AppError> {
     let world = p.scenario.world();
-    let indices = match options.mode() {
-        RunMode::Whole => (0..p.replications).collect(),
-        RunMode::Shard(spec) => spec.indices(p.replications),
+    let (result, wall_seconds) = simulate_mode(options, p, &world, progress)?;
+    let RunMode::Shard(spec) = options.mode() else {
+        return Err(OutputError::Other("a shard run without a shard".into()).into());
     };
-    let (result, wall_seconds) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
-    match options.mode() {
-        RunMode::Shard(spec) => Ok(RunOutcome::Shard(shards::write_shard(
-            p,
-            spec,
-            options.effective_threads(),
+    Ok(RunOutcome::Shard(shards::write_shard(
+        p,
+        spec,
+        options.effective_threads(),
+        wall_seconds,
+        result,
+    )?))
+}
+
+/// A whole run: simulate every replication and write the run into its
+/// staging folder, then move it into place.
+fn run_whole(
+    options: &RunOptions,
+    p: &Prepared,
+    staged: Staged,
+    progress: &dyn Progress,
+) -> Result<RunOutcome, AppError> {
+    let world = p.scenario.world();
+    let (result, wall_seconds) = simulate_mode(options, p, &world, progress)?;
+    let data = write_run(
+        staged,
+        &Finished {
+            scenario: &p.scenario,
+            world: &world,
+            seed: p.seed,
+            replications: p.replications,
+            threads: options.effective_threads(),
             wall_seconds,
-            result,
-        )?)),
-        RunMode::Whole => {
-            let data = write_run(
-                &p.out_dir,
-                &Finished {
-                    scenario: &p.scenario,
-                    world: &world,
-                    seed: p.seed,
-                    replications: p.replications,
-                    threads: options.effective_threads(),
-                    wall_seconds,
-                    result: &result,
-                },
-            )?;
-            Ok(RunOutcome::Whole(Box::new(RunSummary {
-                out_dir: p.out_dir.clone(),
-                world,
-                result,
-                data,
-            })))
-        }
-    }
+            result: &result,
+        },
+    )?;
+    Ok(RunOutcome::Whole(Box::new(RunSummary {
+        out_dir: p.out_dir.clone(),
+        world,
+        result,
+        data,
+    })))
 }
 
 /// `strikesim report DIR`: redraw the charts and report of a finished run

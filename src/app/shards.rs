@@ -7,6 +7,7 @@ use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardScenario, ShardSpec};
 use crate::ensemble::EnsembleResult;
 use crate::model::World;
+use crate::output::folder::{FolderKind, Staged};
 use crate::output::run_data::RunData;
 use crate::output::{self, OutputError};
 use crate::scenario::Scenario;
@@ -142,8 +143,10 @@ fn read_shards(found: &Found) -> Result<Vec<(String, Shard)>, AppError> {
 /// outputs of one run (tables byte-identical to an unsharded run of the
 /// same scenario, seed and N), then draw the charts and report. Refuses,
 /// saying why, shards of different ensembles, missing or duplicated
-/// shards, damaged or foreign files, and an RTT file the scenario reads
-/// that changed since the shards ran; nothing is written then.
+/// shards, damaged or foreign files, a shard whose scenario text does not
+/// match its hash, and an RTT file the scenario reads that changed since
+/// the shards ran; nothing is written then. The run is written like a
+/// whole run: under the lock of `out`, through a staging folder.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let found = find_shards(inputs)?;
     let shards = read_shards(&found)?;
@@ -164,9 +167,9 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     for (name, s) in &shards {
         s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
     }
-    output::ensure_writable_dir(out)?;
+    let staged = Staged::begin(out, FolderKind::Run)?;
     let data = write_run(
-        out,
+        staged,
         &Finished {
             scenario: &scenario,
             world: &world,

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::charts::{chart_files, chart_names, ChartSet, Series};
 use super::document::{Block, Document, Inline};
+use super::folder::{FolderKind, Staged};
 use super::manifest::Manifest;
 use super::report::{
     catch_up_table, chart_image, comparison_table, recovery_table, PlanRef, CATCH_UP_NOTE,
@@ -23,7 +24,7 @@ use super::report::{
 };
 use super::rows::{csv_bytes, SummaryRow};
 use super::run_data::{RunData, COUNTERFACTUAL};
-use super::{ensure_writable_dir, write_files, OutputError, OutputFile};
+use super::{write_files, OutputError, OutputFile};
 
 /// A plan in the comparison: its label, the index of its run, its name there.
 type Labelled = (String, usize, String);
@@ -51,8 +52,6 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
             )));
         }
     }
-    ensure_writable_dir(out)?;
-
     let plans = labelled_plans(&runs);
     let mut set = ChartSet::from_run(&runs[0]);
     set.runs = runs.iter().collect();
@@ -78,8 +77,10 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
             .to_markdown()
             .into_bytes(),
     ));
-    write_files(out, files)?;
-    Ok(())
+    // Everything is drawn and formatted before the folder is touched.
+    let staged = Staged::begin(out, FolderKind::Compare)?;
+    write_files(staged.dir(), files).map_err(|e| staged.relabel(e))?;
+    staged.commit()
 }
 
 /// `compare.md`: the runs, the comparison table and the charts.

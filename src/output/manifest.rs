@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::files::FileEntry;
 use super::human;
 use crate::ensemble::metrics::Metric;
 use crate::model::random::InputDigest;
@@ -35,6 +36,11 @@ pub struct Manifest {
     pub recovery_tolerance: Option<RecoveryTolerance>,
     #[serde(default)]
     pub metrics: Vec<MetricInfo>,
+    /// Every other file of the run: path, size and SHA-256, checked when
+    /// the run is read back. Empty (absent) in a manifest of a version
+    /// before the list, or of a run not yet written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
 }
 
 impl Manifest {
@@ -442,5 +448,6 @@ pub fn manifest(
                 description: m.description().into(),
             })
             .collect(),
+        files: Vec::new(),
     }
 }

@@ -9,14 +9,18 @@
 //! same directory, then renamed into place), so an interrupted run never
 //! leaves a half-written file that looks whole.
 //!
-//! [`write_run`] writes everything of a run (what `strikesim run` and
-//! `merge` do); [`redraw`] redraws the charts and report of a finished run
-//! from its files (`strikesim report DIR`).
+//! [`write_run`] writes everything of a run into a staging folder (what
+//! `strikesim run` and `merge` do), `manifest.json` last with the list of
+//! the run's files ([`files`]); [`folder`] locks an output folder and moves
+//! a finished staging folder into place; [`redraw`] redraws the charts and
+//! report of a finished run from its files (`strikesim report DIR`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use charts::{ChartError, Charts};
+use folder::{FolderKind, Staged};
+use manifest::Manifest;
 use report::Report;
 use run_data::RunData;
 use tables::Tables;
@@ -50,6 +54,29 @@ pub enum OutputError {
     },
     #[error("{0}")]
     Other(String),
+    /// Another process holds the lock of the output folder.
+    #[error("{} is being written by another strikesim ({}; lock file {}); wait for it to finish, or choose another --out", .path.display(), holder_words(.holder), .lock.display())]
+    Locked {
+        path: PathBuf,
+        lock: PathBuf,
+        /// The holder's pid as its lock file gives it (empty if not yet written).
+        holder: String,
+    },
+    /// An output folder that holds something else, which a run would replace.
+    #[error("{} cannot be used as an output folder: {why}; choose another --out, or empty it first (a run replaces its folder whole)", .path.display())]
+    NotOutputFolder { path: PathBuf, why: String },
+    /// A file of a run that is not as its manifest lists it.
+    #[error("{} {problem}: the folder is not all of one run; run the scenario again into it (strikesim run ... --out DIR)", .path.display())]
+    Damaged { path: PathBuf, problem: String },
+}
+
+/// The holder of a lock in words.
+fn holder_words(pid: &str) -> String {
+    if pid.is_empty() {
+        "a process that is just starting".into()
+    } else {
+        format!("process {pid}")
+    }
 }
 
 /// One file of output: where it goes (relative to the output directory)
@@ -109,8 +136,9 @@ pub fn write_files(dir: &Path, files: Vec<OutputFile>) -> Result<Vec<PathBuf>, O
     Ok(written)
 }
 
-/// Write everything of a run into `dir`: the tables and manifest, the
-/// charts, and the report (which embeds the charts).
+/// Write everything of a run into `dir` (a staging folder): the tables,
+/// the charts, the report (which embeds the charts), then the manifest
+/// with the list of those files ([`write_manifest`]).
 pub fn write_run(dir: &Path, run: &RunData) -> Result<(), OutputError> {
     let mut files = Tables.files(run)?;
     let charts = Charts.files(run)?;
@@ -118,19 +146,66 @@ pub fn write_run(dir: &Path, run: &RunData) -> Result<(), OutputError> {
     files.extend(charts);
     files.extend(report);
     write_files(dir, files)?;
+    write_manifest(dir, &run.manifest)?;
     Ok(())
 }
 
-/// Redraw the charts and report of a finished run from its files alone;
-/// return the chart files written.
+/// Write `manifest.json` into the run folder `dir`, its file list made
+/// from the files now there: the last file of a run.
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), OutputError> {
+    let mut manifest = manifest.clone();
+    manifest.files = files::list(dir)?;
+    write_atomic(
+        &dir.join(files::MANIFEST),
+        &serde_json::to_vec_pretty(&manifest)?,
+    )
+}
+
+/// Redraw the charts and report of a finished run from its files alone,
+/// under the folder's lock and through a staging folder (the tables kept,
+/// the manifest's file list rewritten); return the chart files written
+/// (named in the run's folder).
 pub fn redraw(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    if !dir.join(files::MANIFEST).is_file() {
+        // Says what is wrong, and nothing is locked or made.
+        RunData::load(dir)?;
+    }
+    let staged = Staged::begin(dir, FolderKind::Run)?;
     let run = RunData::load(dir)?;
     let charts = Charts.files(&run)?;
     let report = Report::with_charts(&charts).files(&run)?;
-    let written = write_files(dir, charts)?;
-    write_files(dir, report)?;
-    Ok(written)
+    let chart_paths: Vec<PathBuf> = charts.iter().map(|f| dir.join(&f.path)).collect();
+    let drawn: Vec<String> = charts
+        .iter()
+        .chain(&report)
+        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for kept in kept_files(&run.manifest)
+        .iter()
+        .filter(|f| !drawn.contains(f))
+    {
+        staged.keep(kept)?;
+    }
+    let write = |files| write_files(staged.dir(), files).map_err(|e| staged.relabel(e));
+    write(charts)?;
+    write(report)?;
+    write_manifest(staged.dir(), &run.manifest).map_err(|e| staged.relabel(e))?;
+    staged.commit()?;
+    Ok(chart_paths)
 }
+
+/// The files of a run a redraw carries over: those its manifest lists, or
+/// the tables for a manifest of an earlier version without a list.
+fn kept_files(manifest: &Manifest) -> Vec<String> {
+    if manifest.files.is_empty() {
+        TABLES.iter().map(|s| s.to_string()).collect()
+    } else {
+        manifest.files.iter().map(|f| f.path.clone()).collect()
+    }
+}
+
+/// The tables of a run, read back by [`RunData::load`].
+pub const TABLES: [&str; 3] = ["summary.csv", "weekly.csv", "replications.csv"];
 
 /// Write `bytes` to `path` atomically: a temporary sibling file, flushed and
 /// synced, then renamed over `path`.
@@ -154,6 +229,7 @@ pub fn write_atomic_with(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _guard = TempFile::new(&tmp);
     let result = (|| {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         fill(&mut w)?;
@@ -161,10 +237,26 @@ pub fn write_atomic_with(
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
     result.map_err(err)
+}
+
+/// A temporary file being written: removed when dropped if it is still
+/// there (an error, a panic in `fill`), and by the signal handler if the
+/// process is stopped meanwhile.
+struct TempFile<'a>(&'a Path);
+
+impl<'a> TempFile<'a> {
+    fn new(path: &'a Path) -> Self {
+        folder::pending::register(path, folder::pending::Undo::Remove);
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.0);
+        folder::pending::forget(self.0);
+    }
 }
 
 /// Create `dir` (and parents) and check that a file can be written in it.
@@ -183,7 +275,10 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
 pub mod charts;
 pub mod compare;
 pub mod console;
+pub mod coverage;
 pub mod document;
+pub mod files;
+pub mod folder;
 pub mod human;
 pub mod manifest;
 pub mod report;

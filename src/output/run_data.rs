@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::rows::{header_of, ReplicationRow, SummaryRow, WeeklyRow};
 use super::tables::{replication_rows, summary_rows, weekly_rows};
-use super::OutputError;
+use super::{coverage, files, OutputError, TABLES};
 use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::stats::KaplanMeier;
 use crate::ensemble::EnsembleResult;
@@ -150,11 +150,17 @@ impl RunData {
         }
     }
 
-    /// Read and check a run directory.
+    /// Read and check a run directory: every file the manifest lists is
+    /// there as listed (a manifest of an earlier version has no list: its
+    /// files are not checked), then the tables are read and checked
+    /// against the manifest and each other.
     pub fn load(dir: &Path) -> Result<RunData, OutputError> {
-        let manifest_path = dir.join("manifest.json");
+        let manifest_path = dir.join(files::MANIFEST);
         let manifest: Manifest = serde_json::from_str(&read_text(&manifest_path)?)
             .map_err(|e| read_error(&manifest_path, e.to_string()))?;
+        if !manifest.files.is_empty() {
+            files::verify(dir, &manifest.files, &TABLES)?;
+        }
         let summary = read_rows(&dir.join("summary.csv"), true, |r: &SummaryRow| {
             (format!("{} {}", r.plan, r.metric), r.numbers().to_vec())
         })?;
@@ -181,6 +187,7 @@ impl RunData {
             replications,
         };
         data.check(dir)?;
+        coverage::check(dir, &data)?;
         Ok(data)
     }
 

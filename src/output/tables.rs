@@ -108,8 +108,9 @@ pub fn replication_rows(world: &World, result: &EnsembleResult) -> Vec<Replicati
         .collect()
 }
 
-/// `summary.csv`, `replications.csv` (streamed), `weekly.csv` and
-/// `manifest.json`.
+/// `summary.csv`, `replications.csv` (streamed) and `weekly.csv`
+/// (`manifest.json` is written last, with the list of the run's files:
+/// [`super::write_manifest`]).
 pub struct Tables;
 
 fn csv_error(file: &'static str) -> impl Fn(csv::Error) -> OutputError {
@@ -130,7 +131,6 @@ impl Exporter for Tables {
                 body: replications,
             },
             OutputFile::bytes("weekly.csv", weekly),
-            OutputFile::bytes("manifest.json", serde_json::to_vec_pretty(&run.manifest)?),
         ])
     }
 }

@@ -27,6 +27,12 @@ pub enum ShardError {
         found: String,
         tool: String,
     },
+    #[error("{path}: the scenario text it carries has SHA-256 {computed}, but the shard says it ran {stated}: the text was edited after the shard ran; run that shard again")]
+    ScenarioText {
+        path: String,
+        stated: String,
+        computed: String,
+    },
     #[error("shards do not belong to the same ensemble: {first} has {what} {a}, but {other} has {what} {b}; merge only shards of one run of one scenario")]
     Mismatch {
         what: &'static str,

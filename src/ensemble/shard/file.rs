@@ -19,7 +19,7 @@
 use super::{Shard, ShardError, ShardScenario, ShardSpec, FORMAT_TAG, FORMAT_VERSION};
 use crate::ensemble::stats::Histogram;
 use crate::ensemble::EnsembleResult;
-use crate::model::random::sha256_hex;
+use crate::model::random::{scenario_identity, sha256_hex};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -198,6 +198,7 @@ impl Body {
                 tool: TOOL_VERSION.into(),
             });
         }
+        self.scenario.check_text(path)?;
         let damaged = |reason: String| ShardError::damaged(path, reason);
         let spec = ShardSpec::new(self.shard, self.shards)
             .map_err(|e| damaged(format!("bad shard number: {e}")))?;
@@ -255,5 +256,22 @@ impl Body {
                 weekly: self.weekly,
             },
         }
+    }
+}
+
+impl ShardScenario {
+    /// Refuses a shard whose scenario text is not the one its `sha256`
+    /// names: the identity is computed again from the text (and the RTT
+    /// files' hashes it carries), never taken on trust.
+    fn check_text(&self, path: &str) -> Result<(), ShardError> {
+        let computed = scenario_identity(&sha256_hex(self.text.as_bytes()), &self.inputs);
+        if computed == self.sha256 {
+            return Ok(());
+        }
+        Err(ShardError::ScenarioText {
+            path: path.into(),
+            stated: self.sha256.clone(),
+            computed,
+        })
     }
 }

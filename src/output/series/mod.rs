@@ -26,11 +26,12 @@ use chrono::NaiveDateTime;
 pub use figures::{Measure, Ratio, RatioMethod, Spread, MEASURES};
 
 use super::charts::series_chart_files;
+use super::folder::{FolderKind, Staged};
 use super::human;
 use super::manifest::WalkoutInfo;
 use super::rows::SummaryRow;
 use super::run_data::RunData;
-use super::{ensure_writable_dir, write_files, OutputError, OutputFile};
+use super::{write_files, OutputError, OutputFile};
 use crate::ensemble::metrics::Metric;
 
 /// One strike of the series: a run and its first plan's figures.
@@ -161,9 +162,17 @@ pub fn series(dirs: &[PathBuf], out: &Path) -> Result<SeriesOutcome, OutputError
             .and_then(|f| f.as_bytes())
     });
     files.push(OutputFile::bytes("series.html", html.into_bytes()));
-    // Everything is drawn and formatted before the folder is made.
-    ensure_writable_dir(out)?;
-    let written = write_files(out, files)?;
+    // Everything is drawn and formatted before the folder is locked.
+    let staged = Staged::begin(out, FolderKind::Series)?;
+    let written = write_files(staged.dir(), files)
+        .map_err(|e| staged.relabel(e))?
+        .into_iter()
+        .map(|p| match p.strip_prefix(staged.dir()) {
+            Ok(rel) => out.join(rel),
+            Err(_) => p,
+        })
+        .collect();
+    staged.commit()?;
     Ok(SeriesOutcome {
         strikes,
         written,
