@@ -2,7 +2,7 @@
 //! validation, the size check and, when it is small, the model's world.
 
 use std::path::{Path, PathBuf};
-use strikesim::scenario::size::Size;
+use strikesim::scenario::size::{Limits, Size};
 use strikesim::scenario::Scenario;
 
 /// Where the text is said to come from (relative RTT paths resolve from its folder).
@@ -34,8 +34,11 @@ pub fn check_scenario(text: &str) {
         let _ = w.to_string();
     }
     let file = scenario.file();
-    let _ = scenario.check_run_size(text, u64::from(file.replications.get()), 1, false);
-    let _ = scenario.check_run_size(text, 1, 1, true);
+    let limits = Limits::of_this_machine(false);
+    let reps = u64::from(file.replications.get());
+    let _ = scenario.check_run_size(text, reps, 1, false, limits);
+    let forced = Limits::of_this_machine(true);
+    let _ = scenario.check_run_size(text, 1, 1, true, forced);
     let Some(size) = Size::of(file) else {
         return;
     };
