@@ -54,6 +54,7 @@ impl Case {
         for a in args {
             command.push_str(&format!(" '{a}'"));
         }
+        let before = entries(self.dir.path());
         let output = Command::new("bash")
             .arg("-c")
             .arg(&command)
@@ -63,20 +64,22 @@ impl Case {
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert_nothing_left(self.dir.path(), &self.scenario);
+        let left: Vec<PathBuf> = entries(self.dir.path())
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        assert!(left.is_empty(), "a refused run left {left:?}");
         stderr
     }
 }
 
-/// Nothing in `dir` but the scenario: no output folder, no staging.
-fn assert_nothing_left(dir: &Path, scenario: &Path) {
-    let left: Vec<PathBuf> = std::fs::read_dir(dir)
+/// What `dir` holds.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p != scenario)
-        .collect();
-    assert!(left.is_empty(), "a refused run left {left:?}");
+        .collect()
 }
 
 fn says(stderr: &str, parts: &[&str]) {
@@ -301,4 +304,71 @@ fn force_lets_a_long_run_start() {
         &seen,
         &["running anyway: --force", "estimate: this run will take"],
     );
+}
+
+/// The RTT-start fixture in a scratch folder, its CSV changed by `edit`
+/// (given the header's cells and a row's cells, for each data row).
+fn rtt_case(edit: impl Fn(&[String], &mut Vec<String>)) -> Case {
+    let scenario = include_str!("fixtures/scenarios/rtt-start.toml")
+        .replace("../rtt/rtt_2016_01_gt52.csv", "list.csv");
+    let csv_text = include_str!("fixtures/rtt/rtt_2016_01_gt52.csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    let header = rows.remove(0);
+    for row in &mut rows {
+        edit(&header, row);
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).expect("header");
+    for row in &rows {
+        writer.write_record(row).expect("row");
+    }
+    let case = Case::with_text(&scenario);
+    let bytes = writer.into_inner().expect("csv");
+    std::fs::write(case.dir.path().join("list.csv"), bytes).expect("write csv");
+    case
+}
+
+#[test]
+fn an_rtt_file_of_a_hundred_million_patients_is_refused() {
+    let case = rtt_case(|header, row| {
+        let band = header.iter().position(|h| h == "Gt 00 To 01 Weeks SUM 1");
+        let is_list = row[9] == "Part_2" && (row[11] == "C_110" || row[11] == "C_999");
+        if let (Some(band), true) = (band, is_list) {
+            for (k, h) in header.iter().enumerate() {
+                if k == band || h.starts_with("Total") {
+                    let n: u64 = row[k].parse().unwrap_or(0);
+                    row[k] = (n + 100_000_000).to_string();
+                }
+            }
+        }
+    });
+    let e = case.refused(&["-n", "2"]);
+    says(
+        &e,
+        &[
+            "trusts[0].initial_list_from",
+            "lists 300000028 patients for RWG",
+            "at most 200000",
+        ],
+    );
+}
+
+#[test]
+fn a_two_megabyte_cell_of_an_rtt_file_is_echoed_short() {
+    let junk = "9x".repeat(1_000_000);
+    let case = rtt_case(|header, row| {
+        let band = header.iter().position(|h| h == "Gt 00 To 01 Weeks SUM 1");
+        if let (Some(band), true) = (band, row[9] == "Part_2" && row[11] == "C_110") {
+            row[band] = junk.clone();
+        }
+    });
+    let e = case.refused(&["-n", "2"]);
+    says(&e, &["list.csv", "(2000000 characters)"]);
+    assert!(e.len() < 2_000, "{} bytes", e.len());
 }
