@@ -12,8 +12,9 @@
 //! [`write_run`] writes everything of a run into a staging folder (what
 //! `strikesim run` and `merge` do), `manifest.json` last with the list of
 //! the run's files ([`files`]); [`folder`] locks an output folder and moves
-//! a finished staging folder into place; [`redraw`] redraws the charts and
-//! report of a finished run from its files (`strikesim report DIR`).
+//! a finished staging folder into place; [`redraw`] redraws the charts,
+//! report and workbook of a finished run from its files (`strikesim report
+//! DIR`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use manifest::Manifest;
 use report::Report;
 use run_data::RunData;
 use tables::Tables;
+use xlsx::Xlsx;
 
 /// A failure writing or reading run output.
 #[derive(Debug, thiserror::Error)]
@@ -137,14 +139,16 @@ pub fn write_files(dir: &Path, files: Vec<OutputFile>) -> Result<Vec<PathBuf>, O
 }
 
 /// Write everything of a run into `dir` (a staging folder): the tables,
-/// the charts, the report (which embeds the charts), then the manifest
+/// the charts, the report and the workbook (which embed the charts), then the manifest
 /// with the list of those files ([`write_manifest`]).
 pub fn write_run(dir: &Path, run: &RunData) -> Result<(), OutputError> {
     let mut files = Tables.files(run)?;
     let charts = Charts.files(run)?;
     let report = Report::with_charts(&charts).files(run)?;
+    let workbook = Xlsx::with_charts(&charts).files(run)?;
     files.extend(charts);
     files.extend(report);
+    files.extend(workbook);
     write_files(dir, files)?;
     write_manifest(dir, &run.manifest)?;
     Ok(())
@@ -161,7 +165,7 @@ pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), OutputError
     )
 }
 
-/// Redraw the charts and report of a finished run from its files alone,
+/// Redraw the charts, report and workbook of a finished run from its files alone,
 /// under the folder's lock and through a staging folder (the tables kept,
 /// the manifest's file list rewritten); return the chart files written
 /// (named in the run's folder).
@@ -173,7 +177,8 @@ pub fn redraw(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     let staged = Staged::begin(dir, FolderKind::Run)?;
     let run = RunData::load(dir)?;
     let charts = Charts.files(&run)?;
-    let report = Report::with_charts(&charts).files(&run)?;
+    let mut report = Report::with_charts(&charts).files(&run)?;
+    report.extend(Xlsx::with_charts(&charts).files(&run)?);
     let chart_paths: Vec<PathBuf> = charts.iter().map(|f| dir.join(&f.path)).collect();
     let drawn: Vec<String> = charts
         .iter()
@@ -286,3 +291,4 @@ pub mod rows;
 pub mod run_data;
 pub mod series;
 pub mod tables;
+pub mod xlsx;
