@@ -21,12 +21,17 @@ fn run(threads: &str, out: &std::path::Path) {
 }
 
 #[test]
-fn one_and_two_threads_write_identical_tables() {
+fn one_and_two_threads_write_identical_tables_and_workbook() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     run("1", &one);
     run("2", &two);
-    for file in ["summary.csv", "replications.csv", "weekly.csv"] {
+    for file in [
+        "summary.csv",
+        "replications.csv",
+        "weekly.csv",
+        "report.xlsx",
+    ] {
         let a = std::fs::read(one.join(file)).expect("read");
         let b = std::fs::read(two.join(file)).expect("read");
         assert!(!a.is_empty());
