@@ -20,7 +20,6 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::report::COMPARISON_NOTE;
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{human, Exporter, OutputError, OutputFile};
 use crate::ensemble::metrics::{Metric, Unit};
@@ -185,6 +184,13 @@ fn plan_description(run: &RunData, plan: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What the two blocks of the `Summary` sheet mean, under it (the report's
+/// comparison note, for rows rather than columns).
+pub const SUMMARY_NOTE: &str = "The first block is the strike's effect: each plan minus the same world \
+     without the strike, in the same replication. The second is the plan's own figure; for cancellations \
+     that is all cancellations in the counting window, including the usual background on-the-day \
+     cancellations that happen without a strike (the counterfactual's column).";
+
 /// `Summary`: the strike's effect (each plan minus no strike in the same
 /// replication) and each plan's own figure, for every headline measure,
 /// each with its 95% interval in the two cells beside it.
@@ -258,11 +264,12 @@ fn summary_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xl
     }
     row += 1;
     let notes = [
-        COMPARISON_NOTE.to_string(),
+        SUMMARY_NOTE.to_string(),
         format!(
-            "Means over {} replications with 95% confidence intervals of the mean; the cells show \
-             counts rounded to whole numbers and percentages to one decimal, the full values are in \
-             the cells. Cancellations are counted {}. From a simulation: see the About sheet.",
+            "Means over {} replications with their 95% confidence intervals. Counts are shown \
+             rounded to whole numbers and percentages to one decimal; each cell holds the full \
+             value. Cancellations are counted {}. The numbers come from a simulation: see the \
+             About sheet.",
             human::count(run.manifest.replications as f64),
             run.manifest.count_window_words()
         ),
@@ -281,7 +288,8 @@ fn summary_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xl
         ws.set_column_width(col, VALUE_WIDTH)?;
     }
     ws.set_freeze_panes(SUMMARY_HEADER_ROWS, 1)?;
-    ws.set_landscape();
+    // Printed for a board paper: landscape, one page wide.
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
     Ok(())
 }
 

@@ -133,5 +133,7 @@ pub(super) fn charts_sheet(
     if row == 0 {
         ws.write_string(0, 0, "This run has no charts.")?;
     }
+    // Printed, each chart keeps its full width.
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
