@@ -151,9 +151,22 @@ fn merges_to_the_single_run(m: u64) {
         .success()
         .stdout(contains(format!("Merged {m} shards")));
     assert_same_tables(&s.single, &out);
-    for f in ["manifest.json", "report.md", "report.html", "charts"] {
+    for f in [
+        "manifest.json",
+        "report.md",
+        "report.html",
+        "report.xlsx",
+        "charts",
+    ] {
         assert!(out.join(f).exists(), "merge wrote no {f}");
     }
+    // The workbook depends on the run's results alone, not on how it was
+    // made (threads, shards, wall time).
+    assert!(
+        std::fs::read(out.join("report.xlsx")).unwrap()
+            == std::fs::read(s.single.join("report.xlsx")).unwrap(),
+        "report.xlsx differs between the single run and the merged shards"
+    );
     // The tables compared include the catch-up plan's split, made from its
     // run without catch-up in each shard.
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
