@@ -202,10 +202,10 @@ fn write_run(staged: Staged, run: &Finished) -> Result<RunData, AppError> {
     Ok(data)
 }
 
-/// Run a scenario: the whole ensemble (tables, charts and report) or one
-/// shard of it (`shard-K-of-M.json`). Nothing is written unless the
-/// scenario is valid and the output directory writable; a whole run is
-/// moved into place only when complete (a failed one leaves the previous
+/// Run a scenario: the whole ensemble (tables, charts, report and
+/// `report.xlsx`) or one shard of it (`shard-K-of-M.json`). Nothing is
+/// written unless the scenario is valid and the output directory writable;
+/// a whole run is moved into place only when complete (a failed one leaves the previous
 /// folder as it was), a shard file is written atomically, and a failed
 /// shard removes an output directory it created, so nothing is left that
 /// could pass for a finished run.
@@ -285,8 +285,8 @@ fn run_whole(
     })))
 }
 
-/// `strikesim report DIR`: redraw the charts and report of a finished run
-/// from its files, without simulating.
+/// `strikesim report DIR`: redraw the charts, report and `report.xlsx` of a
+/// finished run from its files, without simulating.
 pub fn report(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
     Ok(output::redraw(dir)?)
 }
