@@ -205,8 +205,8 @@ fn write_run(staged: Staged, run: &Finished) -> Result<RunData, AppError> {
 /// Run a scenario: the whole ensemble (tables, charts, report and
 /// `report.xlsx`) or one shard of it (`shard-K-of-M.json`). Nothing is
 /// written unless the scenario is valid and the output directory writable;
-/// a whole run is moved into place only when complete (a failed one leaves the previous
-/// folder as it was), a shard file is written atomically, and a failed
+/// a whole run is moved into place only when complete (a failed one leaves
+/// the previous folder as it was), a shard file is written atomically, and a failed
 /// shard removes an output directory it created, so nothing is left that
 /// could pass for a finished run.
 pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome, AppError> {
