@@ -68,7 +68,7 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
             "Simulated: {} replications, seed {}. The creation date is the run's start date.",
             m.replications, m.seed
         ))
-        .set_creation_datetime(&excel_date(m.period.start)?);
+        .set_creation_datetime(&created(m.period.start)?);
     book.set_properties(&properties);
     let styles = Styles::new();
     summary_sheet(book.add_worksheet(), run, &styles)?;
@@ -79,11 +79,18 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-/// A date as Excel holds it.
+/// A date as Excel holds it; an error for one Excel cannot hold (before
+/// 1900 or after 9999).
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    // Excel's dates start in 1900; the scenario's are validated years.
     let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
     ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
+}
+
+/// The document's creation date: the run's start date, never the clock, so
+/// the same run gives the same bytes; 1 January 1970 for a start Excel
+/// cannot hold.
+fn created(start: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    excel_date(start).or_else(|_| ExcelDateTime::from_ymd(1970, 1, 1))
 }
 
 /// The cell formats of the workbook.
@@ -382,4 +389,19 @@ fn about_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xlsx
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, VALUE_CHARS + 4.0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_excel_cannot_hold_still_gives_a_fixed_creation_date() {
+        let day = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap().to_excel();
+        let old = NaiveDate::from_ymd_opt(1850, 1, 7).unwrap();
+        assert!(excel_date(old).is_err());
+        assert_eq!(created(old).unwrap().to_excel(), day(1970, 1, 1));
+        let start = NaiveDate::from_ymd_opt(2016, 1, 4).unwrap();
+        assert_eq!(created(start).unwrap().to_excel(), day(2016, 1, 4));
+    }
 }

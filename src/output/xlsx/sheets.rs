@@ -46,7 +46,11 @@ pub(super) fn weekly_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Res
     for (i, r) in run.weekly.iter().enumerate() {
         let row = 1 + i as u32;
         ws.write_string(row, 0, &r.plan)?;
-        ws.write_datetime_with_format(row, 1, excel_date(r.week_start)?, &s.date)?;
+        match excel_date(r.week_start) {
+            Ok(date) => ws.write_datetime_with_format(row, 1, date, &s.date)?,
+            // A week Excel cannot hold as a date, as weekly.csv writes it.
+            Err(_) => ws.write_string(row, 1, r.week_start.to_string())?,
+        };
         ws.write_string(row, 2, &r.metric)?;
         let format = WeeklyMetric::ALL
             .iter()
