@@ -1,7 +1,8 @@
 //! `report.xlsx`: a small real run's workbook read back with calamine holds
 //! the numbers of its CSV files (every plan and headline measure of
 //! summary.csv, every row of weekly.csv and replications.csv), the run's
-//! chart PNGs, and is the same bytes however and whenever it is made.
+//! chart PNGs, and is the same bytes however and whenever it is made;
+//! `report DIR` adds it to a run made before it.
 
 use std::io::Cursor;
 use std::num::NonZeroU64;
@@ -214,4 +215,28 @@ fn the_same_run_gives_the_same_workbook_bytes() {
     redraw(&out).expect("report redraws");
     assert!(std::fs::read(out.join(XLSX)).unwrap() == written);
     RunData::load(&out).expect("the redrawn run verifies");
+}
+
+/// `strikesim report DIR` on a run made before the workbook (the fixture:
+/// its tables and a manifest without a file list) adds `report.xlsx` and
+/// lists it in the manifest.
+#[test]
+fn report_adds_the_workbook_to_an_earlier_run() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run_small");
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "manifest.json",
+        "summary.csv",
+        "weekly.csv",
+        "replications.csv",
+    ] {
+        std::fs::copy(fixture.join(f), tmp.path().join(f)).unwrap();
+    }
+    assert!(!tmp.path().join(XLSX).exists());
+    redraw(tmp.path()).expect("report redraws the fixture");
+    let data = RunData::load(tmp.path()).expect("the redrawn run verifies");
+    assert!(data.manifest.files.iter().any(|f| f.path == XLSX));
+    let mut book = open(std::fs::read(tmp.path().join(XLSX)).unwrap());
+    let summary = sheet(&mut book, "Summary");
+    assert_eq!(text(&summary, 0, 1), COUNTERFACTUAL);
 }
