@@ -31,7 +31,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Redraw the charts and report of a finished run from its files.
+    /// Redraw the charts, report and workbook of a finished run from its files.
     Report {
         /// A run's output directory.
         dir: PathBuf,
@@ -220,7 +220,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Report { dir } => {
             let charts = app::report(&dir)?;
             println!(
-                "Redrew {} chart files, report.md and report.html in {}",
+                "Redrew {} chart files, report.md, report.html and report.xlsx in {}",
                 charts.len(),
                 dir.display()
             );
