@@ -19,6 +19,7 @@ pub use error::AppError;
 pub use options::{RunArgs, RunMode, RunOptions, ShardRequest};
 pub use shards::{merge, MergeSummary, ShardSummary};
 
+use crate::ensemble::shard::ShardSpec;
 use crate::ensemble::{self, EnsembleResult};
 use crate::model::World;
 use crate::output::folder::{FolderKind, Staged};
@@ -80,17 +81,22 @@ struct Prepared {
     replications: u64,
     seed: u64,
     out_dir: PathBuf,
-    /// The output directory did not exist before this command (shards).
-    created: bool,
+}
+
+/// What a run writes into, by run mode.
+enum Target {
     /// A whole run: the locked output folder and its staging folder.
-    staged: Option<Staged>,
+    Whole(Staged),
+    /// A shard: its file goes into the output directory, which is removed
+    /// on failure if this command `created` it.
+    Shard { spec: ShardSpec, created: bool },
 }
 
 /// Read the scenario, then lock the output folder and make its staging
 /// folder (a whole run: by default `output/<scenario name>/`) or make the
 /// output directory (a shard: `output/<scenario name>/shards/`). A refused
 /// scenario makes nothing.
-fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, AppError> {
+fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, Target), AppError> {
     let (scenario, text) = match options.scenario() {
         Some(p) => Scenario::from_file_with_text(p)?,
         None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
@@ -136,23 +142,22 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<Prepared, Ap
         (None, RunMode::Whole) => Path::new("output").join(scenario.name()),
         (None, RunMode::Shard(_)) => Path::new("output").join(scenario.name()).join("shards"),
     };
-    let created = !out_dir.exists();
-    let staged = match options.mode() {
-        RunMode::Whole => Some(Staged::begin(&out_dir, FolderKind::Run)?),
-        RunMode::Shard(_) => {
+    let target = match options.mode() {
+        RunMode::Whole => Target::Whole(Staged::begin(&out_dir, FolderKind::Run)?),
+        RunMode::Shard(spec) => {
+            let created = !out_dir.exists();
             output::ensure_writable_dir(&out_dir)?;
-            None
+            Target::Shard { spec, created }
         }
     };
-    Ok(Prepared {
+    let prepared = Prepared {
         scenario,
         text,
         replications,
         seed,
         out_dir,
-        created,
-        staged,
-    })
+    };
+    Ok((prepared, target))
 }
 
 /// The replications `indices` of a prepared run, folded in order, and the
@@ -210,42 +215,29 @@ fn write_run(staged: Staged, run: &Finished) -> Result<RunData, AppError> {
 /// shard removes an output directory it created, so nothing is left that
 /// could pass for a finished run.
 pub fn run(options: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome, AppError> {
-    let mut prepared = prepare(options, progress)?;
-    if let Some(staged) = prepared.staged.take() {
-        return run_whole(options, &prepared, staged, progress);
+    let (prepared, target) = prepare(options, progress)?;
+    match target {
+        Target::Whole(staged) => run_whole(options, &prepared, staged, progress),
+        Target::Shard { spec, created } => {
+            let done = run_shard(options, &prepared, spec, progress);
+            if done.is_err() && created {
+                let _ = std::fs::remove_dir_all(&prepared.out_dir);
+            }
+            done
+        }
     }
-    let done = run_shard(options, &prepared, progress);
-    if done.is_err() && prepared.created {
-        let _ = std::fs::remove_dir_all(&prepared.out_dir);
-    }
-    done
-}
-
-/// The replications of the run mode, simulated.
-fn simulate_mode(
-    options: &RunOptions,
-    p: &Prepared,
-    world: &World,
-    progress: &dyn Progress,
-) -> Result<(EnsembleResult, f64), AppError> {
-    let indices = match options.mode() {
-        RunMode::Whole => (0..p.replications).collect(),
-        RunMode::Shard(spec) => spec.indices(p.replications),
-    };
-    simulate(world, p.seed, &indices, options.threads(), progress)
 }
 
 /// A shard: simulate its replications and write its file.
 fn run_shard(
     options: &RunOptions,
     p: &Prepared,
+    spec: ShardSpec,
     progress: &dyn Progress,
 ) -> Result<RunOutcome, AppError> {
     let world = p.scenario.world();
-    let (result, wall_seconds) = simulate_mode(options, p, &world, progress)?;
-    let RunMode::Shard(spec) = options.mode() else {
-        return Err(OutputError::Other("a shard run without a shard".into()).into());
-    };
+    let indices = spec.indices(p.replications);
+    let (result, wall_seconds) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
     Ok(RunOutcome::Shard(shards::write_shard(
         p,
         spec,
@@ -264,7 +256,8 @@ fn run_whole(
     progress: &dyn Progress,
 ) -> Result<RunOutcome, AppError> {
     let world = p.scenario.world();
-    let (result, wall_seconds) = simulate_mode(options, p, &world, progress)?;
+    let indices: Vec<u64> = (0..p.replications).collect();
+    let (result, wall_seconds) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
     let data = write_run(
         staged,
         &Finished {

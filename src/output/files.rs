@@ -101,12 +101,7 @@ fn digest(path: &Path) -> std::io::Result<(u64, String)> {
         bytes += n as u64;
         hasher.update(&buf[..n]);
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((bytes, hex))
+    Ok((bytes, crate::model::random::hex(&hasher.finalize())))
 }
 
 fn read_error(path: &Path, e: std::io::Error) -> OutputError {

@@ -34,6 +34,7 @@ pub mod values;
 pub use echo::clip;
 pub use format::*;
 pub use schema::json_schema;
+pub use size::RunSize;
 pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
 
 use crate::model::random::{scenario_identity, sha256_hex, InputDigest};
@@ -132,15 +133,6 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
-
-/// What [`Scenario::check_run_size`] says of a run that may go ahead.
-#[derive(Debug)]
-pub struct RunSize {
-    /// A large run, or one let through by `--force`.
-    pub warnings: Vec<ScenarioWarning>,
-    /// How long and how much memory, for a run of more than a few minutes.
-    pub estimate: Option<String>,
-}
 
 /// A checked scenario, ready to simulate. Only [`Scenario::from_file`],
 /// [`Scenario::from_toml`] and [`Scenario::new`] make one, and they
@@ -329,52 +321,6 @@ impl Scenario {
         &self.warnings
     }
 
-    /// Check the size of a run of `replications` on `threads` threads
-    /// before it starts (see [`size`]): the warnings and the estimate to
-    /// say before a long run, or an error past a limit. `text` is the
-    /// scenario's text (for line numbers); `from_flag` says
-    /// `--replications` set the number, not the file. Lists read from RTT
-    /// files count with the stated ones.
-    pub fn check_run_size(
-        &self,
-        text: &str,
-        replications: u64,
-        threads: usize,
-        from_flag: bool,
-        limits: size::Limits,
-    ) -> Result<RunSize, ScenarioError> {
-        let field = if from_flag {
-            "--replications"
-        } else {
-            "replications"
-        };
-        let mut check = size::RunCheck::default();
-        if let Some(mut sz) = size::Size::of(&self.file) {
-            for (t, list) in self.file.trusts.iter().zip(&self.initial_lists) {
-                let Some(snapshot) = list else { continue };
-                let read: f64 = t
-                    .specialties
-                    .iter()
-                    .filter_map(|sp| snapshot.functions.iter().find(|f| f.code == sp.code))
-                    .map(|f| f.bands.iter().map(|b| b.count as f64).sum::<f64>())
-                    .sum();
-                sz.listed += read;
-                sz.activity += read / 26.0;
-                sz.largest_trust = sz.largest_trust.max(read / 26.0);
-            }
-            size::check_size(&sz, replications, threads, field, limits, &mut check);
-        }
-        let located = Some(text).filter(|_| !from_flag);
-        let (errors, warnings) = check.findings.located(&self.source, located);
-        match ScenarioError::all(errors) {
-            Some(e) => Err(e),
-            None => Ok(RunSize {
-                warnings,
-                estimate: check.estimate,
-            }),
-        }
-    }
-
     /// Where it came from (a path, or `<bundled default scenario>`).
     pub fn source(&self) -> &str {
         &self.source
@@ -469,15 +415,8 @@ fn load_initial_lists(
         for (j, sp) in t.specialties.iter().enumerate() {
             let largest = validate::largest_waiting_list();
             let listed = snapshot
-                .functions
-                .iter()
-                .find(|f| f.code == sp.code)
-                .map(|f| {
-                    f.bands
-                        .iter()
-                        .map(|b| b.count)
-                        .fold(f.unknown_clock_start, u64::saturating_add)
-                });
+                .function(&sp.code)
+                .map(rtt_csv::FunctionWaits::total);
             if let Some(n) = listed.filter(|&n| n as f64 > largest) {
                 return Err((
                     field(),

@@ -38,6 +38,7 @@
 
 use super::format::ScenarioFile;
 use super::validate::Findings;
+use super::{Scenario, ScenarioError, ScenarioWarning};
 
 /// Core-seconds per unit of work (branch x simulated day x weekly
 /// activity): the largest measured (the five-year default, 6.4e-8),
@@ -130,10 +131,7 @@ pub const MEMORY_WARNING_BYTES: f64 = 4e9;
 /// The most replications a run may have, from the file or `-n` (the
 /// bound of `replications`).
 pub fn max_replications() -> u64 {
-    super::BOUNDS
-        .iter()
-        .find(|b| b.key == "replications")
-        .map_or(100_000, |b| b.max as u64)
+    super::validate::most_replications()
 }
 
 /// What one replication of a scenario costs.
@@ -204,6 +202,63 @@ impl Size {
             self.branches as f64 * (self.days + self.warm_up_days) as f64 * BYTES_PER_BRANCH_DAY
                 + self.largest_trust * BYTES_PER_TRUST_ACTIVITY;
         BASE_BYTES + self.listed * BYTES_PER_LISTED_PATIENT + threads as f64 * per_thread
+    }
+}
+
+/// What [`Scenario::check_run_size`] says of a run that may go ahead.
+#[derive(Debug)]
+pub struct RunSize {
+    /// A large run, or one let through by `--force`.
+    pub warnings: Vec<ScenarioWarning>,
+    /// How long and how much memory, for a run of more than a few minutes.
+    pub estimate: Option<String>,
+}
+
+impl Scenario {
+    /// Check the size of a run of `replications` on `threads` threads
+    /// before it starts (see this module): the warnings and the estimate to
+    /// say before a long run, or an error past a limit. `text` is the
+    /// scenario's text (for line numbers); `from_flag` says
+    /// `--replications` set the number, not the file. Lists read from RTT
+    /// files count with the stated ones.
+    pub fn check_run_size(
+        &self,
+        text: &str,
+        replications: u64,
+        threads: usize,
+        from_flag: bool,
+        limits: Limits,
+    ) -> Result<RunSize, ScenarioError> {
+        let field = if from_flag {
+            "--replications"
+        } else {
+            "replications"
+        };
+        let mut check = RunCheck::default();
+        if let Some(mut sz) = Size::of(&self.file) {
+            for (t, list) in self.file.trusts.iter().zip(&self.initial_lists) {
+                let Some(snapshot) = list else { continue };
+                let read: f64 = t
+                    .specialties
+                    .iter()
+                    .filter_map(|sp| snapshot.function(&sp.code))
+                    .map(|f| f.total() as f64)
+                    .sum();
+                sz.listed += read;
+                sz.activity += read / 26.0;
+                sz.largest_trust = sz.largest_trust.max(read / 26.0);
+            }
+            check_size(&sz, replications, threads, field, limits, &mut check);
+        }
+        let located = Some(text).filter(|_| !from_flag);
+        let (errors, warnings) = check.findings.located(&self.source, located);
+        match ScenarioError::all(errors) {
+            Some(e) => Err(e),
+            None => Ok(RunSize {
+                warnings,
+                estimate: check.estimate,
+            }),
+        }
     }
 }
 

@@ -63,20 +63,30 @@ pub struct WeekBand {
     pub count: u64,
 }
 
+impl FunctionWaits {
+    /// Its incomplete pathways: every band, plus those with an unknown
+    /// clock start date. Saturates rather than wrapping on absurd counts
+    /// (the sums were checked when the file was read).
+    pub fn total(&self) -> u64 {
+        self.bands
+            .iter()
+            .map(|b| b.count)
+            .fold(self.unknown_clock_start, u64::saturating_add)
+    }
+}
+
 impl RttListSnapshot {
-    /// All incomplete pathways: every band of every function, plus those with
-    /// an unknown clock start date. Saturates rather than wrapping on absurd
-    /// counts (each function's sums were checked when the file was read).
+    /// All incomplete pathways: [`FunctionWaits::total`] of every function.
     pub fn total(&self) -> u64 {
         self.functions
             .iter()
-            .flat_map(|f| {
-                f.bands
-                    .iter()
-                    .map(|b| b.count)
-                    .chain([f.unknown_clock_start])
-            })
+            .map(FunctionWaits::total)
             .fold(0, u64::saturating_add)
+    }
+
+    /// The treatment function `code` (`110`), if the file has it.
+    pub fn function(&self, code: &str) -> Option<&FunctionWaits> {
+        self.functions.iter().find(|f| f.code == code)
     }
 
     /// Pathways known to have waited at most `w` weeks: the bands that end at

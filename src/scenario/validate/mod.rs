@@ -24,7 +24,9 @@ mod bounds;
 mod walkouts;
 mod wards;
 
-pub use bounds::{largest_waiting_list, Bound, Entries, Length, BOUNDS, ENTRIES, LENGTHS};
+pub use bounds::{
+    largest_waiting_list, most_replications, Bound, Entries, Length, BOUNDS, ENTRIES, LENGTHS,
+};
 
 /// A field path and what is wrong with it.
 pub type Failure = (String, String);

@@ -148,6 +148,11 @@ pub fn longest_walkout_hours() -> f64 {
     bound("walkouts.hours").max
 }
 
+/// The most replications a run may have (`replications`, and `-n`).
+pub fn most_replications() -> u64 {
+    bound("replications").max as u64
+}
+
 /// The most patients a specialty's list may hold (`waiting_list`; a list
 /// read from an RTT file is held to it too).
 pub fn largest_waiting_list() -> f64 {
