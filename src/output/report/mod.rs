@@ -7,6 +7,7 @@
 //! the charts handed in; nothing here draws or simulates. No clock is read,
 //! so the same run gives the same bytes.
 
+pub mod money;
 mod reading;
 
 use std::fmt::Write as _;
@@ -60,6 +61,7 @@ fn value(unit: Unit, v: f64) -> String {
         Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
         Unit::Share => human::percent(v * 100.0),
+        Unit::Pounds => human::pounds(v),
     }
 }
 
@@ -79,6 +81,7 @@ fn difference(unit: Unit, v: f64) -> String {
             }
         }
         Unit::Share => human::signed_points(v * 100.0),
+        Unit::Pounds => human::signed_pounds(v),
     }
 }
 
@@ -306,6 +309,7 @@ pub fn report_document(data: &RunData) -> Document {
         b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
         b.push(Block::Table(table));
     }
+    money::section(&mut b, &plans_of(data), data);
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));

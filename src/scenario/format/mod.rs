@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 pub use super::participation::Participation;
 
+mod costs;
 mod plan;
+pub use costs::Costs;
 pub use plan::*;
 
 /// A whole scenario: the trusts, the walkouts they face, and the plans to
@@ -55,6 +57,9 @@ pub struct ScenarioFile {
     /// When a plan counts as recovered.
     #[serde(default)]
     pub recovery: RecoveryTolerance,
+    /// The prices that turn activity into pounds (defaults when absent).
+    #[serde(default)]
+    pub costs: Costs,
     /// The walkouts (one or more).
     pub walkouts: Vec<Walkout>,
     /// The trusts (one or more).
