@@ -36,6 +36,10 @@ pub struct Manifest {
     pub recovery_tolerance: Option<RecoveryTolerance>,
     #[serde(default)]
     pub metrics: Vec<MetricInfo>,
+    /// Where `run --precision` stopped, and why (absent from a run of a
+    /// fixed number of replications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::precision::PrecisionInfo>,
     /// Every other file of the run: path, size and SHA-256, checked when
     /// the run is read back. Empty (absent) in a manifest of a version
     /// before the list, or of a run not yet written.
@@ -448,6 +452,7 @@ pub fn manifest(
                 description: m.description().into(),
             })
             .collect(),
+        precision: None,
         files: Vec::new(),
     }
 }

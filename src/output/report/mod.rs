@@ -7,6 +7,7 @@
 //! the charts handed in; nothing here draws or simulates. No clock is read,
 //! so the same run gives the same bytes.
 
+mod precision;
 mod reading;
 
 use std::fmt::Write as _;
@@ -315,6 +316,7 @@ pub fn report_document(data: &RunData) -> Document {
     }
     assumptions(&mut b, data);
     method(&mut b, data);
+    precision::section(&mut b, data);
     b.push(Block::Heading(2, "Run manifest".into()));
     b.push(Block::Table(manifest_table(data)));
     Document {
