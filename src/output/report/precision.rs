@@ -99,7 +99,7 @@ fn signed1(v: f64) -> String {
 fn reached(d: &DifferenceInfo, target: f64) -> String {
     if !d.met {
         "no".to_string()
-    } else if d.half_width <= target * d.mean.abs() {
+    } else if d.mean != 0.0 && d.half_width <= target * d.mean.abs() {
         format!("yes, within {}", share(target))
     } else {
         "yes, within the floor".to_string()
