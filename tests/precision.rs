@@ -108,7 +108,10 @@ fn precision_stops_at_the_first_batch_where_the_rule_holds() {
     assert_eq!(p["max_replications"].as_u64(), Some(2000));
     assert_eq!(p["met"], Value::Bool(true));
     assert_eq!(p["batches"].as_u64(), Some(reached / 10));
-    assert!(reached.is_multiple_of(10) && reached > 10, "stopped at {reached}");
+    assert!(
+        reached.is_multiple_of(10) && reached > 10,
+        "stopped at {reached}"
+    );
     assert!(console.contains("Precision: target met"), "{console}");
     // The rule holds for every difference at the stop, from the file...
     let at_stop = rule_holds(&out, reached, 0.1, 1.0);
