@@ -8,8 +8,10 @@
 //! replications take well under a second.
 
 use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx};
 use predicates::str::contains;
 use serde_json::Value;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use strikesim::ensemble::precision::{meets, HEADLINE};
 use strikesim::ensemble::stats::summarise;
@@ -135,6 +137,15 @@ fn precision_stops_at_the_first_batch_where_the_rule_holds() {
     strikesim().arg("report").arg(&out).assert().success();
     let again = std::fs::read_to_string(out.join("report.md")).expect("report");
     assert_eq!(report, again, "report drawn from the files differs");
+    // The workbook's About sheet says it too.
+    let bytes = std::fs::read(out.join("report.xlsx")).expect("xlsx");
+    let mut book = Xlsx::new(Cursor::new(bytes)).expect("workbook");
+    let about = book.worksheet_range("About").expect("About");
+    let said = about.rows().any(|row| {
+        matches!(row, [Data::String(k), Data::String(v), ..]
+            if k == "Precision" && v.contains(&format!("met after {} batches", reached / 10)))
+    });
+    assert!(said, "the About sheet does not say where the run stopped");
 }
 
 #[test]

@@ -107,6 +107,23 @@ impl PrecisionInfo {
             .max_by(|a, b| excess(a).total_cmp(&excess(b)))
     }
 
+    /// One line: the rule and where the run stopped, e.g. "within 5% of
+    /// the mean or the floor: met after 4 batches of 200 (800
+    /// replications, up to 2000)".
+    pub fn short_text(&self) -> String {
+        format!(
+            "95% interval of each headline difference within {} of the mean or within {}: {} after {} batch{} of {} ({} replications, up to {})",
+            share(self.target),
+            self.floor_words(),
+            if self.met { "met" } else { "NOT met, stopped at the maximum" },
+            self.batches,
+            if self.batches == 1 { "" } else { "es" },
+            self.batch,
+            self.replications,
+            self.max_replications
+        )
+    }
+
     /// One paragraph for the console: where the run stopped and why.
     pub fn console_text(&self) -> String {
         let batches = format!(
