@@ -105,6 +105,18 @@ struct RunCommand {
         requires = "shard_from_env"
     )]
     shard_base: u64,
+    /// Add batches of N replications (-n, or the scenario's) until the 95%
+    /// interval of each plan's effect on the headline metrics is within
+    /// this share of its mean (0.05 = 5%) or of the floor.
+    #[arg(long, value_name = "SHARE")]
+    precision: Option<f64>,
+    /// With --precision: the absolute floor of a headline difference's
+    /// interval half-width, in its own unit (default 1).
+    #[arg(long, value_name = "X")]
+    precision_floor: Option<f64>,
+    /// With --precision: the most replications (default 2000, or N if larger).
+    #[arg(long, value_name = "N")]
+    max_replications: Option<u64>,
 }
 
 impl RunCommand {
@@ -125,6 +137,11 @@ impl RunCommand {
             threads: self.threads,
             out: self.out,
             force: self.force,
+            precision: app::PrecisionArgs {
+                target: self.precision,
+                floor: self.precision_floor,
+                max: self.max_replications,
+            },
         };
         RunOptions::new(args, shard, &|v| std::env::var(v).ok())
     }
@@ -135,6 +152,10 @@ struct Bar {
     started: Instant,
     total: Mutex<u64>,
     bar: Mutex<Option<ProgressBar>>,
+    /// The stage shown (a new one restarts the bar).
+    stage: Mutex<String>,
+    /// What the replications stage says: `--precision` adds its batch.
+    label: Mutex<String>,
 }
 
 impl Bar {
@@ -142,6 +163,12 @@ impl Bar {
     /// replications), once the run has taken more than half a second; a
     /// new stage restarts the bar with its own label and length.
     fn show(&self, what: &str, total: u64, done: u64) {
+        self.show_as(what, what, total, done);
+    }
+
+    /// As [`Bar::show`], labelled `label` (a new label in the same stage
+    /// keeps the bar's clock).
+    fn show_as(&self, what: &str, label: &str, total: u64, done: u64) {
         let mut bar = self.bar.lock().expect("lock");
         if bar.is_none() && self.started.elapsed() > Duration::from_millis(500) {
             let b = ProgressBar::new(total);
@@ -151,8 +178,9 @@ impl Bar {
         let Some(b) = bar.as_ref() else {
             return;
         };
-        if b.message() != what {
-            b.set_message(what.to_string());
+        let mut stage = self.stage.lock().expect("lock");
+        if *stage != what {
+            *stage = what.to_string();
             b.set_length(total);
             b.reset();
             b.set_style(
@@ -161,6 +189,9 @@ impl Bar {
                 )
                 .expect("valid template"),
             );
+        }
+        if b.message() != label {
+            b.set_message(label.to_string());
         }
         b.set_position(done);
     }
@@ -175,7 +206,11 @@ impl Progress for Bar {
     }
     fn update(&self, done: u64) {
         let total = *self.total.lock().expect("lock");
-        self.show("replications", total, done);
+        let label = self.label.lock().expect("lock").clone();
+        self.show_as("replications", &label, total, done);
+    }
+    fn batch(&self, batch: u64, max: u64) {
+        *self.label.lock().expect("lock") = format!("replications (batch {batch}, up to {max})");
     }
     fn finish(&self) {
         if let Some(b) = self.bar.lock().expect("lock").take() {
@@ -272,6 +307,8 @@ fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
         started: Instant::now(),
         total: Mutex::new(0),
         bar: Mutex::new(None),
+        stage: Mutex::new(String::new()),
+        label: Mutex::new("replications".to_string()),
     };
     match app::run(options, &bar)? {
         RunOutcome::Shard(done) => println!(
@@ -292,6 +329,9 @@ fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
                 "{}",
                 strikesim::output::console::summary_text(&done.data, &title)
             );
+            if let Some(p) = &m.precision {
+                print!("{}", p.console_text());
+            }
             println!("Outputs written to {}", done.out_dir.display());
         }
     }

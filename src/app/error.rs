@@ -45,4 +45,13 @@ pub enum AppError {
     /// `init` never writes over a file.
     #[error("{} already exists; choose another path or remove it first", .path.display())]
     Exists { path: PathBuf },
+    /// `--precision-floor` or `--max-replications` without `--precision`.
+    #[error("{flag}: only with --precision (it sets how far `run --precision` may go); add --precision, e.g. --precision 0.05")]
+    NeedsPrecision { flag: &'static str },
+    /// `--precision` on a shard.
+    #[error("--precision: not with --shard or --shard-from-env: it decides when to stop from the whole ensemble's results; run it whole, or give the shards a fixed -n")]
+    PrecisionShard,
+    /// A first batch too small for `--precision`.
+    #[error("{field}: found {found}; allowed: with --precision, the first batch: at least {min} replications (an interval from fewer says little); give -n {min} or more", min = crate::ensemble::precision::MIN_BATCH)]
+    FirstBatch { field: String, found: u64 },
 }

@@ -13,10 +13,12 @@
 
 mod error;
 mod options;
+mod precision;
 mod shards;
 
 pub use error::AppError;
 pub use options::{RunArgs, RunMode, RunOptions, ShardRequest};
+pub use precision::{PrecisionArgs, PrecisionRequest};
 pub use shards::{merge, MergeSummary, ShardSummary};
 
 use crate::ensemble::shard::ShardSpec;
@@ -59,6 +61,8 @@ pub trait Progress: Sync {
     fn warn(&self, _warning: &str) {}
     /// What a long run will take, said before simulating.
     fn note(&self, _note: &str) {}
+    /// `run --precision` starts batch `batch` of at most `max` replications.
+    fn batch(&self, _batch: u64, _max: u64) {}
 }
 
 /// No progress display.
@@ -81,6 +85,8 @@ struct Prepared {
     replications: u64,
     seed: u64,
     out_dir: PathBuf,
+    /// `--precision`: the rule settled, `replications` its first batch.
+    precision: Option<crate::ensemble::precision::Rule>,
 }
 
 /// What a run writes into, by run mode.
@@ -114,11 +120,26 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, T
             .saturating_sub(spec.index())
             .div_ceil(spec.count().max(1)),
     };
-    let size = scenario.check_run_size(
+    let precision = options
+        .precision()
+        .map(|r| {
+            let field = match options.replications() {
+                Some(_) => "--replications",
+                None => "replications (the scenario's)",
+            };
+            precision::rule(r, replications, field)
+        })
+        .transpose()?;
+    // A run to a precision may go to its maximum: that is what must fit.
+    let (here, flag) = match &precision {
+        Some(rule) => (rule.max, Some("--max-replications")),
+        None => (here, options.replications().map(|_| "--replications")),
+    };
+    let size = scenario.check_run_size_named(
         &text,
         here,
         options.effective_threads(),
-        options.replications().is_some(),
+        flag,
         Limits::of_this_machine(options.force()),
     )?;
     // The size warnings first: they matter most when there are many.
@@ -134,7 +155,13 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, T
         ));
     }
     if let Some(estimate) = &size.estimate {
-        progress.note(estimate);
+        match &precision {
+            Some(rule) => progress.note(&format!(
+                "up to {} replications (--max-replications): {estimate}",
+                rule.max
+            )),
+            None => progress.note(estimate),
+        }
     }
     let seed = options.seed().unwrap_or(scenario.file().seed);
     let out_dir = match (options.out(), options.mode()) {
@@ -156,6 +183,7 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, T
         replications,
         seed,
         out_dir,
+        precision,
     };
     Ok((prepared, target))
 }
@@ -188,6 +216,8 @@ struct Finished<'a> {
     threads: usize,
     wall_seconds: f64,
     result: &'a EnsembleResult,
+    /// What `--precision` reached, for the manifest.
+    precision: Option<output::precision::PrecisionInfo>,
 }
 
 /// Write a run's tables, charts, report and manifest into its staging
@@ -201,6 +231,10 @@ fn write_run(staged: Staged, run: &Finished) -> Result<RunData, AppError> {
         run.threads,
         run.wall_seconds,
     );
+    let manifest = manifest::Manifest {
+        precision: run.precision.clone(),
+        ..manifest
+    };
     let data = RunData::from_ensemble(run.world, run.result, manifest);
     output::write_run(staged.dir(), &data).map_err(|e| staged.relabel(e))?;
     staged.commit()?;
@@ -256,18 +290,29 @@ fn run_whole(
     progress: &dyn Progress,
 ) -> Result<RunOutcome, AppError> {
     let world = p.scenario.world();
-    let indices: Vec<u64> = (0..p.replications).collect();
-    let (result, wall_seconds) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
+    let (result, wall_seconds, precision) = match &p.precision {
+        Some(rule) => {
+            let (result, info, wall) =
+                precision::simulate(&world, p.seed, rule, options.threads(), progress)?;
+            (result, wall, Some(info))
+        }
+        None => {
+            let indices: Vec<u64> = (0..p.replications).collect();
+            let (result, wall) = simulate(&world, p.seed, &indices, options.threads(), progress)?;
+            (result, wall, None)
+        }
+    };
     let data = write_run(
         staged,
         &Finished {
             scenario: &p.scenario,
             world: &world,
             seed: p.seed,
-            replications: p.replications,
+            replications: result.rows.len() as u64,
             threads: options.effective_threads(),
             wall_seconds,
             result: &result,
+            precision,
         },
     )?;
     Ok(RunOutcome::Whole(Box::new(RunSummary {

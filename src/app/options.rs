@@ -3,6 +3,7 @@
 //! one shard of it) is settled, the shard index read from the scheduler's
 //! environment if asked. Nothing here reads a scenario or writes a file.
 
+use super::precision::{self, PrecisionArgs, PrecisionRequest};
 use super::AppError;
 use crate::ensemble::shard::ShardSpec;
 use std::num::NonZeroU64;
@@ -43,6 +44,8 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// Run even when the run's estimated time or memory is past its limit.
     pub force: bool,
+    /// `--precision`, `--precision-floor`, `--max-replications`.
+    pub precision: PrecisionArgs,
 }
 
 /// Options of `strikesim run`, checked: build them with [`RunOptions::new`].
@@ -55,6 +58,7 @@ pub struct RunOptions {
     out: Option<PathBuf>,
     mode: RunMode,
     force: bool,
+    precision: Option<PrecisionRequest>,
 }
 
 /// The most worker threads `-j` may ask for: more than any machine this
@@ -95,6 +99,11 @@ impl RunOptions {
                 RunMode::Shard(ShardSpec::from_env(count, base, var)?)
             }
         };
+        let precision = precision::request(
+            args.precision,
+            replications.map(NonZeroU64::get),
+            mode != RunMode::Whole,
+        )?;
         Ok(RunOptions {
             scenario: args.scenario,
             replications,
@@ -103,6 +112,7 @@ impl RunOptions {
             out: args.out,
             mode,
             force: args.force,
+            precision,
         })
     }
 
@@ -117,6 +127,7 @@ impl RunOptions {
             out,
             mode: RunMode::Whole,
             force: false,
+            precision: None,
         }
     }
 
@@ -170,6 +181,11 @@ impl RunOptions {
 
     pub fn mode(&self) -> RunMode {
         self.mode
+    }
+
+    /// `--precision` and its flags, checked; `None` for a fixed number.
+    pub fn precision(&self) -> Option<PrecisionRequest> {
+        self.precision
     }
 
     /// Run even past the limits of time and memory (`--force`).

@@ -178,6 +178,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
             threads: merged.threads,
             wall_seconds: merged.wall_seconds,
             result: &merged.result,
+            precision: None,
         },
     )?;
     Ok(MergeSummary {

@@ -30,9 +30,13 @@
 //! [`crate::model::walkout`].
 
 pub mod metrics;
+pub mod precision;
 pub mod recovery;
+mod runner;
 pub mod shard;
 pub mod stats;
+
+pub use runner::Runner;
 
 use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL, WARM_UP};
@@ -43,7 +47,6 @@ use rayon::prelude::*;
 use recovery::{BranchRecovery, Recovery};
 use serde::{Deserialize, Serialize};
 use stats::Histogram;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Every trust's state at `start`, after its warm-up, shared by all the
 /// replications of an ensemble (see the module docs).
@@ -353,33 +356,9 @@ pub fn run_indices(
     threads: usize,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<EnsembleResult, EnsembleError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|source| EnsembleError::ThreadPool { threads, source })?;
-    let total = world.trusts.len() as u64;
-    let warmed = AtomicU64::new(0);
-    let warm = pool.install(|| {
-        WarmStart::new(world, seed, &|| {
-            let done = warmed.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(Progress::WarmUp { done, total });
-        })
-    });
-    let chunk = (pool.current_num_threads() * 4).max(8);
+    let runner = Runner::new(world, seed, threads, progress)?;
     let mut result = EnsembleResult::default();
-    let mut done = 0u64;
-    for ids in indices.chunks(chunk) {
-        let batch: Vec<ReplicationResult> = pool.install(|| {
-            ids.par_iter()
-                .map(|&r| run_replication_from(&warm, world, seed, r))
-                .collect()
-        });
-        for r in batch {
-            result.add(r);
-        }
-        done += ids.len() as u64;
-        progress(Progress::Replications(done));
-    }
+    runner.extend(&mut result, indices, progress);
     Ok(result)
 }
 

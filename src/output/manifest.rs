@@ -40,6 +40,10 @@ pub struct Manifest {
     /// from runs made before there were costs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub costs: Option<CostsInfo>,
+    /// Where `run --precision` stopped, and why (absent from a run of a
+    /// fixed number of replications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::precision::PrecisionInfo>,
     /// Every other file of the run: path, size and SHA-256, checked when
     /// the run is read back. Empty (absent) in a manifest of a version
     /// before the list, or of a run not yet written.
@@ -483,6 +487,7 @@ pub fn manifest(
                 description: m.description().into(),
             })
             .collect(),
+        precision: None,
         files: Vec::new(),
     }
 }

@@ -286,6 +286,7 @@ pub mod files;
 pub mod folder;
 pub mod human;
 pub mod manifest;
+pub mod precision;
 pub mod report;
 pub mod rows;
 pub mod run_data;

@@ -229,11 +229,23 @@ impl Scenario {
         from_flag: bool,
         limits: Limits,
     ) -> Result<RunSize, ScenarioError> {
-        let field = if from_flag {
-            "--replications"
-        } else {
-            "replications"
-        };
+        let flag = from_flag.then_some("--replications");
+        self.check_run_size_named(text, replications, threads, flag, limits)
+    }
+
+    /// As [`Scenario::check_run_size`], the number of replications named
+    /// by the command-line `flag` that set it (`--max-replications` for a
+    /// run with `--precision`), or by the file's `replications` if `None`.
+    pub fn check_run_size_named(
+        &self,
+        text: &str,
+        replications: u64,
+        threads: usize,
+        flag: Option<&str>,
+        limits: Limits,
+    ) -> Result<RunSize, ScenarioError> {
+        let from_flag = flag.is_some();
+        let field = flag.unwrap_or("replications");
         let mut check = RunCheck::default();
         if let Some(mut sz) = Size::of(&self.file) {
             for (t, list) in self.file.trusts.iter().zip(&self.initial_lists) {

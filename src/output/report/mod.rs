@@ -8,6 +8,7 @@
 //! so the same run gives the same bytes.
 
 pub mod money;
+mod precision;
 mod reading;
 
 use std::fmt::Write as _;
@@ -319,6 +320,7 @@ pub fn report_document(data: &RunData) -> Document {
     }
     assumptions(&mut b, data);
     method(&mut b, data);
+    precision::section(&mut b, data);
     b.push(Block::Heading(2, "Run manifest".into()));
     b.push(Block::Table(manifest_table(data)));
     Document {

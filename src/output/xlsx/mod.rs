@@ -358,6 +358,9 @@ fn about_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xlsx
         ),
         ("Counting window", m.count_window_words()),
     ]);
+    if let Some(p) = &m.precision {
+        rows.push(("Precision", p.short_text()));
+    }
     for w in &m.walkouts {
         rows.push((
             "Walkout",
