@@ -14,6 +14,7 @@
 mod error;
 mod options;
 mod shards;
+pub mod sweep;
 
 pub use error::AppError;
 pub use options::{RunArgs, RunMode, RunOptions, ShardRequest};
