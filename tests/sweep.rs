@@ -151,7 +151,9 @@ fn the_grid_has_every_combination_the_base_and_the_tornado_ends() {
     assert_eq!(rows, 9 * 2 * 11);
     // The tornado: the plan lever only on its own plan.
     let tornado = std::fs::read_to_string(d.join("grid/tornado.csv")).expect("tornado");
-    assert!(tornado.contains("stand-down-half,elective_cancelled,plan.stand-down-half.stand_down.theatre_share,0,0.5,1,"));
+    assert!(tornado.contains(
+        "stand-down-half,elective_cancelled,plan.stand-down-half.stand_down.theatre_share,0,0.5,1,"
+    ));
     assert!(!tornado.contains("keep-booked,elective_cancelled,plan.stand-down-half"));
     for f in [
         "charts/tornado.png",
@@ -171,7 +173,12 @@ fn refused(d: &Path, vary: &[&str]) -> String {
     for v in vary {
         args.extend(["--vary", v]);
     }
-    let out = strikesim(d).args(&args).assert().failure().get_output().clone();
+    let out = strikesim(d)
+        .args(&args)
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
     let left: Vec<_> = std::fs::read_dir(d)
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -190,16 +197,25 @@ fn bad_vary_is_refused_by_key_value_and_what_is_allowed() {
     assert!(e.contains("participaton") && e.contains("allowed:"), "{e}");
     assert!(e.contains("plan.NAME.consultant_act_down_share"), "{e}");
     let e = refused(d, &["participation=0.5,1.5"]);
-    assert!(e.contains("participation=1.5") && e.contains("0 to 1"), "{e}");
+    assert!(
+        e.contains("participation=1.5") && e.contains("0 to 1"),
+        "{e}"
+    );
     let e = refused(d, &["plan.nope.consultant_act_down_share=0.5"]);
-    assert!(e.contains("\"nope\"") && e.contains("keep-booked, stand-down-half"), "{e}");
+    assert!(
+        e.contains("\"nope\"") && e.contains("keep-booked, stand-down-half"),
+        "{e}"
+    );
     let e = refused(d, &["plan.keep-booked.catch_up.theatre_lists=1"]);
     assert!(e.contains("has no catch_up"), "{e}");
     let e = refused(d, &["plan.stand-down-half.catch_up.weeks=0"]);
     assert!(e.contains("weeks=0") && e.contains("at least 1"), "{e}");
     // Past a bound of the format: the scenario's own check names it.
     let e = refused(d, &["plan.stand-down-half.catch_up.weeks=1000"]);
-    assert!(e.contains("catch_up.weeks") && e.contains("1 to 104"), "{e}");
+    assert!(
+        e.contains("catch_up.weeks") && e.contains("1 to 104"),
+        "{e}"
+    );
     let e = refused(d, &["walkouts.2.participation=0.5"]);
     assert!(e.contains("1 to 1"), "{e}");
     let e = refused(d, &["participation"]);
@@ -251,7 +267,14 @@ fn seek_refuses_a_plan_without_catch_up_and_a_date_outside_the_run() {
     let d = dir.path();
     std::fs::write(d.join("s.toml"), MINIMAL).expect("write");
     let out = strikesim(d)
-        .args(["seek", "s.toml", "--plan", "keep-booked", "--by", "2016-04-15"])
+        .args([
+            "seek",
+            "s.toml",
+            "--plan",
+            "keep-booked",
+            "--by",
+            "2016-04-15",
+        ])
         .assert()
         .failure()
         .get_output()
@@ -259,7 +282,14 @@ fn seek_refuses_a_plan_without_catch_up_and_a_date_outside_the_run() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("no catch_up"), "{e}");
     let out = strikesim(d)
-        .args(["seek", "s.toml", "--plan", "stand-down-half", "--by", "2015-04-15"])
+        .args([
+            "seek",
+            "s.toml",
+            "--plan",
+            "stand-down-half",
+            "--by",
+            "2015-04-15",
+        ])
         .assert()
         .failure()
         .get_output()

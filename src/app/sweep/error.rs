@@ -29,7 +29,7 @@ pub enum SweepError {
     },
     #[error("--vary {key}: walkout {walkout}'s participation is given as a turnout, whose mean follows from the rota; vary it in the file instead")]
     Turnout { key: String, walkout: usize },
-    #[error("--vary {key}: given twice; give each input once with all its values")]
+    #[error("--vary {key}: given twice (or with `participation`, which sets every walkout's); give each input once with all its values")]
     Duplicate { key: String },
     #[error("--vary: none given; vary at least one input ({ALLOWED_KEYS})")]
     NoInputs,

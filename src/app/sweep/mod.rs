@@ -28,7 +28,7 @@ use crate::output::folder::{FolderKind, Staged};
 use crate::output::sweep::{SweepData, SweepInput, SweepPoint};
 use crate::output::tables::summary_rows;
 use crate::scenario::size::Limits;
-use crate::scenario::{Scenario, DEFAULT_SCENARIO, DEFAULT_SCENARIO_SOURCE};
+use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use toml::Table;
@@ -92,11 +92,7 @@ impl Source {
             what: what.to_string(),
             problems: e.to_string(),
         })?;
-        let source = match self.scenario.source() {
-            DEFAULT_SCENARIO_SOURCE => DEFAULT_SCENARIO_SOURCE,
-            s => s,
-        };
-        Scenario::from_toml(&text, source).map_err(|e| SweepError::Invalid {
+        Scenario::from_toml(&text, self.scenario.source()).map_err(|e| SweepError::Invalid {
             what: what.to_string(),
             problems: problems(&e),
         })
@@ -227,7 +223,17 @@ pub fn sweep(options: &SweepOptions, progress: &dyn Progress) -> Result<SweepSum
     let mut inputs: Vec<Input> = Vec::new();
     for arg in &options.vary {
         let input = Input::parse(arg, file)?;
-        if inputs.iter().any(|i| i.target == input.target) {
+        // `participation` and `walkouts.N.participation` set the same value.
+        let clash = |a: &keys::Target| {
+            use keys::Target::{Participation, WalkoutParticipation};
+            *a == input.target
+                || matches!(
+                    (a, &input.target),
+                    (Participation, WalkoutParticipation(_))
+                        | (WalkoutParticipation(_), Participation)
+                )
+        };
+        if inputs.iter().any(|i| clash(&i.target)) {
             return Err(SweepError::Duplicate { key: input.key }.into());
         }
         inputs.push(input);
