@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use strikesim::app::{self, AppError, Progress, RunArgs, RunOptions, RunOutcome, ShardRequest};
 use strikesim::ensemble::shard::ShardSpec;
 
+mod sweep_cli;
+
 /// Simulate NHS elective capacity under junior-doctor walkouts.
 #[derive(Parser)]
 #[command(name = "strikesim", version, about, long_about = None)]
@@ -55,6 +57,12 @@ enum Command {
         #[arg(long, default_value = "output/series")]
         out: PathBuf,
     },
+    /// How the headline measures move with inputs that are guesses: run a
+    /// grid of values with common random numbers and draw tornado charts.
+    Sweep(sweep_cli::SweepCommand),
+    /// The fewest catch-up lists and clinics a day that bring the extra
+    /// 18-week waiters back within a tolerance by a date.
+    Seek(sweep_cli::SeekCommand),
     /// Check a scenario file and say what is wrong, or that it is fine.
     Validate { scenario: PathBuf },
     /// Print the JSON Schema of the scenario format.
@@ -278,6 +286,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
             );
             Ok(())
         }
+        Command::Sweep(command) => sweep_cli::sweep(command, &new_bar()),
+        Command::Seek(command) => sweep_cli::seek(command, &new_bar()),
         Command::Validate { scenario } => {
             let verdict = app::validate(&scenario)?;
             for w in &verdict.warnings {
@@ -301,15 +311,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-/// `strikesim run`: simulate with a progress bar, then say what was written.
-fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
-    let bar = Bar {
+/// A progress bar, shown once a command has run for half a second.
+fn new_bar() -> Bar {
+    Bar {
         started: Instant::now(),
         total: Mutex::new(0),
         bar: Mutex::new(None),
         stage: Mutex::new(String::new()),
         label: Mutex::new("replications".to_string()),
-    };
+    }
+}
+
+/// `strikesim run`: simulate with a progress bar, then say what was written.
+fn run_scenario(options: &RunOptions) -> Result<(), AppError> {
+    let bar = new_bar();
     match app::run(options, &bar)? {
         RunOutcome::Shard(done) => println!(
             "Shard {} of {}: {} of {} replications written to {}",

@@ -42,6 +42,9 @@ pub enum AppError {
     /// The scenario text carried by merged shards is not the one they ran.
     #[error("the scenario carried by the shards does not match its sha256 {sha256}; run the shards again")]
     ScenarioHash { sha256: String },
+    /// A sweep or goal seek that cannot run as asked.
+    #[error("{0}")]
+    Sweep(#[from] crate::app::sweep::SweepError),
     /// `init` never writes over a file.
     #[error("{} already exists; choose another path or remove it first", .path.display())]
     Exists { path: PathBuf },

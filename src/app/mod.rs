@@ -15,6 +15,7 @@ mod error;
 mod options;
 mod precision;
 mod shards;
+pub mod sweep;
 
 pub use error::AppError;
 pub use options::{RunArgs, RunMode, RunOptions, ShardRequest};

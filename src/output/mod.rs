@@ -291,5 +291,6 @@ pub mod report;
 pub mod rows;
 pub mod run_data;
 pub mod series;
+pub mod sweep;
 pub mod tables;
 pub mod xlsx;

@@ -14,6 +14,7 @@ mod fan;
 mod recovery;
 mod series;
 mod style;
+mod tornado;
 mod waterfall;
 
 use plotters::prelude::*;
@@ -24,6 +25,7 @@ use style::{register_fonts, Area};
 
 pub(crate) use series::series_chart_files;
 pub use style::{plan_colour_hex, HEIGHT, WIDTH};
+pub(crate) use tornado::tornado_chart_files;
 
 /// A failure drawing a chart.
 #[derive(Debug, thiserror::Error)]

@@ -47,6 +47,8 @@ pub enum FolderKind {
     Compare,
     /// `strikesim series --out`.
     Series,
+    /// `strikesim sweep`.
+    Sweep,
 }
 
 impl FolderKind {
@@ -55,6 +57,7 @@ impl FolderKind {
             FolderKind::Run => "manifest.json",
             FolderKind::Compare => "compare.md",
             FolderKind::Series => "series.md",
+            FolderKind::Sweep => "sweep.md",
         }
     }
 
@@ -63,6 +66,7 @@ impl FolderKind {
             FolderKind::Run => "run",
             FolderKind::Compare => "comparison",
             FolderKind::Series => "series",
+            FolderKind::Sweep => "sweep",
         }
     }
 }
