@@ -91,6 +91,30 @@ pub fn pounds(v: f64) -> String {
     }
 }
 
+/// Pounds short enough for a table cell: thousands from £10,000
+/// (`£136k`), millions from £1m (`£1.23m`), else whole (`£8,400`).
+pub fn pounds_short(v: f64) -> String {
+    if v.abs() >= 999_999.5 || v.abs() < 9_999.5 {
+        return pounds(v);
+    }
+    let body = format!("£{}k", count(v.abs() / 1e3));
+    if v < 0.0 {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// [`pounds_short`] with a sign: `+£136k`, `-£43k`, `£0`.
+pub fn signed_pounds_short(v: f64) -> String {
+    let s = pounds_short(v);
+    if s != "£0" && !s.starts_with('-') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
 /// Pounds with a sign: `+£12,345`, `-£800`, `£0`.
 pub fn signed_pounds(v: f64) -> String {
     let s = pounds(v);
@@ -119,6 +143,10 @@ mod tests {
         assert_eq!(signed_pounds(999_999.6), "+£1.00m");
         assert_eq!(signed_pounds(-2_500_000.0), "-£2.50m");
         assert_eq!(signed_pounds(0.2), "£0");
+        assert_eq!(signed_pounds_short(136_122.3), "+£136k");
+        assert_eq!(signed_pounds_short(-42_768.6), "-£43k");
+        assert_eq!(pounds_short(8_400.0), "£8,400");
+        assert_eq!(signed_pounds_short(2_500_000.0), "+£2.50m");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! price of `[costs]`; the prices come from the manifest, so a report
 //! redrawn from files says the same.
 
-use super::{difference, value, PlanRef};
+use super::{value, PlanRef};
 use crate::ensemble::metrics::{Metric, Unit};
 use crate::ensemble::stats::{summarise, t975};
 use crate::output::document::{Block, Table};
@@ -119,12 +119,17 @@ pub fn money_table(plans: &[PlanRef]) -> Table {
             let mut row = vec![p.label.clone()];
             for m in MONEY {
                 let r = p.run.summary_of(&p.plan, m);
-                row.push(human::with_interval(
-                    |v| difference(Unit::Pounds, v),
-                    r.effect_mean,
-                    r.effect_ci95_low,
-                    r.effect_ci95_high,
-                ));
+                row.push(if r.effect_ci95_low == r.effect_ci95_high {
+                    // The same in every replication (no catch-up: £0).
+                    human::signed_pounds_short(r.effect_mean)
+                } else {
+                    human::with_interval(
+                        human::signed_pounds_short,
+                        r.effect_mean,
+                        r.effect_ci95_low,
+                        r.effect_ci95_high,
+                    )
+                });
             }
             if let Some(r) = reference {
                 row.push(if r.plan == p.plan {
