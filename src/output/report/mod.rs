@@ -7,7 +7,12 @@
 //! the charts handed in; nothing here draws or simulates. No clock is read,
 //! so the same run gives the same bytes.
 
+mod decision;
+mod headline;
 mod reading;
+mod summary;
+
+pub use headline::{headline_table, HEADLINE_NOTE};
 
 use std::fmt::Write as _;
 
@@ -274,7 +279,9 @@ fn walkout_kind(kind: &str) -> String {
 /// The report of a run.
 pub fn report_document(data: &RunData) -> Document {
     let m = &data.manifest;
-    let mut b = vec![Block::Paragraph(
+    let mut b = summary::summary(data);
+    b.push(Block::PageBreak);
+    b.push(Block::Paragraph(
         Inline::default()
             .text("Scenario ")
             .strong(&m.scenario.name)
@@ -287,7 +294,7 @@ pub fn report_document(data: &RunData) -> Document {
                 human::count(m.replications as f64),
                 m.seed
             )),
-    )];
+    ));
     if let Some(description) = &m.scenario.description {
         b.push(Block::Paragraph(Inline::default().text(description)));
     }
@@ -298,9 +305,11 @@ pub fn report_document(data: &RunData) -> Document {
     for plan in &m.plans {
         b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
     }
+    b.push(Block::PageBreak);
     b.push(Block::Heading(2, "Comparison table".into()));
-    b.push(Block::Paragraph(COMPARISON_NOTE.into()));
-    b.push(Block::Table(comparison_table(&plans_of(data))));
+    b.push(Block::Paragraph(HEADLINE_NOTE.into()));
+    b.push(Block::Table(headline_table(data)));
+    b.push(Block::PageBreak);
     if let Some(table) = catch_up_table(&plans_of(data)) {
         b.push(Block::Heading(2, "Catch-up sessions".into()));
         b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
@@ -309,14 +318,21 @@ pub fn report_document(data: &RunData) -> Document {
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
+    b.push(Block::PageBreak);
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
         b.push(chart_image(chart.name(), chart.caption()));
     }
+    b.push(Block::PageBreak);
     assumptions(&mut b, data);
+    b.push(Block::PageBreak);
     method(&mut b, data);
     b.push(Block::Heading(2, "Run manifest".into()));
     b.push(Block::Table(manifest_table(data)));
+    b.push(Block::PageBreak);
+    b.push(Block::Heading(2, "Appendix: full comparison table".into()));
+    b.push(Block::Paragraph(COMPARISON_NOTE.into()));
+    b.push(Block::Table(comparison_table(&plans_of(data))));
     Document {
         title: format!("strikesim report: {}", m.scenario.title),
         blocks: b,
