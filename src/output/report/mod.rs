@@ -1,4 +1,8 @@
 //! The board report of one run: `report.md` and `report.html`, same content.
+//! It opens with a one-page summary for the board (`summary.rs`, the
+//! recommendation ranked in `decision.rs`), then the details; the
+//! comparison table is the headline measures by plans (`headline.rs`), one
+//! A4 page, with the long table in an appendix.
 //!
 //! The report is built once as a [`Document`] (headings, paragraphs,
 //! tables, charts) and rendered twice, as Markdown and as one

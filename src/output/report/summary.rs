@@ -162,15 +162,25 @@ fn plan_sentence(data: &RunData, plan: &str) -> Inline {
         change(r.effect_mean, r.effect_ci95_low, r.effect_ci95_high, what)
     };
     let mut text = plan_title(data, plan);
+    // "N of them on the day" only when the strike clearly added
+    // cancellations: after "about as many as without the strike" it
+    // would read as a count of extra ones.
     let on_day = s(Metric::ElectiveCancelledOnDay).effect_mean;
-    let of_them = if on_day >= 0.5 && s(Metric::ElectiveCancelled).effect_mean >= 0.5 {
+    let of_them = if on_day >= 0.5 && s(Metric::ElectiveCancelled).effect_ci95_low > 0.0 {
         format!(", {} of them on the day", about(on_day))
     } else {
         String::new()
     };
+    // A catch-up moves the list the other way: say the 18-week figure
+    // includes it (the reading below gives the two apart).
+    let with_catch_up = if data.has_catch_up(plan) {
+        "with its catch-up sessions, "
+    } else {
+        ""
+    };
     let _ = write!(
         text,
-        ": {}{of_them}, and {}, because of the walkouts; {} at the end of the run ({}).",
+        ": {}{of_them}, and {}, because of the walkouts; {with_catch_up}{} at the end of the run ({}).",
         effect(Metric::ElectiveCancelled, "operations cancelled"),
         effect(
             Metric::OutpatientCancelled,
