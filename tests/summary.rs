@@ -84,7 +84,11 @@ fn the_summary_comes_first_and_names_plans_by_description() {
         "(stand-down-routine): about 330 more operations cancelled (95% interval 310 to 360), 41 of them \
          on the day, and about 1,400 more outpatient appointments cancelled (95% interval 1,300 to 1,500), \
          because of the walkouts; about 13 more patients waiting over 18 weeks (95% interval 4 to 23) at \
-         the end of the run (28 Jul 2016)."
+         the end of the run (28 Jul 2016); net cost to the trust about £790,000 (95% interval £740,000 \
+         to £850,000): £790,000 of income at risk, £5,100 of consultant cover."
+    ));
+    assert!(summary.contains(
+        "£280,000 of income at risk, £7,000 of consultant cover and £92,000 of catch-up."
     ));
     assert!(summary.contains("calibrated on one strike only, 12 January 2016"));
     assert!(summary.contains("held out"));
@@ -249,8 +253,10 @@ fn the_markdown_and_html_summaries_agree() {
 fn the_comparison_table_fits_a_page() {
     let (md, html) = report_with_decision(None);
     let table = section(&md, "## Comparison table");
-    let rows = table.lines().filter(|l| l.starts_with("| ")).count() - 1;
-    assert!(rows <= 15, "{rows} rows: {table}");
+    // Rows under the header and its rule: 15 (eleven counts and shares,
+    // four money measures); an A4 page holds about 25 such rows.
+    let rows = table.lines().filter(|l| l.starts_with("| ")).count() - 2;
+    assert!(rows <= 16, "{rows} rows: {table}");
     assert_eq!(
         table.lines().find(|l| l.starts_with("| ")).unwrap(),
         "| Measure | No strike (own figure) | keep-booked | stand-down-routine | recall-and-catch-up |"
@@ -331,4 +337,35 @@ fn the_report_prints_on_a4() {
             "{w} by {h} points"
         );
     }
+}
+
+/// With costs in the run: a limit on net cost rules plans out, and the
+/// per-pound objective counts the stated pounds as one more breach.
+#[test]
+fn money_limits_and_the_per_pound_objective() {
+    let (md, _) = report_with_decision(Some(serde_json::json!({"max_net_cost": 500000})));
+    let rec = section(&md, "### Recommendation");
+    assert!(rec.contains("a net cost of no more than £500,000"));
+    assert!(
+        rec.contains("(keep-booked): a net cost of about £630,000, above the limit of £500,000; ")
+    );
+    assert!(rec.contains(
+        "(stand-down-routine): a net cost of about £790,000, above the limit of £500,000."
+    ));
+    assert!(recommended(&md).starts_with("**Recommended:** **Declare a major incident"));
+    let (md, _) = report_with_decision(Some(serde_json::json!({
+        "objective": "fewest_breaches_per_pound",
+        "pounds_per_breach": 10000
+    })));
+    let rec = section(&md, "### Recommendation");
+    assert!(
+        rec.contains("with net cost counted in (every £10,000 of net cost counted as one more)")
+    );
+    assert!(!rec.contains("before there were costs"));
+    // recall-and-catch-up: +1 breach and £380,000 is about 39.
+    let line = recommended(&md);
+    assert!(
+        line.contains("about 39 more patients waiting over 18 weeks (costs counted in)"),
+        "{line}"
+    );
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx};
 use strikesim::app::{RunOptions, Silent};
+use strikesim::ensemble::metrics::Metric;
 use strikesim::output::charts::{chart_names, Charts};
 use strikesim::output::run_data::{RunData, COUNTERFACTUAL};
 use strikesim::output::xlsx::{
@@ -127,6 +128,56 @@ fn the_workbook_of_a_run_holds_its_tables_and_charts() {
         }
     }
     assert_eq!(checked, plans.len() * headline_metrics().count());
+
+    // Costs: each plan's money, the summary's effect in pounds, then the
+    // prices the manifest records.
+    let costs = sheet(&mut book, "Costs");
+    let (rows, _) = costs.get_size();
+    let money = [
+        Metric::IncomeAtRisk,
+        Metric::CostOfCover,
+        Metric::CostOfCatchUp,
+        Metric::NetCost,
+    ];
+    for plan in plans.iter().filter(|p| **p != COUNTERFACTUAL) {
+        for m in money {
+            let row = (1..rows)
+                .find(|&r| {
+                    matches!(costs.get((r, 0)), Some(Data::String(s)) if s == plan)
+                        && matches!(costs.get((r, 1)), Some(Data::String(s)) if s == m.label())
+                })
+                .unwrap_or_else(|| panic!("no Costs row for {plan} {m:?}"));
+            let r = data.summary_of(plan, m);
+            let values = [r.effect_mean, r.effect_ci95_low, r.effect_ci95_high];
+            for (j, v) in values.into_iter().enumerate() {
+                same(
+                    number(&costs, row, 2 + j),
+                    v,
+                    &format!("Costs {plan} {m:?}"),
+                );
+            }
+        }
+    }
+    let prices = data
+        .manifest
+        .costs
+        .as_ref()
+        .expect("the run records its prices");
+    let price_row = |label: &str| {
+        (1..rows)
+            .find(|&r| matches!(costs.get((r, 1)), Some(Data::String(s)) if s == label))
+            .unwrap_or_else(|| panic!("no price {label}"))
+    };
+    same(
+        number(&costs, price_row("Income per elective inpatient spell"), 2),
+        prices.inpatient_spell,
+        "inpatient spell price",
+    );
+    same(
+        number(&costs, price_row("Catch-up clinic"), 2),
+        prices.catch_up_clinic,
+        "catch-up clinic price",
+    );
 
     // Weekly: weekly.csv row for row, the week a real date.
     let weekly = sheet(&mut book, "Weekly");

@@ -37,6 +37,7 @@
 //!    changes what the model does.
 
 pub mod balance;
+pub mod costs;
 pub mod dates;
 pub mod outcome;
 pub mod random;
@@ -352,6 +353,16 @@ pub struct World {
     /// the start, if later) to the day after the last walkout. Set by the
     /// walkouts alone, never by the plans.
     pub count_window: (i64, i64),
+    /// The first walkout's first day (the list's flows are counted from
+    /// 00:00 on it for the waterfall: `Counters::since_walkout`).
+    pub walkout_day: i64,
+    /// Activity is valued for income on days in this range (inclusive):
+    /// from the start of the counting window to the end of the financial
+    /// year (31 March) in which the first walkout falls, or the end of the
+    /// run if that is sooner.
+    pub income_window: (i64, i64),
+    /// The prices of `[costs]`.
+    pub costs: costs::CostModel,
     /// Number of simulated days.
     pub days: i64,
     /// Extra waiters at one trust that count as no loss and as back to

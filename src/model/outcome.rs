@@ -47,11 +47,41 @@ pub struct Counters {
     pub catch_up_sessions_run: u64,
     pub catch_up_operations: u64,
     pub catch_up_first_appointments: u64,
+    /// Whole simulation: of `catch_up_sessions_run`, the theatre lists (the
+    /// rest are clinics).
+    pub catch_up_lists_run: u64,
+    /// Activity done in the income window ([`super::World::income_window`]:
+    /// from the start of the counting window to the end of the financial
+    /// year), indexed by `ACTIVITY_*`: inpatient admissions, day cases,
+    /// first attendances, and the follow-up slots of clinics that ran.
+    pub activity_in_year: [u64; 4],
+    /// Follow-up slots cut from clinics that ran in part, in the income
+    /// window (attendances are `activity_in_year[ACTIVITY_FOLLOW_UP]` less
+    /// these).
+    pub follow_up_cut_in_year: u64,
+    /// The list's flows from 00:00 on the first walkout day to the end,
+    /// indexed by `FLOW_*`: referred, treated admitted, treated not
+    /// admitted, removed. The list on the walkout day plus the referred
+    /// less the rest is the list at the end.
+    pub since_walkout: [u64; 4],
 }
 
-fn add_pairs(a: &mut [u64; 2], b: &[u64; 2]) {
-    a[0] += b[0];
-    a[1] += b[1];
+/// Indices of [`Counters::activity_in_year`].
+pub const ACTIVITY_INPATIENT: usize = 0;
+pub const ACTIVITY_DAY_CASE: usize = 1;
+pub const ACTIVITY_FIRST: usize = 2;
+pub const ACTIVITY_FOLLOW_UP: usize = 3;
+
+/// Indices of [`Counters::since_walkout`].
+pub const FLOW_REFERRED: usize = 0;
+pub const FLOW_ADMITTED: usize = 1;
+pub const FLOW_NON_ADMITTED: usize = 2;
+pub const FLOW_REMOVED: usize = 3;
+
+fn add_pairs<const N: usize>(a: &mut [u64; N], b: &[u64; N]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
 }
 
 impl Counters {
@@ -76,6 +106,10 @@ impl Counters {
             catch_up_sessions_run,
             catch_up_operations,
             catch_up_first_appointments,
+            catch_up_lists_run,
+            activity_in_year,
+            follow_up_cut_in_year,
+            since_walkout,
         } = o;
         add_pairs(&mut self.elective_in_advance, elective_in_advance);
         add_pairs(&mut self.elective_on_day, elective_on_day);
@@ -95,6 +129,10 @@ impl Counters {
         self.catch_up_sessions_run += catch_up_sessions_run;
         self.catch_up_operations += catch_up_operations;
         self.catch_up_first_appointments += catch_up_first_appointments;
+        self.catch_up_lists_run += catch_up_lists_run;
+        add_pairs(&mut self.activity_in_year, activity_in_year);
+        self.follow_up_cut_in_year += follow_up_cut_in_year;
+        add_pairs(&mut self.since_walkout, since_walkout);
     }
 }
 

@@ -76,6 +76,31 @@ pub fn signed_points(v: f64) -> String {
     }
 }
 
+/// Pounds, whole below a million and in millions with two decimals from
+/// there: `£12,345`, `-£800`, `£1.23m`.
+pub fn pounds(v: f64) -> String {
+    let body = if v.abs() >= 999_999.5 {
+        format!("£{}m", no_negative_zero(format!("{:.2}", v.abs() / 1e6)))
+    } else {
+        format!("£{}", count(v.abs()))
+    };
+    if v < 0.0 && body != "£0" {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// Pounds with a sign: `+£12,345`, `-£800`, `£0`.
+pub fn signed_pounds(v: f64) -> String {
+    let s = pounds(v);
+    if s != "£0" && !s.starts_with('-') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
 /// A date as people write it: `26 Jan 2016`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
@@ -84,6 +109,17 @@ pub fn date(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pounds_are_whole_then_millions_with_signs() {
+        assert_eq!(pounds(12_345.4), "£12,345");
+        assert_eq!(pounds(-800.0), "-£800");
+        assert_eq!(pounds(-0.3), "£0");
+        assert_eq!(pounds(1_234_567.0), "£1.23m");
+        assert_eq!(signed_pounds(999_999.6), "+£1.00m");
+        assert_eq!(signed_pounds(-2_500_000.0), "-£2.50m");
+        assert_eq!(signed_pounds(0.2), "£0");
+    }
 
     #[test]
     fn counts_have_separators_and_no_negative_zero() {

@@ -41,6 +41,10 @@ pub struct Manifest {
     /// by fewest extra 18-week waiters and says so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// The prices the money metrics used, and the income window (absent
+    /// from runs made before there were costs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<CostsInfo>,
     /// Every other file of the run: path, size and SHA-256, checked when
     /// the run is read back. Empty (absent) in a manifest of a version
     /// before the list, or of a run not yet written.
@@ -124,6 +128,22 @@ pub struct ScenarioInfo {
     /// bytes (absent when it reads none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<InputDigest>,
+}
+
+/// The `[costs]` a run used, in pounds, and the days whose activity is
+/// valued for income.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct CostsInfo {
+    pub inpatient_spell: f64,
+    pub day_case: f64,
+    pub outpatient_first: f64,
+    pub outpatient_follow_up: f64,
+    pub act_down_per_hour: f64,
+    pub catch_up_list: f64,
+    pub catch_up_clinic: f64,
+    pub rebooked_within_year: bool,
+    pub income_from: NaiveDate,
+    pub income_to: NaiveDate,
 }
 
 /// The simulated calendar: warm-up from `start`, plans branch at `branch`
@@ -444,6 +464,21 @@ pub fn manifest(
         recovery_tolerance: Some(RecoveryTolerance {
             tolerance_patients: f64::from(s.recovery.tolerance_patients.get()),
             share_of_peak: s.recovery.share_of_peak.get(),
+        }),
+        costs: Some({
+            let c = &world.costs;
+            CostsInfo {
+                inpatient_spell: c.inpatient_spell,
+                day_case: c.day_case,
+                outpatient_first: c.outpatient_first,
+                outpatient_follow_up: c.outpatient_follow_up,
+                act_down_per_hour: c.act_down_per_hour,
+                catch_up_list: c.catch_up_list,
+                catch_up_clinic: c.catch_up_clinic,
+                rebooked_within_year: c.rebooked_within_year,
+                income_from: date(world.income_window.0),
+                income_to: date(world.income_window.1),
+            }
         }),
         metrics: Metric::ALL
             .iter()

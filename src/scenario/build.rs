@@ -108,11 +108,31 @@ impl Scenario {
                 (first_start_day - COUNT_LEAD_DAYS).max(start_day),
                 after_walkouts_day,
             ),
+            walkout_day: first_start_day,
+            income_window: (
+                (first_start_day - COUNT_LEAD_DAYS).max(start_day),
+                year_end_day(origin, first_start_day).min(days),
+            ),
+            costs: s.costs.model(),
             days,
             recovery_tolerance_patients: s.recovery.tolerance_patients.get(),
             recovery_share_of_peak: s.recovery.share_of_peak,
         }
     }
+}
+
+/// Day index of 31 March ending the NHS financial year that holds day
+/// `day` (days count from `origin`).
+fn year_end_day(origin: chrono::NaiveDate, day: i64) -> i64 {
+    use chrono::Datelike;
+    let date = origin + chrono::Days::new(day.max(0) as u64);
+    let year = if date.month() >= 4 {
+        date.year() + 1
+    } else {
+        date.year()
+    };
+    let end = chrono::NaiveDate::from_ymd_opt(year, 3, 31).expect("31 March exists");
+    (end - origin).num_days()
 }
 
 fn participation_model(file: &ScenarioFile, w: &Walkout) -> ParticipationModel {

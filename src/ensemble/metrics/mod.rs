@@ -29,7 +29,11 @@
 //! `weekly_metrics!` and its value in [`WeeklyMetric::histogram_value`].
 
 use super::recovery::{BranchRecovery, Recovery};
-use crate::model::outcome::{BranchOutcome, Counters, ListState};
+use crate::model::costs::CostModel;
+use crate::model::outcome::{
+    BranchOutcome, Counters, ListState, FLOW_ADMITTED, FLOW_NON_ADMITTED, FLOW_REFERRED,
+    FLOW_REMOVED,
+};
 use crate::model::World;
 
 mod weekly;
@@ -51,6 +55,8 @@ pub enum Unit {
     Trusts,
     /// Consultant half-day sessions, or catch-up lists and clinics.
     Sessions,
+    /// Pounds sterling.
+    Pounds,
 }
 
 impl Unit {
@@ -66,6 +72,7 @@ impl Unit {
             Unit::Share => "share",
             Unit::Trusts => "trusts",
             Unit::Sessions => "sessions",
+            Unit::Pounds => "£",
         }
     }
 }
@@ -295,6 +302,51 @@ metrics! {
         label: "Change in patients waiting over 18 weeks at end from the catch-up",
         description: "Patients waiting over 18 weeks at the end, the plan minus the same plan without its catch-up (negative: fewer); with walkout_extra_over_18w_end it adds up to the plan's effect on rtt_over_18w_end.",
     }
+    ListAtWalkout {
+        name: "list_at_walkout", unit: Patients, board: false,
+        label: "Patients waiting at 00:00 on the first walkout day",
+        description: "The RTT waiting list at 00:00 on the first walkout day, where the waterfall starts.",
+    }
+    ReferredSinceWalkout {
+        name: "referred_since_walkout", unit: Patients, board: false,
+        label: "Referred from the first walkout day to the end",
+        description: "New RTT pathways (referrals) from 00:00 on the first walkout day to the end of the run.",
+    }
+    TreatedAdmittedSinceWalkout {
+        name: "treated_admitted_since_walkout", unit: Patients, board: false,
+        label: "Treated as admissions from the first walkout day to the end",
+        description: "Pathways ended by an elective admission (inpatient or day case) from 00:00 on the first walkout day to the end of the run.",
+    }
+    TreatedNonAdmittedSinceWalkout {
+        name: "treated_non_admitted_since_walkout", unit: Patients, board: false,
+        label: "Treated without admission from the first walkout day to the end",
+        description: "Pathways ended without an admission (treated in outpatients or discharged) from 00:00 on the first walkout day to the end of the run.",
+    }
+    RemovedSinceWalkout {
+        name: "removed_since_walkout", unit: Patients, board: false,
+        label: "Removed untreated from the first walkout day to the end",
+        description: "Patients taken off the list untreated (validation, declining two dates) from 00:00 on the first walkout day to the end of the run. The list on the walkout day plus the referred less the treated and removed is the list at the end.",
+    }
+    IncomeAtRisk {
+        name: "income_at_risk", unit: Pounds, board: true,
+        label: "Income at risk",
+        description: "Elective and outpatient income lost against the counterfactual in the same replication, at the [costs] prices: with rebooked_within_year (the default), the fall in inpatient spells, day cases and outpatient attendances done from the start of the counting window to the end of the financial year (31 March); without it, the value of the extra cancelled operations and appointments. Negative: more income than without the strike (a catch-up's extra activity).",
+    }
+    CostOfCover {
+        name: "cost_of_cover", unit: Pounds, board: true,
+        label: "Cost of consultant cover",
+        description: "Consultant sessions acting down in the counting window, four hours each, at the [costs] hourly rate.",
+    }
+    CostOfCatchUp {
+        name: "cost_of_catch_up", unit: Pounds, board: true,
+        label: "Cost of catch-up lists and clinics",
+        description: "The plan's catch-up theatre lists and clinics that ran, each at its [costs] price, over the whole run.",
+    }
+    NetCost {
+        name: "net_cost", unit: Pounds, board: true,
+        label: "Net cost",
+        description: "Income at risk plus the cost of cover and of catch-up, in pounds; its effect is the strike's cost to the trust against the counterfactual in the same replication.",
+    }
 }
 
 impl Metric {
@@ -336,6 +388,8 @@ impl Metric {
                 | M::CatchUpExtraWaitersEnd
                 | M::WalkoutExtraOver18wEnd
                 | M::CatchUpExtraOver18wEnd
+                | M::IncomeAtRisk
+                | M::NetCost
         )
     }
 
@@ -410,6 +464,17 @@ impl Metric {
             M::CatchUpExtraWaitersEnd => f(b.end.waiting) - f(b.walkouts_only_end.waiting),
             M::WalkoutExtraOver18wEnd => f(b.walkouts_only_end.over_18w()) - f(b.cf_end.over_18w()),
             M::CatchUpExtraOver18wEnd => f(b.end.over_18w()) - f(b.walkouts_only_end.over_18w()),
+            M::ListAtWalkout => f(b.at_walkout.waiting),
+            M::ReferredSinceWalkout => f(c.since_walkout[FLOW_REFERRED]),
+            M::TreatedAdmittedSinceWalkout => f(c.since_walkout[FLOW_ADMITTED]),
+            M::TreatedNonAdmittedSinceWalkout => f(c.since_walkout[FLOW_NON_ADMITTED]),
+            M::RemovedSinceWalkout => f(c.since_walkout[FLOW_REMOVED]),
+            M::IncomeAtRisk => b.costs.income_at_risk(c, b.cf_counters),
+            M::CostOfCover => b.costs.cover(c),
+            M::CostOfCatchUp => b.costs.catch_up(c),
+            M::NetCost => {
+                b.costs.income_at_risk(c, b.cf_counters) + b.costs.cover(c) + b.costs.catch_up(c)
+            }
         }
     }
 }
@@ -433,6 +498,10 @@ struct BranchInputs<'a> {
     trusts_not_recovered: u64,
     /// Days from the end of the walkouts to the end of the run.
     horizon: i64,
+    /// The list at 00:00 on the first walkout day.
+    at_walkout: ListState,
+    /// The prices of `[costs]`.
+    costs: &'a CostModel,
 }
 
 /// One row of metric values, in [`Metric::ALL`] order.
@@ -465,6 +534,15 @@ pub fn metric_row(
         recovery: recovery.recovery,
         trusts_not_recovered: recovery.trusts_not_recovered,
         horizon: world.days - world.after_walkouts_day,
+        at_walkout: {
+            let day = world.walkout_day.clamp(0, world.days) as usize;
+            branch
+                .daily
+                .get(day)
+                .copied()
+                .unwrap_or_else(|| last(branch))
+        },
+        costs: &world.costs,
     };
     let mut row = [0.0; Metric::COUNT];
     for (v, m) in row.iter_mut().zip(Metric::ALL) {

@@ -98,6 +98,10 @@ pub struct TrustSim<'w> {
     recall: Vec<Recall>,
     counters: Counters,
     daily: Vec<ListState>,
+    /// Whether the list's flows are counted into `Counters::since_walkout`:
+    /// from just after the list is taken at 00:00 on the first walkout day
+    /// (what happens at 00:00 before that is in the list taken).
+    flows_open: bool,
     /// Patients on the list by clock-start day (index = day - offset).
     by_start: Vec<u32>,
     offset: i64,
@@ -174,6 +178,7 @@ impl<'w> TrustSim<'w> {
             recall: self.recall.clone(),
             counters: self.counters,
             daily: self.daily.clone(),
+            flows_open: self.flows_open,
             by_start: self.by_start.clone(),
             offset: self.offset,
             waiting: self.waiting,
@@ -212,6 +217,7 @@ impl<'w> TrustSim<'w> {
             participation: streams.participation,
             counters: Counters::default(),
             daily: Vec::with_capacity(n_days),
+            flows_open: false,
             by_start: vec![0; (world.days - offset) as usize + 1],
             offset,
             waiting: 0,
@@ -302,6 +308,7 @@ impl<'w> TrustSim<'w> {
         // (On `start` there are none: the warm-up made them, and ended.)
         self.decide_due(day);
         self.daily.push(self.list_state(day));
+        self.flows_open |= day >= self.world.walkout_day;
         let horizon = self
             .model
             .clinic_horizon_days
@@ -325,6 +332,21 @@ impl<'w> TrustSim<'w> {
         }
         self.events
             .schedule(SimTime::from_days(day + 1), Event::DayStart);
+    }
+
+    /// Is activity on `day` in the income window
+    /// ([`super::World::income_window`])?
+    pub(super) fn in_income_window(&self, day: i64) -> bool {
+        let (a, b) = self.world.income_window;
+        (a..=b).contains(&day)
+    }
+
+    /// Count one of the list's flows (`FLOW_*`) if the list of the first
+    /// walkout day has been taken.
+    pub(super) fn count_since_walkout(&mut self, flow: usize) {
+        if self.flows_open {
+            self.counters.since_walkout[flow] += 1;
+        }
     }
 
     /// Are cancellations of sessions on `day` counted?

@@ -11,7 +11,7 @@ use super::state::{Patient, Stage, NO_SESSION};
 use super::{TrustSim, MAX_INITIAL_AGE_DAYS};
 use crate::engine::{SimTime, MINUTES_PER_DAY};
 use crate::model::balance::Balance;
-use crate::model::outcome::{Counters, ListState};
+use crate::model::outcome::{Counters, ListState, FLOW_NON_ADMITTED, FLOW_REFERRED, FLOW_REMOVED};
 use crate::model::random::{self, Purpose};
 use crate::model::{InitialList, TrustModel, DAYS_18_WEEKS, DAYS_52_WEEKS};
 use rand::RngExt;
@@ -265,6 +265,7 @@ impl TrustSim<'_> {
         for &a in &arrivals[day as usize] {
             self.new_patient(a, day as i32, Stage::AwaitingFirst);
             self.counters.referred += 1;
+            self.count_since_walkout(FLOW_REFERRED);
         }
     }
 
@@ -314,6 +315,7 @@ impl TrustSim<'_> {
             self.enqueue(id);
         } else {
             self.counters.treated_non_admitted += 1;
+            self.count_since_walkout(FLOW_NON_ADMITTED);
             self.clock_stop(id, Stage::Treated);
         }
     }
@@ -330,6 +332,7 @@ impl TrustSim<'_> {
             self.counters.rebooked_late += 1;
         }
         self.counters.removed += 1;
+        self.count_since_walkout(FLOW_REMOVED);
         self.take_off_list(id);
     }
 
@@ -509,6 +512,7 @@ impl TrustSim<'_> {
         p.declined += 1;
         if p.declined >= 2 {
             self.counters.removed += 1;
+            self.count_since_walkout(FLOW_REMOVED);
             self.clock_stop(id, Stage::Removed);
         } else {
             let u = random::uniform(self.draw_base, Purpose::Deferral, u64::from(id), offer);

@@ -13,6 +13,7 @@ use super::state::{
 };
 use super::TrustSim;
 use crate::engine::SimTime;
+use crate::model::outcome::{ACTIVITY_FIRST, ACTIVITY_FOLLOW_UP, FLOW_ADMITTED};
 use crate::model::random::{self, Purpose};
 use crate::model::staffing::{
     consultants_on_leave, consultants_present, less, Juniors, Shift, SlotStaff,
@@ -270,8 +271,19 @@ impl TrustSim<'_> {
         let s = &mut self.specs[spec].sessions[sid as usize];
         s.status = Status::Ran;
         let (admission, on_walkout, catch_up) = (s.admission_setting(), s.on_walkout, s.catch_up);
+        let follow_up_slots = match s.kind {
+            SessionKind::Clinic {
+                follow_up_slots, ..
+            } => u64::from(follow_up_slots),
+            _ => 0,
+        };
         self.counters.catch_up_sessions_run += u64::from(catch_up);
+        self.counters.catch_up_lists_run += u64::from(catch_up && admission.is_some());
         let counted = self.in_window(day);
+        let in_year = self.in_income_window(day);
+        if in_year {
+            self.counters.activity_in_year[ACTIVITY_FOLLOW_UP] += follow_up_slots;
+        }
         let now = self.events.now();
         for &id in &booked {
             let p = &mut self.patients[id as usize];
@@ -307,6 +319,10 @@ impl TrustSim<'_> {
                         self.counters.elective_done_walkout += 1;
                     }
                     self.counters.treated_admitted += 1;
+                    self.count_since_walkout(FLOW_ADMITTED);
+                    if in_year {
+                        self.counters.activity_in_year[setting.index()] += 1;
+                    }
                     self.counters.catch_up_operations += u64::from(catch_up);
                     self.clock_stop(id, Stage::Treated);
                     if let Some(nights) = nights {
@@ -319,6 +335,9 @@ impl TrustSim<'_> {
                     self.enqueue(id);
                 } else {
                     self.counters.catch_up_first_appointments += u64::from(catch_up);
+                    if in_year {
+                        self.counters.activity_in_year[ACTIVITY_FIRST] += 1;
+                    }
                     p.stage = Stage::Deciding;
                     let delay = p.decision_delay_min;
                     if delay <= 0 {
@@ -356,10 +375,13 @@ impl TrustSim<'_> {
         } else {
             Vec::new()
         };
+        let cut_follow_ups = u64::from(follow_up_slots - keep(follow_up_slots));
         if counted {
             self.counters.outpatient[OUTPATIENT_NEW] += dropped.len() as u64;
-            self.counters.outpatient[OUTPATIENT_FOLLOW_UP] +=
-                u64::from(follow_up_slots - keep(follow_up_slots));
+            self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += cut_follow_ups;
+        }
+        if self.in_income_window(day) {
+            self.counters.follow_up_cut_in_year += cut_follow_ups;
         }
         for id in dropped {
             self.patients[id as usize].session = NO_SESSION;

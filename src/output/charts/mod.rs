@@ -14,6 +14,7 @@ mod fan;
 mod recovery;
 mod series;
 mod style;
+mod waterfall;
 
 use plotters::prelude::*;
 
@@ -99,10 +100,11 @@ pub enum Chart {
     Fan(&'static fan::FanChart),
     Cancellations,
     Recovery,
+    Waterfall,
 }
 
 impl Chart {
-    pub const ALL: [Chart; 8] = [
+    pub const ALL: [Chart; 9] = [
         Chart::Fan(&fan::WITHIN_18W),
         Chart::Fan(&fan::WITHIN_18W_DIFF),
         Chart::Fan(&fan::WAITING_LIST),
@@ -111,6 +113,7 @@ impl Chart {
         Chart::Fan(&fan::OVER_52W),
         Chart::Cancellations,
         Chart::Recovery,
+        Chart::Waterfall,
     ];
 
     /// The file stem under `charts/`.
@@ -119,6 +122,7 @@ impl Chart {
             Chart::Fan(f) => f.name,
             Chart::Cancellations => "cancellations",
             Chart::Recovery => "recovery",
+            Chart::Waterfall => "waterfall",
         }
     }
 
@@ -130,6 +134,9 @@ impl Chart {
                 "All cancelled operations and outpatient appointments, by plan, background cancellations included"
             }
             Chart::Recovery => "Time to recover, by plan",
+            Chart::Waterfall => {
+                "What moved the waiting list from the first walkout day to the end, each plan against no strike"
+            }
         }
     }
 
@@ -138,6 +145,7 @@ impl Chart {
             Chart::Fan(f) => f.draw(set, root),
             Chart::Cancellations => cancellations::draw(set, root),
             Chart::Recovery => recovery::draw(set, root),
+            Chart::Waterfall => waterfall::draw(set, root),
         }
     }
 

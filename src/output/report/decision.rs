@@ -51,14 +51,14 @@ fn effect_by_replication(data: &RunData, plan: &str, metric: Metric) -> BTreeMap
         .collect()
 }
 
-/// The plan's net cost of the strike per replication, in pounds; `None`
-/// while the run has no costs.
-// COSTS: return `Some(effect_by_replication(data, plan, Metric::NetCost))`
-// once `net_cost` is a metric (or its own value, if it is already the
-// strike's cost rather than a total).
+/// The strike's net cost to the trust under `plan` per replication, in
+/// pounds (its `net_cost` minus the counterfactual's); `None` for a run
+/// made before there were costs.
 fn net_cost_by_replication(data: &RunData, plan: &str) -> Option<BTreeMap<u64, f64>> {
-    let _ = (data, plan);
-    None
+    data.manifest
+        .costs
+        .is_some()
+        .then(|| effect_by_replication(data, plan, Metric::NetCost))
 }
 
 /// The per-pound objective from its metric values: extra 18-week waiters,
@@ -124,9 +124,16 @@ fn broken_limits(data: &RunData, plan: &str, d: &Decision) -> Vec<String> {
             ));
         }
     }
-    // COSTS: with costs, a plan whose mean net cost is above
-    // `d.max_net_cost` breaks it: "a net cost of about £X, above the limit
-    // of £Y" (see `net_cost_by_replication`).
+    if let (Some(max), Some(_)) = (d.max_net_cost, &data.manifest.costs) {
+        let cost = data.summary_of(plan, Metric::NetCost).effect_mean;
+        if cost > max.get() {
+            out.push(format!(
+                "a net cost of about {}, above the limit of {}",
+                pounds(cost),
+                pounds(max.get())
+            ));
+        }
+    }
     out
 }
 
@@ -162,15 +169,15 @@ pub(super) fn recommend(data: &RunData) -> Recommendation<'_> {
     r.ranked.sort_by(|a, b| a.mean.total_cmp(&b.mean));
     if !judged_as_asked {
         r.notes.push(
-            "The scenario asks for the fewest 18-week breaches per pound, but this run has no costs, \
-             so the plans are ranked by 18-week breaches alone."
+            "The scenario asks for the fewest 18-week breaches per pound, but this run was made \
+             before there were costs, so the plans are ranked by 18-week breaches alone."
                 .into(),
         );
     }
     if let Some(max) = d.max_net_cost {
         if net_cost_by_replication(data, COUNTERFACTUAL).is_none() {
             r.notes.push(format!(
-                "The limit on net cost ({}) could not be checked: this run has no costs.",
+                "The limit on net cost ({}) could not be checked: this run was made before there were costs.",
                 pounds(max.get())
             ));
         }

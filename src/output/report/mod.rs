@@ -13,6 +13,7 @@
 
 mod decision;
 mod headline;
+pub mod money;
 mod reading;
 mod summary;
 
@@ -69,6 +70,7 @@ fn value(unit: Unit, v: f64) -> String {
         Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
         Unit::Share => human::percent(v * 100.0),
+        Unit::Pounds => human::pounds(v),
     }
 }
 
@@ -88,6 +90,7 @@ fn difference(unit: Unit, v: f64) -> String {
             }
         }
         Unit::Share => human::signed_points(v * 100.0),
+        Unit::Pounds => human::signed_pounds(v),
     }
 }
 
@@ -319,6 +322,7 @@ pub fn report_document(data: &RunData) -> Document {
         b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
         b.push(Block::Table(table));
     }
+    money::section(&mut b, &plans_of(data), data);
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));

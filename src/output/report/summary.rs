@@ -111,8 +111,8 @@ fn question(data: &RunData) -> Inline {
     let _ = write!(
         text,
         " How should {trusts} run planned operations and clinics through the junior doctors' {} ({}), \
-         and what does each plan cost in operations and appointments cancelled now and in longer waits \
-         later? The {} plan{} below {} simulated {} times each, against the same hospitals, patients and \
+         and what does each plan cost in operations and appointments cancelled now, in longer waits \
+         later and in money? The {} plan{} below {} simulated {} times each, against the same hospitals, patients and \
          chance events without the strike, from {} to {}. Figures are the strike's effect under each plan \
          (the plan minus the same world without the strike), means over the simulations with 95% \
          intervals, rounded.",
@@ -180,7 +180,7 @@ fn plan_sentence(data: &RunData, plan: &str) -> Inline {
     };
     let _ = write!(
         text,
-        ": {}{of_them}, and {}, because of the walkouts; {with_catch_up}{} at the end of the run ({}).",
+        ": {}{of_them}, and {}, because of the walkouts; {with_catch_up}{} at the end of the run ({})",
         effect(Metric::ElectiveCancelled, "operations cancelled"),
         effect(
             Metric::OutpatientCancelled,
@@ -189,20 +189,39 @@ fn plan_sentence(data: &RunData, plan: &str) -> Inline {
         effect(Metric::RttOver18wEnd, "patients waiting over 18 weeks"),
         human::date(data.manifest.period.end),
     );
-    if let Some(money) = money_clause(data, plan) {
-        let _ = write!(text, " {money}");
+    match money_clause(data, plan) {
+        Some(money) => {
+            let _ = write!(text, "; {money}.");
+        }
+        None => text = text.text("."),
     }
     text
 }
 
-/// The plan's money in one clause, `None` while the run has no costs.
-// COSTS: when `net_cost` (and `income_at_risk`, `cost_of_cover`,
-// `cost_of_catch_up`) are metrics, return e.g. "Net cost about £120,000
-// (95% interval £100,000 to £140,000): £80,000 of income at risk, ..."
-// from `data.summary_of(plan, Metric::NetCost)` through [`pounds`].
+/// The plan's money in one clause: the strike's net cost to the trust and
+/// what it is made of (each the plan minus the no-strike world); `None`
+/// for a run made before there were costs.
 fn money_clause(data: &RunData, plan: &str) -> Option<String> {
-    let _ = (data, plan);
-    None
+    data.manifest.costs.as_ref()?;
+    let e = |m: Metric| data.summary_of(plan, m);
+    let net = e(Metric::NetCost);
+    let catch_up = if data.has_catch_up(plan) {
+        format!(
+            " and {} of catch-up",
+            pounds(e(Metric::CostOfCatchUp).effect_mean)
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "net cost to the trust about {} (95% interval {} to {}): {} of income at risk, {} of \
+         consultant cover{catch_up}",
+        pounds(net.effect_mean),
+        pounds(net.effect_ci95_low),
+        pounds(net.effect_ci95_high),
+        pounds(e(Metric::IncomeAtRisk).effect_mean),
+        pounds(e(Metric::CostOfCover).effect_mean),
+    ))
 }
 
 /// The recommendation as paragraphs: the criterion, the plan and why, the
@@ -288,7 +307,7 @@ const LIMITATIONS: &str = "The model covers planned care in the specialties the 
      emergency admissions and their pressure on beds, other staff groups, diagnostic tests, any change \
      in referrals during the dispute, and the harm of waiting longer. Where the scenario does not come \
      from published figures its inputs are assumptions: how many juniors strike (drawn anew in each \
-     simulation), each trust's rotas, lists and clinics, inpatient stays, and what each plan does. Its \
+     simulation), each trust's rotas, lists and clinics, inpatient stays, the prices that turn activity into pounds, and what each plan does. Its \
      behaviour was calibrated on one strike only, 12 January 2016, where it matched the 3,454 operations \
      England postponed to within 1% but cancelled too few inpatient and too many day-case operations; \
      its outpatient cancellations are probably two to three times too high. The later strikes of 2016 \

@@ -1,7 +1,8 @@
 //! `report.xlsx`: the run as a workbook for planners who work in Excel.
 //!
 //! Sheets: `Summary` (the headline measures of the report's comparison
-//! table, plans as columns, each with its 95% interval), `Weekly` and
+//! table, plans as columns, each with its 95% interval), `Costs` (the
+//! money per plan and the prices used), `Weekly` and
 //! `Replications` (the tables as they are in the CSV files), `Charts` (the
 //! PNG charts of the run, handed in like the report's) and `About` (what
 //! the run was and how to read its numbers).
@@ -13,6 +14,7 @@
 //!
 //! [`Manifest::threads`]: super::manifest::Manifest::threads
 
+mod costs;
 mod sheets;
 
 use rust_xlsxwriter::{
@@ -29,7 +31,14 @@ use chrono::{Datelike, NaiveDate};
 pub const XLSX: &str = "report.xlsx";
 
 /// The sheets, in order.
-pub const SHEETS: [&str; 5] = ["Summary", "Weekly", "Replications", "Charts", "About"];
+pub const SHEETS: [&str; 6] = [
+    "Summary",
+    "Costs",
+    "Weekly",
+    "Replications",
+    "Charts",
+    "About",
+];
 
 /// `report.xlsx`, with the PNG charts found among the files it is given
 /// (those of the charts exporter) on its `Charts` sheet.
@@ -72,6 +81,7 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
     book.set_properties(&properties);
     let styles = Styles::new();
     summary_sheet(book.add_worksheet(), run, &styles)?;
+    costs::costs_sheet(book.add_worksheet(), run, &styles)?;
     sheets::weekly_sheet(book.add_worksheet(), run, &styles)?;
     sheets::replications_sheet(book.add_worksheet(), run, &styles)?;
     sheets::charts_sheet(book.add_worksheet(), charts, &styles)?;
@@ -147,6 +157,7 @@ fn value_format(unit: Unit) -> Format {
         Unit::PercentagePoints => "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
         Unit::Days => "#,##0.0",
         Unit::Share => "0.0%",
+        Unit::Pounds => "\"£\"#,##0",
     })
 }
 
@@ -159,6 +170,7 @@ fn difference_format(unit: Unit) -> Format {
         Unit::Percent | Unit::PercentagePoints => "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
         Unit::Days => "+#,##0.0;-#,##0.0;0.0",
         Unit::Share => "+0.0%;-0.0%;0.0%",
+        Unit::Pounds => "+\"£\"#,##0;-\"£\"#,##0;\"£\"0",
     })
 }
 
@@ -315,7 +327,7 @@ pub fn measure_label(metric: Metric, effect: bool) -> String {
 
 /// `About`: what the run was, and how to read its numbers.
 fn about_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[4])?;
+    ws.set_name(SHEETS[5])?;
     let m = &run.manifest;
     ws.write_string_with_format(
         0,

@@ -32,7 +32,7 @@ fn header_row(
 /// `Weekly`: `weekly.csv` as a table, the week as an Excel date, numbers in
 /// the format of their metric; frozen header and an autofilter.
 pub(super) fn weekly_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[1])?;
+    ws.set_name(SHEETS[2])?;
     let header = header_of::<WeeklyRow>();
     let plan_width = run
         .plans()
@@ -76,7 +76,7 @@ pub(super) fn replications_sheet(
     run: &RunData,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[2])?;
+    ws.set_name(SHEETS[3])?;
     let header = header_of::<ReplicationRow>();
     header_row(ws, &header, &[12.0, 18.0], s)?;
     for (i, r) in run.replications.iter().enumerate() {
@@ -114,7 +114,7 @@ pub(super) fn charts_sheet(
     charts: &[OutputFile],
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(SHEETS[3])?;
+    ws.set_name(SHEETS[4])?;
     let mut row = 0;
     for chart in Chart::ALL {
         let path = format!("charts/{}.png", chart.name());

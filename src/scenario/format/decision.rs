@@ -22,9 +22,8 @@ pub enum Objective {
     /// Fewest extra elective operations cancelled on the day.
     FewestOnDayCancellations,
     /// Fewest extra patients waiting over 18 weeks at the end, counting
-    /// every `pounds_per_breach` of the plan's net cost as one more. Needs
-    /// the run's costs; without them the plans are ranked by breaches alone
-    /// and the report says so.
+    /// every `pounds_per_breach` of the strike's net cost to the trust
+    /// (`net_cost` at the `[costs]` prices) as one more.
     FewestBreachesPerPound,
 }
 
@@ -58,9 +57,8 @@ pub struct Decision {
     /// (plan minus no strike).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_extra_over_18w: Option<Count>,
-    /// Most net cost of the strike under a plan, in pounds. Needs the
-    /// run's costs; without them it cannot be checked and the report says
-    /// so.
+    /// Most net cost of the strike to the trust under a plan, in pounds
+    /// (`net_cost`, plan minus no strike, at the `[costs]` prices).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_net_cost: Option<NonNegative>,
     /// For `fewest_breaches_per_pound`: the net cost, in pounds, that

@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 
 pub use super::participation::Participation;
 
+mod costs;
 mod decision;
 mod plan;
+pub use costs::Costs;
 pub use decision::*;
 pub use plan::*;
 
@@ -57,6 +59,9 @@ pub struct ScenarioFile {
     /// When a plan counts as recovered.
     #[serde(default)]
     pub recovery: RecoveryTolerance,
+    /// The prices that turn activity into pounds (defaults when absent).
+    #[serde(default)]
+    pub costs: Costs,
     /// The walkouts (one or more).
     pub walkouts: Vec<Walkout>,
     /// The trusts (one or more).

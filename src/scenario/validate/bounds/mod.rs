@@ -50,6 +50,13 @@ pub const BOUNDS: &[Bound] = &[
     b("warm_up_weeks", 0.0, 156.0, "weeks", "three years; a year (52, the default) settles the list"),
     b("replications", 1.0, 100_000.0, "replications", "enough for intervals of any precision; 100,000 of the default scenario take about 5 core-hours"),
     b("recovery.tolerance_patients", 0.0, 1_000_000.0, "patients", "more than any change in England's whole waiting list"),
+    b("costs.inpatient_spell", 0.0, 100_000.0, "£", "an average elective spell was worth a few thousand pounds in 2015/16; the dearest tens of thousands"),
+    b("costs.day_case", 0.0, 50_000.0, "£", "an average day case was worth under a thousand pounds in 2015/16"),
+    b("costs.outpatient_first", 0.0, 5_000.0, "£", "an outpatient attendance was worth about a hundred pounds in 2015/16"),
+    b("costs.outpatient_follow_up", 0.0, 5_000.0, "£", "an outpatient attendance was worth about a hundred pounds in 2015/16"),
+    b("costs.act_down_per_hour", 0.0, 2_000.0, "£ an hour", "ten times the highest hourly rates consultants have asked for cover"),
+    b("costs.catch_up_list", 0.0, 100_000.0, "£", "a weekend theatre list costs a few thousand pounds"),
+    b("costs.catch_up_clinic", 0.0, 50_000.0, "£", "a weekend clinic costs under a few thousand pounds"),
     b("walkouts.hours", 1.0, 2_016.0, "hours", "twelve weeks; the walkouts of the 2016 dispute were one and two days long"),
     b("walkouts.between_trust_sd", 0.0, 1.0, "", "a spread of a share between 0 and 1"),
     b("trusts.deferral_weeks", 0.0, 52.0, "weeks", "a patient who declines dates defers for weeks, not years"),
@@ -328,6 +335,10 @@ pub fn check_bounds(f: &mut Findings, s: &ScenarioFile) {
         "recovery.tolerance_patients",
         tol,
     );
+    for (key, price) in s.costs.prices() {
+        let key = format!("costs.{key}");
+        c.num(&key, &key, price);
+    }
     for (i, w) in s.walkouts.iter().enumerate() {
         let at = format!("walkouts[{i}]");
         c.text(&format!("{at}.name"), "walkouts.name", &w.name);
