@@ -82,10 +82,10 @@ fn the_summary_comes_first_and_names_plans_by_description() {
     // One sentence per plan, rounded, with intervals and thousands separators.
     assert!(summary.contains(
         "(stand-down-routine): about 330 more operations cancelled (95% interval 310 to 360), 41 of them \
-         on the day, and about 1,400 more outpatient appointments cancelled (95% interval 1,300 to 1,500), \
-         because of the walkouts; about 13 more patients waiting over 18 weeks (95% interval 4 to 23) at \
-         the end of the run (28 Jul 2016); net cost to the trust about £790,000 (95% interval £740,000 \
-         to £850,000): £790,000 of income at risk, £5,100 of consultant cover."
+         on the day, and about 1,400 more outpatient appointments cancelled (1,300 to 1,500), because of \
+         the walkouts; about 13 more patients waiting over 18 weeks (4 to 23) at the end of the run (28 \
+         Jul 2016); net cost to the trust about £790,000 (£740,000 to £850,000): £790,000 of income at \
+         risk, £5,100 of consultant cover."
     ));
     assert!(summary.contains(
         "£280,000 of income at risk, £7,000 of consultant cover and £92,000 of catch-up."
@@ -103,7 +103,8 @@ fn the_summary_comes_first_and_names_plans_by_description() {
 fn the_recommendation_follows_the_stated_objective() {
     // No [decision]: the default, fewest extra 18-week waiters.
     let (md, _) = report_with_decision(None);
-    assert!(section(&md, "### Recommendation").contains("The scenario states no criterion"));
+    assert!(section(&md, "### Recommendation")
+        .contains("The scenario states none ([decision]), so the plans are ranked by the default"));
     let line = recommended(&md);
     assert!(line.contains("**Declare a major incident"), "{line}");
     assert!(

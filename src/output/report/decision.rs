@@ -213,8 +213,8 @@ impl Recommendation<'_> {
         let (label, _) = self.objective_words();
         let Some(d) = &self.decision else {
             return format!(
-                "The scenario states no criterion (a [decision] table), so the plans are ranked by the \
-                 default: {label}, the strike's lasting cost to waiting times. No limits are set."
+                "The scenario states none ([decision]), so the plans are ranked by the default: \
+                 {label}. No limits are set."
             );
         };
         let mut limits = Vec::new();

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::decision::{recommend, Candidate, Recommendation};
 use crate::ensemble::metrics::Metric;
-use crate::output::document::{Block, Inline};
+use crate::output::document::{Block, Inline, Span};
 use crate::output::human;
 use crate::output::run_data::RunData;
 
@@ -111,16 +111,14 @@ fn question(data: &RunData) -> Inline {
     let _ = write!(
         text,
         " How should {trusts} run planned operations and clinics through the junior doctors' {} ({}), \
-         and what does each plan cost in operations and appointments cancelled now, in longer waits \
-         later and in money? The {} plan{} below {} simulated {} times each, against the same hospitals, patients and \
-         chance events without the strike, from {} to {}. Figures are the strike's effect under each plan \
-         (the plan minus the same world without the strike), means over the simulations with 95% \
-         intervals, rounded.",
+         and what does each plan cost in cancellations now, in longer waits later and in money? Each of \
+         the {} plan{} below was simulated {} times against the same hospitals, patients and chance \
+         events without the strike ({} to {}). Figures are the strike's effect under each plan (the plan \
+         minus no strike), rounded means with 95% intervals.",
         if walkouts.len() == 1 { "walkout" } else { "walkouts" },
         walkouts.join("; "),
         m.plans.len(),
         if m.plans.len() == 1 { "" } else { "s" },
-        if m.plans.len() == 1 { "was" } else { "were" },
         human::count(m.replications as f64),
         human::date(m.period.start),
         human::date(m.period.end),
@@ -195,6 +193,13 @@ fn plan_sentence(data: &RunData, plan: &str) -> Inline {
         }
         None => text = text.text("."),
     }
+    // "95% interval" once a sentence: the later ones are plain ranges.
+    if let Some(Span::Text(t)) = text.0.last_mut() {
+        if let Some(first) = t.find("(95% interval ") {
+            let cut = first + "(95% interval ".len();
+            *t = format!("{}{}", &t[..cut], t[cut..].replace("(95% interval ", "("));
+        }
+    }
     text
 }
 
@@ -213,13 +218,19 @@ fn money_clause(data: &RunData, plan: &str) -> Option<String> {
     } else {
         String::new()
     };
+    // A catch-up can bring in more income than without the strike.
+    let income = e(Metric::IncomeAtRisk).effect_mean;
+    let income = if income < 0.0 {
+        format!("{} more income", pounds(-income))
+    } else {
+        format!("{} of income at risk", pounds(income))
+    };
     Some(format!(
-        "net cost to the trust about {} (95% interval {} to {}): {} of income at risk, {} of \
-         consultant cover{catch_up}",
+        "net cost to the trust about {} (95% interval {} to {}): {income}, {} of consultant \
+         cover{catch_up}",
         pounds(net.effect_mean),
         pounds(net.effect_ci95_low),
         pounds(net.effect_ci95_high),
-        pounds(e(Metric::IncomeAtRisk).effect_mean),
         pounds(e(Metric::CostOfCover).effect_mean),
     ))
 }
@@ -302,14 +313,13 @@ fn recommendation(data: &RunData, r: &Recommendation) -> Vec<Inline> {
 
 /// What the model leaves out, where its inputs are assumptions, and its
 /// validation record (docs/VALIDATION.md).
-const LIMITATIONS: &str = "The model covers planned care in the specialties the scenario lists: \
-     theatre lists, clinics, and the junior doctors and consultants who staff them. It leaves out \
-     emergency admissions and their pressure on beds, other staff groups, diagnostic tests, any change \
-     in referrals during the dispute, and the harm of waiting longer. Where the scenario does not come \
-     from published figures its inputs are assumptions: how many juniors strike (drawn anew in each \
-     simulation), each trust's rotas, lists and clinics, inpatient stays, the prices that turn activity into pounds, and what each plan does. Its \
-     behaviour was calibrated on one strike only, 12 January 2016, where it matched the 3,454 operations \
-     England postponed to within 1% but cancelled too few inpatient and too many day-case operations; \
-     its outpatient cancellations are probably two to three times too high. The later strikes of 2016 \
-     are held out as predictions (docs/VALIDATION.md). The intervals show the chance variation between \
-     simulations, not the uncertainty in these inputs or in the model itself.";
+const LIMITATIONS: &str = "The model covers planned care in the scenario's specialties: theatre \
+     lists, clinics, and the junior doctors and consultants who staff them. It leaves out emergency \
+     admissions and beds, other staff groups, diagnostic tests, changes in referrals during the dispute, \
+     and the harm of waiting. Many inputs are assumptions: how many juniors strike (drawn anew in each \
+     simulation), rotas, lists and clinics, inpatient stays, the prices, and what each plan does. Its \
+     behaviour was calibrated on one strike only, 12 January 2016: it matched the 3,454 operations \
+     England postponed to within 1% but cancelled too few inpatient and too many day-case operations, \
+     and its outpatient cancellations are probably two to three times too high; the later strikes of \
+     2016 are held out as predictions (docs/VALIDATION.md). The intervals show chance variation between \
+     simulations, not uncertainty in the inputs or in the model itself.";

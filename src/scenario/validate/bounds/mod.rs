@@ -363,18 +363,16 @@ pub fn check_bounds(f: &mut Findings, s: &ScenarioFile) {
         check_plan(&mut c, p, &format!("plans[{i}]"));
     }
     if let Some(d) = &s.decision {
-        let counts = [
-            ("max_on_day_cancellations", d.max_on_day_cancellations),
-            ("max_extra_over_18w", d.max_extra_over_18w),
-        ];
-        let counts = counts.map(|(k, v)| (k, v.map(|v| f64::from(v.get()))));
-        let pounds = [
+        let n = |v: Option<crate::scenario::Count>| v.map(|v| f64::from(v.get()));
+        for (name, v) in [
+            ("max_on_day_cancellations", n(d.max_on_day_cancellations)),
+            ("max_extra_over_18w", n(d.max_extra_over_18w)),
             ("max_net_cost", d.max_net_cost.map(|v| v.get())),
             ("pounds_per_breach", d.pounds_per_breach.map(|v| v.get())),
-        ];
-        for (name, v) in counts.into_iter().chain(pounds) {
+        ] {
             if let Some(v) = v {
-                c.num(&format!("decision.{name}"), &format!("decision.{name}"), v);
+                let key = format!("decision.{name}");
+                c.num(&key, &key, v);
             }
         }
     }
