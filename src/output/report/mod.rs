@@ -322,10 +322,13 @@ pub fn report_document(data: &RunData) -> Document {
         b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
         b.push(Block::Table(table));
     }
-    money::section(&mut b, &plans_of(data), data);
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
+    // The money on a page of its own: after the catch-up and recovery
+    // tables it would split from its note.
+    b.push(Block::PageBreak);
+    money::section(&mut b, &plans_of(data), data);
     b.push(Block::PageBreak);
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
