@@ -950,3 +950,39 @@ fn too_few_consultants_present_after_leave_and_on_call() {
         .says("only 9 of the 12 consultants are present")
         .says("1 on call");
 }
+
+// ---- the report's decision criteria ----
+
+/// The default scenario with a `[decision]` table of `lines` at its end,
+/// the first of them placed.
+fn with_decision(lines: &str) -> Case {
+    let text = format!("{DEFAULT}\n[decision]\n{lines}\n");
+    let at = text.lines().position(|l| l == "[decision]").expect("table") + 2;
+    Case::new(&text, Some(at))
+}
+
+#[test]
+fn unknown_decision_objective() {
+    let c = with_decision(r#"objective = "fewest_breach""#);
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("decision.objective").says("fewest_breaches");
+}
+
+#[test]
+fn decision_limit_out_of_range() {
+    let c = with_decision("max_on_day_cancellations = 2000000");
+    let f = c.run();
+    c.names_file_and_line(&f);
+    f.says("decision.max_on_day_cancellations")
+        .says("found 2000000 operations; allowed: 0 to 1000000 operations");
+}
+
+#[test]
+fn breaches_per_pound_without_a_price() {
+    let c = with_decision(r#"objective = "fewest_breaches_per_pound""#);
+    let f = c.run();
+    f.says(&c.scenario.display().to_string())
+        .says("decision.pounds_per_breach")
+        .says("needs `pounds_per_breach`");
+}

@@ -219,8 +219,13 @@ fn html_report_renders_in_headless_chromium() {
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
-    // Seven charts, and the catch-up chart: the fixture has a catch-up plan.
-    assert_eq!(dom.matches("<img ").count(), 8, "eight charts in the DOM");
+    // Every chart (the catch-up chart too: the fixture has a catch-up
+    // plan; and the waterfall).
+    assert_eq!(
+        dom.matches("<img ").count(),
+        strikesim::output::charts::chart_names().count(),
+        "every chart in the DOM"
+    );
     assert!(dom.contains("Comparison table"));
     // Keep the screenshot for a person to look at.
     let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");

@@ -92,6 +92,8 @@ pub enum Block {
     Bullets(Vec<Inline>),
     Table(Table),
     Image(Image),
+    /// Where a printed page ends: a page break in HTML, nothing in Markdown.
+    PageBreak,
 }
 
 /// A titled list of blocks.
@@ -230,12 +232,22 @@ fn html_image(out: &mut String, image: &Image, bytes: Option<&[u8]>) {
     }
 }
 
+/// The page's style: for the screen, and for printing on A4 (the summary
+/// alone on the first page, a new page where the document breaks one,
+/// headings kept with what follows, table rows and figures never split,
+/// the header of a table split across pages repeated, charts to the page
+/// width and at most half a page high).
 const CSS: &str = "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;\
 padding:0 1rem;color:#222;line-height:1.45}h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;\
 text-align:left;vertical-align:top}th{background:#eee}figure{margin:1rem 0}img{max-width:100%;height:auto;\
 border:1px solid #ddd}figcaption{font-size:.9rem;color:#555}code{font-size:.85rem;word-break:break-all}\
-.missing{color:#a00}@media print{body{max-width:none}figure{page-break-inside:avoid}}";
+.missing{color:#a00}@page{size:A4;margin:14mm 14mm 16mm}@media print{body{max-width:none;margin:0;padding:0;\
+font-size:9.5pt;line-height:1.35}h1{font-size:15pt;margin:0 0 .5rem}h2{font-size:12.5pt;margin-top:1rem}\
+h3{font-size:10.5pt}h1,h2,h3{break-after:avoid}p,li{orphans:3;widows:3}table{font-size:8pt;width:100%;margin:.5rem 0}\
+th,td{padding:.12rem .3rem}thead{display:table-header-group}tr,figure,img{break-inside:avoid}\
+img{width:auto;max-height:105mm}figure{margin:.4rem 0 .8rem}figcaption{font-size:8.5pt}.page-break{break-after:page;height:0}\
+th{background:#eee;-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 impl Document {
     /// The document as Markdown; images are linked by their path.
@@ -272,6 +284,7 @@ impl Document {
                         image.path
                     );
                 }
+                Block::PageBreak => {}
             }
         }
         out
@@ -304,6 +317,7 @@ impl Document {
                 }
                 Block::Table(t) => html_table(&mut out, t),
                 Block::Image(i) => html_image(&mut out, i, image(&i.path)),
+                Block::PageBreak => out.push_str("<div class=\"page-break\"></div>\n"),
             }
         }
         out.push_str("</body>\n</html>\n");

@@ -12,7 +12,7 @@ use crate::ensemble::metrics::Metric;
 use crate::model::random::InputDigest;
 use crate::model::World;
 use crate::scenario::{
-    turnout, Participation, Plan, Protect, Scenario, ScenarioFile, Walkout, WalkoutKind,
+    turnout, Decision, Participation, Plan, Protect, Scenario, ScenarioFile, Walkout, WalkoutKind,
 };
 
 /// `manifest.json`: what was run, with which seed, on which world.
@@ -36,6 +36,11 @@ pub struct Manifest {
     pub recovery_tolerance: Option<RecoveryTolerance>,
     #[serde(default)]
     pub metrics: Vec<MetricInfo>,
+    /// The scenario's `[decision]`: how the report's summary recommends a
+    /// plan. Absent when the scenario states none (the report then ranks
+    /// by fewest extra 18-week waiters and says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// The prices the money metrics used, and the income window (absent
     /// from runs made before there were costs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,6 +493,7 @@ pub fn manifest(
             })
             .collect(),
         precision: None,
+        decision: s.decision.clone(),
         files: Vec::new(),
     }
 }

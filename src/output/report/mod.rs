@@ -1,4 +1,8 @@
 //! The board report of one run: `report.md` and `report.html`, same content.
+//! It opens with a one-page summary for the board (`summary.rs`, the
+//! recommendation ranked in `decision.rs`), then the details; the
+//! comparison table is the headline measures by plans (`headline.rs`), one
+//! A4 page, with the long table in an appendix.
 //!
 //! The report is built once as a [`Document`] (headings, paragraphs,
 //! tables, charts) and rendered twice, as Markdown and as one
@@ -7,9 +11,14 @@
 //! the charts handed in; nothing here draws or simulates. No clock is read,
 //! so the same run gives the same bytes.
 
+mod decision;
+mod headline;
 pub mod money;
 mod precision;
 mod reading;
+mod summary;
+
+pub use headline::{headline_table, HEADLINE_NOTE};
 
 use std::fmt::Write as _;
 
@@ -278,7 +287,9 @@ fn walkout_kind(kind: &str) -> String {
 /// The report of a run.
 pub fn report_document(data: &RunData) -> Document {
     let m = &data.manifest;
-    let mut b = vec![Block::Paragraph(
+    let mut b = summary::summary(data);
+    b.push(Block::PageBreak);
+    b.push(Block::Paragraph(
         Inline::default()
             .text("Scenario ")
             .strong(&m.scenario.name)
@@ -291,7 +302,7 @@ pub fn report_document(data: &RunData) -> Document {
                 human::count(m.replications as f64),
                 m.seed
             )),
-    )];
+    ));
     if let Some(description) = &m.scenario.description {
         b.push(Block::Paragraph(Inline::default().text(description)));
     }
@@ -302,27 +313,39 @@ pub fn report_document(data: &RunData) -> Document {
     for plan in &m.plans {
         b.push(Block::Paragraph(reading::plan_reading(data, &plan.name)));
     }
+    b.push(Block::PageBreak);
     b.push(Block::Heading(2, "Comparison table".into()));
-    b.push(Block::Paragraph(COMPARISON_NOTE.into()));
-    b.push(Block::Table(comparison_table(&plans_of(data))));
+    b.push(Block::Paragraph(HEADLINE_NOTE.into()));
+    b.push(Block::Table(headline_table(data)));
+    b.push(Block::PageBreak);
     if let Some(table) = catch_up_table(&plans_of(data)) {
         b.push(Block::Heading(2, "Catch-up sessions".into()));
         b.push(Block::Paragraph(CATCH_UP_NOTE.into()));
         b.push(Block::Table(table));
     }
-    money::section(&mut b, &plans_of(data), data);
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
+    // The money on a page of its own: after the catch-up and recovery
+    // tables it would split from its note.
+    b.push(Block::PageBreak);
+    money::section(&mut b, &plans_of(data), data);
+    b.push(Block::PageBreak);
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
         b.push(chart_image(chart.name(), chart.caption()));
     }
+    b.push(Block::PageBreak);
     assumptions(&mut b, data);
+    b.push(Block::PageBreak);
     method(&mut b, data);
     precision::section(&mut b, data);
     b.push(Block::Heading(2, "Run manifest".into()));
     b.push(Block::Table(manifest_table(data)));
+    b.push(Block::PageBreak);
+    b.push(Block::Heading(2, "Appendix: full comparison table".into()));
+    b.push(Block::Paragraph(COMPARISON_NOTE.into()));
+    b.push(Block::Table(comparison_table(&plans_of(data))));
     Document {
         title: format!("strikesim report: {}", m.scenario.title),
         blocks: b,

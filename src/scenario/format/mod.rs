@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 pub use super::participation::Participation;
 
 mod costs;
+mod decision;
 mod plan;
 pub use costs::Costs;
+pub use decision::*;
 pub use plan::*;
 
 /// A whole scenario: the trusts, the walkouts they face, and the plans to
@@ -67,6 +69,10 @@ pub struct ScenarioFile {
     /// The plans to compare (one or more). The no-strike counterfactual is
     /// always added under the name `counterfactual`.
     pub plans: Vec<Plan>,
+    /// How the report recommends a plan (default: fewest extra patients
+    /// waiting over 18 weeks at the end, no limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
 }
 
 fn default_weeks_after() -> PositiveCount {

@@ -111,6 +111,15 @@ pub fn check(s: &ScenarioFile) -> Findings {
         f.error("plans", "at least one plan is needed ([[plans]])");
     }
     check_wards(&mut f, s);
+    if let Some(d) = &s.decision {
+        if d.objective == Objective::FewestBreachesPerPound && d.pounds_per_breach.is_none() {
+            f.error(
+                "decision.pounds_per_breach",
+                "`objective = \"fewest_breaches_per_pound\"` needs `pounds_per_breach`: the net cost, \
+                 in pounds, that counts as one more patient waiting over 18 weeks",
+            );
+        }
+    }
     let mut codes = HashSet::new();
     for (i, t) in s.trusts.iter().enumerate() {
         if !codes.insert(t.code.as_str()) {

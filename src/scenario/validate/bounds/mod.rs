@@ -90,6 +90,10 @@ pub const BOUNDS: &[Bound] = &[
     b("plans.catch_up.theatre_lists", 0.0, 100.0, "lists a day", "extra lists a specialty can run on one day"),
     b("plans.catch_up.clinics", 0.0, 100.0, "clinics a day", "extra clinics a specialty can run on one day"),
     b("plans.catch_up.staff", 0.0, 500.0, "staff", TEN_X),
+    b("decision.max_on_day_cancellations", 0.0, 1_000_000.0, "operations", "more than England's elective operations in a month (about 30,000 a weekday)"),
+    b("decision.max_extra_over_18w", 0.0, 1_000_000.0, "patients", "more than any change in England's whole waiting list"),
+    b("decision.max_net_cost", 0.0, 100_000_000_000.0, "pounds", "more than the NHS in England spent in a year (about 100 billion pounds in 2016)"),
+    b("decision.pounds_per_breach", 1.0, 10_000_000.0, "pounds", "far above the cost of any elective treatment"),
 ];
 
 /// The longest text allowed in a name or description, and why.
@@ -357,6 +361,20 @@ pub fn check_bounds(f: &mut Findings, s: &ScenarioFile) {
     }
     for (i, p) in s.plans.iter().enumerate() {
         check_plan(&mut c, p, &format!("plans[{i}]"));
+    }
+    if let Some(d) = &s.decision {
+        let n = |v: Option<crate::scenario::Count>| v.map(|v| f64::from(v.get()));
+        for (name, v) in [
+            ("max_on_day_cancellations", n(d.max_on_day_cancellations)),
+            ("max_extra_over_18w", n(d.max_extra_over_18w)),
+            ("max_net_cost", d.max_net_cost.map(|v| v.get())),
+            ("pounds_per_breach", d.pounds_per_breach.map(|v| v.get())),
+        ] {
+            if let Some(v) = v {
+                let key = format!("decision.{name}");
+                c.num(&key, &key, v);
+            }
+        }
     }
 }
 
