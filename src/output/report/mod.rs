@@ -71,7 +71,7 @@ fn value(unit: Unit, v: f64) -> String {
         Unit::PercentagePoints => human::signed_points(v),
         Unit::Days => human::decimal1(v),
         Unit::Share => human::percent(v * 100.0),
-        Unit::Pounds => human::pounds(v),
+        Unit::Pounds => human::pounds_short(v),
     }
 }
 
@@ -91,7 +91,7 @@ fn difference(unit: Unit, v: f64) -> String {
             }
         }
         Unit::Share => human::signed_points(v * 100.0),
-        Unit::Pounds => human::signed_pounds(v),
+        Unit::Pounds => human::signed_pounds_short(v),
     }
 }
 
