@@ -40,6 +40,7 @@ pub mod balance;
 pub mod dates;
 pub mod outcome;
 pub mod random;
+pub mod specialty;
 pub mod staffing;
 pub mod trust;
 pub mod values;

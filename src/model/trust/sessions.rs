@@ -291,6 +291,7 @@ impl TrustSim<'_> {
                         // The ward cannot take them through the walkout.
                         if counted {
                             self.counters.elective_on_day[setting.index()] += 1;
+                            self.specs[spec].outcome.elective_cancelled += 1;
                         }
                         self.rebook_binding(id, day, counted);
                         continue;
@@ -300,6 +301,7 @@ impl TrustSim<'_> {
                 if u < self.model.background_cancel_rate.get() {
                     if counted {
                         self.counters.elective_on_day[setting.index()] += 1;
+                        self.specs[spec].outcome.elective_cancelled += 1;
                     }
                     self.rebook_binding(id, day, counted);
                 } else {
@@ -360,6 +362,8 @@ impl TrustSim<'_> {
             self.counters.outpatient[OUTPATIENT_NEW] += dropped.len() as u64;
             self.counters.outpatient[OUTPATIENT_FOLLOW_UP] +=
                 u64::from(follow_up_slots - keep(follow_up_slots));
+            self.specs[spec].outcome.outpatient_cancelled +=
+                dropped.len() as u64 + u64::from(follow_up_slots - keep(follow_up_slots));
         }
         for id in dropped {
             self.patients[id as usize].session = NO_SESSION;
@@ -381,6 +385,7 @@ impl TrustSim<'_> {
         {
             if counted {
                 self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += u64::from(follow_up_slots);
+                self.specs[spec].outcome.outpatient_cancelled += u64::from(follow_up_slots);
             }
         }
         for id in booked {
@@ -391,11 +396,13 @@ impl TrustSim<'_> {
                 }
                 if counted {
                     self.counters.elective_on_day[setting.index()] += 1;
+                    self.specs[spec].outcome.elective_cancelled += 1;
                 }
                 self.rebook_binding(id, day, counted);
             } else {
                 if counted {
                     self.counters.outpatient[OUTPATIENT_NEW] += 1;
+                    self.specs[spec].outcome.outpatient_cancelled += 1;
                 }
                 self.enqueue(id);
             }
