@@ -8,6 +8,7 @@
 //! so the same run gives the same bytes.
 
 mod reading;
+mod specialties;
 
 use std::fmt::Write as _;
 
@@ -309,6 +310,7 @@ pub fn report_document(data: &RunData) -> Document {
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
+    specialties::section(&mut b, data);
     b.push(Block::Heading(2, "Charts".into()));
     for chart in Chart::ALL {
         b.push(chart_image(chart.name(), chart.caption()));

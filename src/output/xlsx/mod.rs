@@ -13,6 +13,7 @@
 //!
 //! [`Manifest::threads`]: super::manifest::Manifest::threads
 
+mod breakdown;
 mod sheets;
 
 use rust_xlsxwriter::{
@@ -28,8 +29,19 @@ use chrono::{Datelike, NaiveDate};
 /// The file name of the workbook in a run folder.
 pub const XLSX: &str = "report.xlsx";
 
-/// The sheets, in order.
+/// The sheets every workbook has, in order; a run with the breakdown by
+/// specialty and trust has its sheets after `Summary` ([`sheet_names`]).
 pub const SHEETS: [&str; 5] = ["Summary", "Weekly", "Replications", "Charts", "About"];
+
+pub use breakdown::{SPECIALTIES, SPECIALTY_TOTALS, TRUSTS};
+
+/// The sheets of `run`'s workbook, in order.
+pub fn sheet_names(run: &RunData) -> Vec<&'static str> {
+    let mut names = vec![SHEETS[0]];
+    names.extend(breakdown::sheets_of(run));
+    names.extend(&SHEETS[1..]);
+    names
+}
 
 /// `report.xlsx`, with the PNG charts found among the files it is given
 /// (those of the charts exporter) on its `Charts` sheet.
@@ -72,6 +84,14 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
     book.set_properties(&properties);
     let styles = Styles::new();
     summary_sheet(book.add_worksheet(), run, &styles)?;
+    for sheet in breakdown::sheets_of(run) {
+        let ws = book.add_worksheet();
+        match sheet {
+            SPECIALTIES => breakdown::specialties_sheet(ws, run, &styles)?,
+            SPECIALTY_TOTALS => breakdown::specialty_totals_sheet(ws, run, &styles)?,
+            _ => breakdown::trusts_sheet(ws, run, &styles)?,
+        }
+    }
     sheets::weekly_sheet(book.add_worksheet(), run, &styles)?;
     sheets::replications_sheet(book.add_worksheet(), run, &styles)?;
     sheets::charts_sheet(book.add_worksheet(), charts, &styles)?;
