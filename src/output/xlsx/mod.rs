@@ -1,7 +1,8 @@
 //! `report.xlsx`: the run as a workbook for planners who work in Excel.
 //!
 //! Sheets: `Summary` (the headline measures of the report's comparison
-//! table, plans as columns, each with its 95% interval), `Weekly` and
+//! table, plans as columns, each with its 95% interval), for a run with the
+//! breakdown by specialty and trust its tables (`breakdown.rs`), `Weekly` and
 //! `Replications` (the tables as they are in the CSV files), `Charts` (the
 //! PNG charts of the run, handed in like the report's) and `About` (what
 //! the run was and how to read its numbers).
@@ -391,10 +392,18 @@ fn about_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xlsx
     ));
     rows.push((
         "Sheets",
-        "Summary: the headline measures of the report's comparison table. Weekly: weekly.csv. \
-         Replications: replications.csv, one row per plan and replication. Charts: the report's \
-         charts. The CSV files and manifest.json beside this workbook hold the same numbers."
-            .into(),
+        format!(
+            "Summary: the headline measures of the report's comparison table. {}Weekly: \
+             weekly.csv. Replications: replications.csv, one row per plan and replication. Charts: \
+             the report's charts. The CSV files and manifest.json beside this workbook hold the same \
+             numbers.",
+            match breakdown::sheets_of(run).len() {
+                0 => "",
+                1 => "Specialties: by_specialty.csv, each plan's effect by specialty. ",
+                _ => "Specialties: by_specialty.csv, each plan's effect by specialty of each trust; \
+                      Specialties, all trusts: by_specialty_all_trusts.csv; Trusts: by_trust.csv. ",
+            }
+        ),
     ));
     const VALUE_CHARS: f64 = 100.0;
     for (i, (key, value)) in rows.iter().enumerate() {
