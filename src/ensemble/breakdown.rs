@@ -397,6 +397,41 @@ mod tests {
     }
 
     #[test]
+    fn a_trust_and_a_code_are_the_sums_of_their_cells() {
+        let world = crate::scenario::Scenario::bundled_default().world();
+        let layout = Layout::of(&world);
+        let cells = world.trusts[0].specialties.len();
+        assert_eq!(layout.cells.len(), cells);
+        assert_eq!(layout.len(), cells + 1 + layout.codes.len());
+        let codes: Vec<&str> = layout.codes.iter().map(|c| c.code.as_str()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        assert_eq!(codes, sorted, "codes in order");
+        let outcomes: Vec<SpecialtyOutcome> = (0..cells as u64)
+            .map(|i| SpecialtyOutcome {
+                elective_cancelled: i,
+                outpatient_cancelled: 10 * i,
+                end: crate::model::outcome::ListState {
+                    waiting: 100 + i,
+                    within_18w: 90,
+                    over_52w: i % 2,
+                },
+            })
+            .collect();
+        let values = layout.unit_values(&outcomes);
+        assert_eq!(values.len(), layout.len());
+        let trust = values[cells];
+        for m in 0..M {
+            assert_eq!(trust[m], values[..cells].iter().map(|v| v[m]).sum::<u64>());
+        }
+        assert_eq!(values[0], [0, 0, 100, 10, 0]);
+        for (k, code) in layout.codes.iter().enumerate() {
+            assert_eq!(code.cells.len(), 1);
+            assert_eq!(values[cells + 1 + k], values[code.cells[0]]);
+        }
+    }
+
+    #[test]
     fn own_intervals_stay_at_or_above_zero() {
         let mut b = Breakdown::default();
         for v in [0u64, 0, 0, 9, 0] {
