@@ -373,6 +373,14 @@ fn draw_trusts<DB: DrawingBackend>(run: &RunData, root: &Area<DB>) -> Result<(),
         &run.source_line(),
     )?;
     let (x0, x1) = padded_range(rates.iter().flatten().map(|r| r.1), &[0.0], 0.06);
+    // A narrow axis (small effects) gets two decimals on its medians.
+    let median_text = |v: f64| {
+        if x1 - x0 < 2.0 && v.abs() >= 0.005 {
+            format!("{v:+.2}")
+        } else {
+            signed_decimal1(v)
+        }
+    };
     let k = plans.len().max(1) as i32;
     let centres: Vec<i32> = (0..k).map(|p| p * 100 + 50).collect();
     let room = plot.dim_in_pixel().0 / 4;
@@ -435,7 +443,7 @@ fn draw_trusts<DB: DrawingBackend>(run: &RunData, root: &Area<DB>) -> Result<(),
             .map_err(draw_err)?;
         let (x, y) = chart.backend_coord(&(mid, centre + 42));
         area.draw(&Text::new(
-            format!("median {}", signed_decimal1(mid)),
+            format!("median {}", median_text(mid)),
             (x - dx, y - dy - 4),
             bold(18.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
         ))
