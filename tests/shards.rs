@@ -20,7 +20,14 @@ use tempfile::TempDir;
 
 /// Replications of the shared ensemble.
 const N: u64 = 5;
-const TABLES: [&str; 3] = ["summary.csv", "replications.csv", "weekly.csv"];
+const TABLES: [&str; 6] = [
+    "summary.csv",
+    "replications.csv",
+    "weekly.csv",
+    "by_specialty.csv",
+    "by_trust.csv",
+    "by_specialty_all_trusts.csv",
+];
 const SCHEDULER_VARS: [&str; 4] = [
     "SLURM_ARRAY_TASK_ID",
     "SLURM_ARRAY_TASK_MIN",

@@ -30,6 +30,9 @@ fn one_and_two_threads_write_identical_tables_and_workbook() {
         "summary.csv",
         "replications.csv",
         "weekly.csv",
+        "by_specialty.csv",
+        "by_trust.csv",
+        "by_specialty_all_trusts.csv",
         "report.xlsx",
     ] {
         let a = std::fs::read(one.join(file)).expect("read");

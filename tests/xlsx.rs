@@ -1,8 +1,9 @@
 //! `report.xlsx`: a small real run's workbook read back with calamine holds
 //! the numbers of its CSV files (every plan and headline measure of
-//! summary.csv, every row of weekly.csv and replications.csv), the run's
-//! chart PNGs, and is the same bytes however and whenever it is made;
-//! `report DIR` adds it to a run made before it.
+//! summary.csv, every row of weekly.csv, replications.csv and
+//! by_specialty.csv), the run's chart PNGs, and is the same bytes however
+//! and whenever it is made; `report DIR` adds it to a run made before it.
+//! (The sheets of runs of more than one trust: `tests/breakdown.rs`.)
 
 use std::io::Cursor;
 use std::num::NonZeroU64;
@@ -11,10 +12,12 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Range, Reader, Xlsx};
 use strikesim::app::{RunOptions, Silent};
 use strikesim::ensemble::metrics::Metric;
-use strikesim::output::charts::{chart_names, Charts};
+use strikesim::output::breakdown::Estimates;
+use strikesim::output::charts::{captioned_charts, Charts};
 use strikesim::output::run_data::{RunData, COUNTERFACTUAL};
 use strikesim::output::xlsx::{
-    headline_metrics, measure_label, workbook_bytes, SHEETS, SUMMARY_COLUMNS_PER_PLAN, XLSX,
+    headline_metrics, measure_label, sheet_names, workbook_bytes, SPECIALTIES,
+    SUMMARY_COLUMNS_PER_PLAN, XLSX,
 };
 use strikesim::output::{redraw, Exporter};
 
@@ -67,7 +70,20 @@ fn the_workbook_of_a_run_holds_its_tables_and_charts() {
     let data = RunData::load(&out).expect("the run reads back, report.xlsx verified");
     assert!(data.manifest.files.iter().any(|f| f.path == XLSX));
     let mut book = open(std::fs::read(out.join(XLSX)).unwrap());
-    assert_eq!(book.sheet_names(), SHEETS.map(String::from).to_vec());
+    let names: Vec<String> = sheet_names(&data).iter().map(|s| s.to_string()).collect();
+    assert_eq!(book.sheet_names(), names);
+    // One trust: its specialties, no sheets over trusts.
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            SPECIALTIES,
+            "Weekly",
+            "Replications",
+            "Charts",
+            "About"
+        ]
+    );
 
     // Summary: plans as columns (value, 95% low, 95% high each), the
     // headline measures as rows, the effect first, then the own figure.
@@ -214,6 +230,37 @@ fn the_workbook_of_a_run_holds_its_tables_and_charts() {
         }
     }
 
+    // Specialties: by_specialty.csv row for row.
+    let specialties = sheet(&mut book, SPECIALTIES);
+    let rows = &data.breakdown.specialties;
+    assert!(!rows.is_empty(), "the run has its breakdown by specialty");
+    assert_eq!(specialties.get_size(), (rows.len() + 1, 11));
+    let header: Vec<String> = (0..11).map(|c| text(&specialties, 0, c)).collect();
+    assert_eq!(
+        header.join(","),
+        "plan,trust,specialty,specialty_name,metric,effect_mean,effect_ci95_low,effect_ci95_high,mean,ci95_low,ci95_high"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let row = i + 1;
+        let keys = [
+            &r.plan,
+            &r.trust,
+            &r.specialty,
+            &r.specialty_name,
+            &r.metric,
+        ];
+        for (j, k) in keys.into_iter().enumerate() {
+            assert_eq!(&text(&specialties, row, j), k, "Specialties row {row}");
+        }
+        for (j, v) in r.numbers().into_iter().enumerate() {
+            same(
+                number(&specialties, row, 5 + j),
+                v,
+                &format!("Specialties row {row}"),
+            );
+        }
+    }
+
     // About: what the run was and how to read it.
     let about = sheet(&mut book, "About");
     let cells: Vec<String> = about.cells().map(|(_, _, c)| c.to_string()).collect();
@@ -235,8 +282,13 @@ fn the_workbook_of_a_run_holds_its_tables_and_charts() {
         strikesim::output::charts::Chart::ALL[0].caption()
     );
     let pictures = book.pictures().expect("the workbook has pictures");
-    assert_eq!(pictures.len(), chart_names().count());
-    for name in chart_names() {
+    let drawn: Vec<&str> = captioned_charts()
+        .map(|(name, _)| name)
+        .filter(|name| out.join(format!("charts/{name}.png")).is_file())
+        .collect();
+    assert!(drawn.contains(&"extra_waiters_by_specialty"));
+    assert_eq!(pictures.len(), drawn.len());
+    for name in drawn {
         let png = std::fs::read(out.join(format!("charts/{name}.png"))).unwrap();
         assert!(
             pictures

@@ -3,6 +3,7 @@
 //! The shard format and its checks live in [`crate::ensemble::shard`].
 
 use super::{write_run, AppError, Finished, Prepared};
+use crate::ensemble::breakdown::Layout;
 use crate::ensemble::metrics::{Metric, WeeklyMetric};
 use crate::ensemble::shard::{self, Shard, ShardScenario, ShardSpec};
 use crate::ensemble::EnsembleResult;
@@ -164,8 +165,16 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeSummary, AppError> {
     let world = scenario.world();
     let branches = world.branches().count();
     let weeks = world.week_starts().len();
+    let units = Layout::of(&world).len();
     for (name, s) in &shards {
-        s.check_shape(name, branches, Metric::COUNT, weeks, WeeklyMetric::COUNT)?;
+        s.check_shape(
+            name,
+            branches,
+            Metric::COUNT,
+            weeks,
+            WeeklyMetric::COUNT,
+            units,
+        )?;
     }
     let staged = Staged::begin(out, FolderKind::Run)?;
     let data = write_run(

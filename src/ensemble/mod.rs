@@ -29,6 +29,7 @@
 //! [`crate::model::random`], and participation is sampled by
 //! [`crate::model::walkout`].
 
+pub mod breakdown;
 pub mod metrics;
 pub mod precision;
 pub mod recovery;
@@ -40,8 +41,10 @@ pub use runner::Runner;
 
 use crate::model::outcome::BranchOutcome;
 use crate::model::random::{stream, stream_key, Purpose, NATIONAL, WARM_UP};
+use crate::model::specialty::SpecialtyOutcome;
 use crate::model::trust::{TrustSim, TrustStreams};
 use crate::model::{Branch, World};
+use breakdown::{Breakdown, Layout};
 use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
 use rayon::prelude::*;
 use recovery::{BranchRecovery, Recovery};
@@ -97,6 +100,9 @@ pub struct ReplicationResult {
     pub rows: Vec<MetricRow>,
     /// [branch][week][weekly metric]
     pub weekly: Vec<Vec<WeeklyValues>>,
+    /// [branch][unit]: the measures of every unit of the world's
+    /// [`Layout`] (specialties of trusts, trusts, specialties over trusts).
+    pub breakdown: Vec<Vec<breakdown::Values>>,
 }
 
 /// What the branches of one replication produced, summed over trusts.
@@ -111,6 +117,9 @@ pub struct ReplicationOutcomes {
     /// Per branch, its [`Recovery`] judged trust by trust against the same
     /// trust's counterfactual.
     pub recovery: Vec<BranchRecovery>,
+    /// Per branch (as `branches`), every specialty of every trust, trust by
+    /// trust in the world's order.
+    pub specialties: Vec<Vec<SpecialtyOutcome>>,
 }
 
 impl ReplicationOutcomes {
@@ -162,6 +171,8 @@ pub fn simulate_replication_from(
     let mut totals = vec![BranchOutcome::default(); n_branches];
     let mut without: Vec<Option<BranchOutcome>> = vec![None; n_branches];
     let mut recovery = vec![BranchRecovery::default(); n_branches];
+    let cells = world.trusts.iter().map(|t| t.specialties.len()).sum();
+    let mut specialties = vec![Vec::with_capacity(cells); n_branches];
     for trust in 0..world.trusts.len() {
         let t = trust as u64;
         let mut prng = stream(seed, replication, t, Purpose::TrustParticipation);
@@ -181,12 +192,13 @@ pub fn simulate_replication_from(
         let mut outcomes =
             run_branches(sim, world.branch_ids().chain(world.without_catch_up_ids()));
         let without_outcomes = outcomes.split_off(n_branches);
-        let cf = &outcomes[Branch::Counterfactual.index()];
-        for (b, outcome) in outcomes.iter().enumerate() {
+        let cf = &outcomes[Branch::Counterfactual.index()].0;
+        for (b, (outcome, by_specialty)) in outcomes.iter().enumerate() {
             recovery[b].add_trust(Recovery::of_trust(world, &outcome.daily, &cf.daily));
             totals[b].add(outcome);
+            specialties[b].extend_from_slice(by_specialty);
         }
-        for (branch, outcome) in world.without_catch_up_ids().zip(&without_outcomes) {
+        for (branch, (outcome, _)) in world.without_catch_up_ids().zip(&without_outcomes) {
             without[branch.index()]
                 .get_or_insert_with(BranchOutcome::default)
                 .add(outcome);
@@ -196,24 +208,26 @@ pub fn simulate_replication_from(
         branches: totals,
         without_catch_up: without,
         recovery,
+        specialties,
     }
 }
 
 /// Run `branches` in order from the snapshot `sim`, each from a copy of it
-/// but the last, which continues the snapshot itself (one clone fewer).
+/// but the last, which continues the snapshot itself (one clone fewer);
+/// each branch's outcome with its specialties'.
 fn run_branches<'w>(
     sim: TrustSim<'w>,
     branches: impl Iterator<Item = Branch>,
-) -> Vec<BranchOutcome> {
+) -> Vec<(BranchOutcome, Vec<SpecialtyOutcome>)> {
     let branches: Vec<Branch> = branches.collect();
     let mut outcomes = Vec::with_capacity(branches.len());
     let Some((&last, rest)) = branches.split_last() else {
         return outcomes;
     };
     for &branch in rest {
-        outcomes.push(sim.branch(branch).finish());
+        outcomes.push(sim.branch(branch).finish_by_specialty());
     }
-    outcomes.push(sim.into_branch(last).finish());
+    outcomes.push(sim.into_branch(last).finish_by_specialty());
     outcomes
 }
 
@@ -225,7 +239,7 @@ pub fn run_replication(world: &World, seed: u64, replication: u64) -> Replicatio
 }
 
 /// One replication from trusts already warmed up for `world` and `seed`,
-/// summarised.
+/// summarised (with the breakdown's units of `world`'s [`Layout`]).
 pub fn run_replication_from(
     warm: &WarmStart<'_>,
     world: &World,
@@ -235,6 +249,7 @@ pub fn run_replication_from(
     let out = simulate_replication_from(warm, world, seed, replication);
     let cf = &out.branches[Branch::Counterfactual.index()];
     let weeks = world.week_starts();
+    let layout = Layout::of(world);
     ReplicationResult {
         replication,
         rows: (0..out.branches.len())
@@ -260,17 +275,25 @@ pub fn run_replication_from(
                     .collect()
             })
             .collect(),
+        breakdown: out
+            .specialties
+            .iter()
+            .map(|cells| layout.unit_values(cells))
+            .collect(),
     }
 }
 
 /// Aggregated results of an ensemble (or of a shard of one): every
-/// replication's rows, and weekly histograms.
+/// replication's rows, weekly histograms, and the breakdown by specialty
+/// and trust.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnsembleResult {
     /// (replication, branch rows) in replication order.
     pub rows: Vec<(u64, Vec<Vec<f64>>)>,
     /// [branch][week][weekly metric]
     pub weekly: Vec<Vec<Vec<Histogram>>>,
+    /// Exact sums per branch and unit ([`breakdown`]).
+    pub breakdown: Breakdown,
 }
 
 impl EnsembleResult {
@@ -294,6 +317,7 @@ impl EnsembleResult {
             r.replication,
             r.rows.iter().map(|row| row.to_vec()).collect(),
         ));
+        self.breakdown.add(&r.breakdown);
     }
 
     /// Merge another result (for example a shard); rows end up sorted by
@@ -314,6 +338,7 @@ impl EnsembleResult {
         }
         self.rows.extend(o.rows.iter().cloned());
         self.rows.sort_by_key(|(r, _)| *r);
+        self.breakdown.merge(&o.breakdown);
     }
 
     /// Values of one metric for one branch, in replication order.

@@ -41,6 +41,7 @@ pub mod costs;
 pub mod dates;
 pub mod outcome;
 pub mod random;
+pub mod specialty;
 pub mod staffing;
 pub mod trust;
 pub mod values;

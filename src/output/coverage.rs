@@ -4,7 +4,11 @@
 //! `weekly.csv` every week of the manifest's period for every branch and
 //! series. So a table cut short, a row lost, or a manifest edited to claim
 //! another number of replications is refused even when every file matches
-//! its listed hash (the manifest does not list itself).
+//! its listed hash (the manifest does not list itself). The tables by
+//! specialty and trust, when the run has them, hold every plan, trust and
+//! specialty with every measure ([`BreakdownTables::check`]).
+//!
+//! [`BreakdownTables::check`]: super::breakdown::BreakdownTables::check
 
 use std::path::Path;
 
@@ -25,7 +29,8 @@ fn damaged(path: &Path, problem: String) -> OutputError {
 /// its manifest.
 pub fn check(dir: &Path, run: &RunData) -> Result<(), OutputError> {
     check_replications(&dir.join("replications.csv"), run)?;
-    check_weeks(&dir.join("weekly.csv"), run)
+    check_weeks(&dir.join("weekly.csv"), run)?;
+    run.breakdown.check(dir, run)
 }
 
 /// Each branch has the replications 0..N once each, N from the manifest.

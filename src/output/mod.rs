@@ -277,6 +277,7 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+pub mod breakdown;
 pub mod charts;
 pub mod compare;
 pub mod console;

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::breakdown::BreakdownTables;
 use super::rows::{header_of, ReplicationRow, SummaryRow, WeeklyRow};
 use super::tables::{replication_rows, summary_rows, weekly_rows};
 use super::{coverage, files, OutputError, TABLES};
@@ -74,6 +75,9 @@ pub struct RunData {
     pub summary: Vec<SummaryRow>,
     pub weekly: Vec<WeeklyRow>,
     pub replications: Vec<ReplicationRow>,
+    /// The tables by specialty and trust (empty for a run made before
+    /// them).
+    pub breakdown: BreakdownTables,
 }
 
 fn read_error(path: &Path, message: impl Into<String>) -> OutputError {
@@ -90,7 +94,7 @@ fn read_text(path: &Path) -> Result<String, OutputError> {
 /// Read the rows of a CSV file of `T`, checking its header against `T`'s
 /// (exactly, when `exact`; else it must hold every column of `T`) and that
 /// every number of each row (`numbers`) is finite.
-fn read_rows<T: Serialize + DeserializeOwned + Default>(
+pub(super) fn read_rows<T: Serialize + DeserializeOwned + Default>(
     path: &Path,
     exact: bool,
     numbers: impl Fn(&T) -> (String, Vec<f64>),
@@ -147,6 +151,7 @@ impl RunData {
             summary: summary_rows(world, result),
             weekly: weekly_rows(world, result),
             replications: replication_rows(world, result),
+            breakdown: BreakdownTables::from_ensemble(world, result),
         }
     }
 
@@ -180,11 +185,13 @@ impl RunData {
                 )
             },
         )?;
+        let breakdown = BreakdownTables::load(dir, &manifest.files)?;
         let data = RunData {
             manifest,
             summary,
             weekly,
             replications,
+            breakdown,
         };
         data.check(dir)?;
         coverage::check(dir, &data)?;

@@ -1,5 +1,5 @@
 //! The run's tables: `summary.csv`, `replications.csv`, `weekly.csv` and
-//! `manifest.json`. [`summary_rows`], [`weekly_rows`] and
+//! `manifest.json` (and the tables by specialty and trust, `breakdown.rs`). [`summary_rows`], [`weekly_rows`] and
 //! [`replication_rows`] turn aggregated results into the typed rows of
 //! [`super::rows`]; the [`Tables`] exporter writes a [`RunData`]'s rows.
 
@@ -124,14 +124,16 @@ impl Exporter for Tables {
         let replications = Body::Stream(Box::new(|out| {
             write_rows(out, &run.replications).map_err(std::io::Error::other)
         }));
-        Ok(vec![
+        let mut files = vec![
             OutputFile::bytes("summary.csv", summary),
             OutputFile {
                 path: Path::new("replications.csv").to_path_buf(),
                 body: replications,
             },
             OutputFile::bytes("weekly.csv", weekly),
-        ])
+        ];
+        files.extend(run.breakdown.files()?);
+        Ok(files)
     }
 }
 

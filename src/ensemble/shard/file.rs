@@ -17,6 +17,7 @@
 //! the checks across shards (`merge.rs`).
 
 use super::{Shard, ShardError, ShardScenario, ShardSpec, FORMAT_TAG, FORMAT_VERSION};
+use crate::ensemble::breakdown::Breakdown;
 use crate::ensemble::stats::Histogram;
 use crate::ensemble::EnsembleResult;
 use crate::model::random::{scenario_identity, sha256_hex};
@@ -47,6 +48,8 @@ struct Body {
     rows: Vec<(u64, Vec<Vec<u64>>)>,
     /// [branch][week][weekly metric]
     weekly: Vec<Vec<Vec<Histogram>>>,
+    /// The breakdown's exact sums, [branch][unit].
+    breakdown: Breakdown,
 }
 
 /// This build's version, written into every shard and required of every
@@ -79,6 +82,7 @@ impl Shard {
                 })
                 .collect(),
             weekly: self.result.weekly.clone(),
+            breakdown: self.result.breakdown.clone(),
         };
         let body = serde_json::to_vec(&body).expect("a shard body serialises");
         let header = Header {
@@ -105,8 +109,9 @@ impl Shard {
     }
 
     /// Check the results have the shape of the world they claim: `branches`
-    /// rows of `metrics` values per replication and `branches` x `weeks` x
-    /// `weekly_metrics` histograms.
+    /// rows of `metrics` values per replication, `branches` x `weeks` x
+    /// `weekly_metrics` histograms and `branches` x `units` sums of the
+    /// breakdown by specialty and trust.
     pub fn check_shape(
         &self,
         path: &str,
@@ -114,6 +119,7 @@ impl Shard {
         metrics: usize,
         weeks: usize,
         weekly_metrics: usize,
+        units: usize,
     ) -> Result<(), ShardError> {
         let rows_ok = self
             .result
@@ -127,13 +133,14 @@ impl Shard {
                     .weekly
                     .iter()
                     .all(|w| w.len() == weeks && w.iter().all(|m| m.len() == weekly_metrics)));
-        if rows_ok && weekly_ok {
+        let breakdown_ok = self.result.breakdown.has_shape(branches, units);
+        if rows_ok && weekly_ok && breakdown_ok {
             Ok(())
         } else {
             Err(ShardError::damaged(
                 path,
                 format!(
-                    "its results are not shaped like the scenario it carries ({branches} plans, {metrics} metrics, {weeks} weeks)"
+                    "its results are not shaped like the scenario it carries ({branches} plans, {metrics} metrics, {weeks} weeks, {units} specialties, trusts and specialty totals)"
                 ),
             ))
         }
@@ -227,6 +234,13 @@ impl Body {
                 expected.len()
             )));
         }
+        if self.breakdown.replications != expected.len() as u64 {
+            return Err(damaged(format!(
+                "its results by specialty and trust count {} replications, not {}",
+                self.breakdown.replications,
+                expected.len()
+            )));
+        }
         Ok(spec)
     }
 
@@ -254,6 +268,7 @@ impl Body {
             result: EnsembleResult {
                 rows,
                 weekly: self.weekly,
+                breakdown: self.breakdown,
             },
         }
     }

@@ -34,8 +34,10 @@ pub use spec::ShardSpec;
 pub const FORMAT_TAG: &str = "strikesim-shard";
 /// Version of the shard file layout this build writes and reads. 3: the
 /// rows and weekly histograms hold the catch-up counts and the split of a
-/// plan's effect on the list into the walkouts' and the catch-up's.
-pub const FORMAT_VERSION: u32 = 3;
+/// plan's effect on the list into the walkouts' and the catch-up's. 4: the
+/// body holds the exact sums of the breakdown by specialty and trust
+/// (`breakdown`).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Environment variable of a Kubernetes Indexed Job (0-based).
 pub const K8S_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";

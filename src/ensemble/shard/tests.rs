@@ -99,6 +99,11 @@ fn shard(k: u64, m: u64, n: u64) -> Shard {
         result
             .rows
             .push((r, vec![vec![r as f64 / 3.0, f64::NAN, -0.0]]));
+        // Two branches of two units.
+        let v = |b: u64, u: u64| std::array::from_fn(|m| r * 5 + b * 3 + u + m as u64);
+        result
+            .breakdown
+            .add(&[vec![v(0, 0), v(0, 1)], vec![v(1, 0), v(1, 1)]]);
     }
     Shard {
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -131,6 +136,8 @@ fn encode_decode_is_exact() {
     };
     assert_eq!(bits(&back), bits(&s));
     assert_eq!(back.result.weekly, s.result.weekly);
+    assert_eq!(back.result.breakdown, s.result.breakdown);
+    assert_eq!(back.result.breakdown.replications, 3);
     assert_eq!(back.spec, s.spec);
     let empty = shard(5, 7, 3);
     assert_eq!(
@@ -168,6 +175,7 @@ fn merge_equals_the_whole_and_refuses_gaps() {
     let merged = merge(&parts, &[]).unwrap();
     let whole = shard(0, 1, n);
     assert_eq!(merged.result.weekly, whole.result.weekly);
+    assert_eq!(merged.result.breakdown, whole.result.breakdown);
     assert!(merged.result.rows.iter().map(|(r, _)| *r).eq(0..n));
     let gap = merge(&parts[..2], &[]).unwrap_err();
     assert!(matches!(gap, ShardError::Missing { .. }), "{gap}");

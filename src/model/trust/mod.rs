@@ -47,6 +47,7 @@ mod walkout;
 mod wards;
 
 use super::outcome::{BranchOutcome, Counters, ListState};
+use super::specialty::SpecialtyOutcome;
 use super::vocab::{AM_START, PM_START};
 use super::{Branch, PlanModel, TrustModel, World};
 use crate::engine::{Calendar, SimTime};
@@ -276,7 +277,13 @@ impl<'w> TrustSim<'w> {
     }
 
     /// Run to the end and hand back what happened.
-    pub fn finish(mut self) -> BranchOutcome {
+    pub fn finish(self) -> BranchOutcome {
+        self.finish_by_specialty().0
+    }
+
+    /// As [`TrustSim::finish`], with each specialty's share of the
+    /// cancellations and of the list at the end, in the trust's order.
+    pub fn finish_by_specialty(mut self) -> (BranchOutcome, Vec<SpecialtyOutcome>) {
         let end = self.world.days;
         self.run_until_day(end);
         self.decide_due(end);
@@ -286,10 +293,17 @@ impl<'w> TrustSim<'w> {
             self.patients.iter().filter(|p| p.rebook_counted).count() as u64
         );
         self.counters.rebooked_late += self.rebook_pending;
-        BranchOutcome {
+        let specialties = self.specialty_outcomes(end);
+        debug_assert!(SpecialtyOutcome::add_up_to(
+            &specialties,
+            &self.counters,
+            &self.list_state(end)
+        ));
+        let outcome = BranchOutcome {
             counters: self.counters,
             daily: self.daily,
-        }
+        };
+        (outcome, specialties)
     }
 
     fn handle(&mut self, now: SimTime, event: Event) {

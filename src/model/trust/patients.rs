@@ -13,6 +13,7 @@ use crate::engine::{SimTime, MINUTES_PER_DAY};
 use crate::model::balance::Balance;
 use crate::model::outcome::{Counters, ListState, FLOW_NON_ADMITTED, FLOW_REFERRED, FLOW_REMOVED};
 use crate::model::random::{self, Purpose};
+use crate::model::specialty::SpecialtyOutcome;
 use crate::model::{InitialList, TrustModel, DAYS_18_WEEKS, DAYS_52_WEEKS};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
@@ -111,6 +112,24 @@ impl TrustSim<'_> {
             within_18w: within,
             over_52w: self.waiting - within_52,
         }
+    }
+
+    /// Each specialty's outcome: its counts, and its share of the list at
+    /// 00:00 on `day` as [`TrustSim::list_state`] counts it.
+    pub(super) fn specialty_outcomes(&self, day: i64) -> Vec<SpecialtyOutcome> {
+        let mut out: Vec<SpecialtyOutcome> = self.specs.iter().map(|s| s.outcome).collect();
+        for o in &mut out {
+            o.end = ListState::default();
+        }
+        let (from_18w, from_52w) = (day - DAYS_18_WEEKS, day - DAYS_52_WEEKS);
+        for p in self.patients.iter().filter(|p| p.on_list()) {
+            let end = &mut out[usize::from(p.spec)].end;
+            let start = i64::from(p.clock_start);
+            end.waiting += 1;
+            end.within_18w += u64::from(start >= from_18w);
+            end.over_52w += u64::from(start < from_52w);
+        }
+        out
     }
 
     pub(super) fn new_patient(&mut self, a: Arrival, clock_start: i32, stage: Stage) -> u32 {
@@ -406,6 +425,9 @@ impl TrustSim<'_> {
             initial_list: self.waiting,
             ..Counters::default()
         };
+        for st in &mut self.specs {
+            st.outcome = SpecialtyOutcome::default();
+        }
     }
 
     /// Drop the patients who have left the list (treated or removed) and

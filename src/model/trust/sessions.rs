@@ -303,6 +303,7 @@ impl TrustSim<'_> {
                         // The ward cannot take them through the walkout.
                         if counted {
                             self.counters.elective_on_day[setting.index()] += 1;
+                            self.specs[spec].outcome.elective_cancelled += 1;
                         }
                         self.rebook_binding(id, day, counted);
                         continue;
@@ -312,6 +313,7 @@ impl TrustSim<'_> {
                 if u < self.model.background_cancel_rate.get() {
                     if counted {
                         self.counters.elective_on_day[setting.index()] += 1;
+                        self.specs[spec].outcome.elective_cancelled += 1;
                     }
                     self.rebook_binding(id, day, counted);
                 } else {
@@ -379,6 +381,7 @@ impl TrustSim<'_> {
         if counted {
             self.counters.outpatient[OUTPATIENT_NEW] += dropped.len() as u64;
             self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += cut_follow_ups;
+            self.specs[spec].outcome.outpatient_cancelled += dropped.len() as u64 + cut_follow_ups;
         }
         if self.in_income_window(day) {
             self.counters.follow_up_cut_in_year += cut_follow_ups;
@@ -403,6 +406,7 @@ impl TrustSim<'_> {
         {
             if counted {
                 self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += u64::from(follow_up_slots);
+                self.specs[spec].outcome.outpatient_cancelled += u64::from(follow_up_slots);
             }
         }
         for id in booked {
@@ -413,11 +417,13 @@ impl TrustSim<'_> {
                 }
                 if counted {
                     self.counters.elective_on_day[setting.index()] += 1;
+                    self.specs[spec].outcome.elective_cancelled += 1;
                 }
                 self.rebook_binding(id, day, counted);
             } else {
                 if counted {
                     self.counters.outpatient[OUTPATIENT_NEW] += 1;
+                    self.specs[spec].outcome.outpatient_cancelled += 1;
                 }
                 self.enqueue(id);
             }

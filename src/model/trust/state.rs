@@ -6,6 +6,7 @@
 //! does with them is in the sibling files, each an `impl TrustSim` block.
 
 use crate::engine::{EventId, SimTime};
+use crate::model::specialty::SpecialtyOutcome;
 use crate::model::staffing::Juniors;
 use crate::model::vocab::{SessionTime, Setting};
 use crate::model::SessionKind;
@@ -245,6 +246,9 @@ pub(super) struct SpecState {
     /// Staff committed to all-day sessions today, unavailable in the afternoon.
     pub(super) all_day_juniors: Juniors,
     pub(super) all_day_consultants: u32,
+    /// Its share of the trust's counts (its list at the end is filled in
+    /// when the branch finishes).
+    pub(super) outcome: SpecialtyOutcome,
 }
 
 #[derive(Debug, Clone, Copy)]

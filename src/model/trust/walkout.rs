@@ -254,6 +254,7 @@ impl TrustSim<'_> {
         } = s.kind
         {
             self.counters.outpatient[OUTPATIENT_FOLLOW_UP] += u64::from(follow_up_slots);
+            self.specs[spec].outcome.outpatient_cancelled += u64::from(follow_up_slots);
         }
         let first = self.plan.stood_down_first;
         let binding = self.plan.binding_days;
@@ -262,8 +263,10 @@ impl TrustSim<'_> {
             if let Some(setting) = admission {
                 self.counters.elective_in_advance[setting.index()] += 1;
                 self.counters.elective_planned_walkout += 1;
+                self.specs[spec].outcome.elective_cancelled += 1;
             } else {
                 self.counters.outpatient[OUTPATIENT_NEW] += 1;
+                self.specs[spec].outcome.outpatient_cancelled += 1;
             }
             let p = &mut self.patients[id as usize];
             p.session = NO_SESSION;

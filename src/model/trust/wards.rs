@@ -238,6 +238,7 @@ impl TrustSim<'_> {
         s.closed += 1;
         let on_walkout = s.on_walkout;
         self.counters.elective_in_advance[Setting::Inpatient.index()] += 1;
+        self.specs[spec].outcome.elective_cancelled += 1;
         if on_walkout {
             self.counters.elective_planned_walkout += 1;
         }

@@ -13,6 +13,7 @@ mod cancellations;
 mod fan;
 mod recovery;
 mod series;
+mod specialties;
 mod style;
 mod tornado;
 mod waterfall;
@@ -24,6 +25,8 @@ use super::{Exporter, OutputError, OutputFile};
 use style::{register_fonts, Area};
 
 pub(crate) use series::series_chart_files;
+pub(crate) use specialties::signed_decimal1;
+pub use specialties::BreakdownChart;
 pub use style::{plan_colour_hex, HEIGHT, WIDTH};
 pub(crate) use tornado::tornado_chart_files;
 
@@ -224,11 +227,33 @@ pub(crate) fn chart_files(set: &ChartSet) -> Result<Vec<OutputFile<'static>>, Ou
     Ok(files)
 }
 
-/// The charts of a run: `charts/NAME.png` and `charts/NAME.svg`.
+/// The charts of a run: `charts/NAME.png` and `charts/NAME.svg`, those
+/// of [`Chart::ALL`] and then the run's [`BreakdownChart`]s.
 pub struct Charts;
 
 impl Exporter for Charts {
     fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError> {
-        chart_files(&ChartSet::from_run(run))
+        let mut files = chart_files(&ChartSet::from_run(run))?;
+        for chart in BreakdownChart::of_run(run) {
+            let pair = render(chart.name(), &specialties::Drawn(chart, run)).map_err(|source| {
+                OutputError::Chart {
+                    chart: chart.name(),
+                    source,
+                }
+            })?;
+            files.extend(pair);
+        }
+        Ok(files)
     }
+}
+
+/// Every chart a run can have, as (file stem, caption), in the report's
+/// order: [`Chart::ALL`], then [`BreakdownChart::ALL`].
+pub fn captioned_charts() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let main = Chart::ALL.into_iter().map(|c| (c.name(), c.caption()));
+    main.chain(
+        BreakdownChart::ALL
+            .into_iter()
+            .map(|c| (c.name(), c.caption())),
+    )
 }

@@ -16,6 +16,7 @@ mod headline;
 pub mod money;
 mod precision;
 mod reading;
+mod specialties;
 mod summary;
 
 pub use headline::{headline_table, HEADLINE_NOTE};
@@ -326,6 +327,7 @@ pub fn report_document(data: &RunData) -> Document {
     b.push(Block::Heading(2, "Recovery".into()));
     b.push(Block::Paragraph(RECOVERY_NOTE.into()));
     b.push(Block::Table(recovery_table(&plans_of(data))));
+    specialties::section(&mut b, data);
     // The money on a page of its own: after the catch-up and recovery
     // tables it would split from its note.
     b.push(Block::PageBreak);

@@ -2,7 +2,8 @@
 //!
 //! Sheets: `Summary` (the headline measures of the report's comparison
 //! table, plans as columns, each with its 95% interval), `Costs` (the
-//! money per plan and the prices used), `Weekly` and
+//! money per plan and the prices used), for a run with the breakdown by
+//! specialty and trust its tables (`breakdown.rs`), `Weekly` and
 //! `Replications` (the tables as they are in the CSV files), `Charts` (the
 //! PNG charts of the run, handed in like the report's) and `About` (what
 //! the run was and how to read its numbers).
@@ -14,6 +15,7 @@
 //!
 //! [`Manifest::threads`]: super::manifest::Manifest::threads
 
+mod breakdown;
 mod costs;
 mod sheets;
 
@@ -30,7 +32,8 @@ use chrono::{Datelike, NaiveDate};
 /// The file name of the workbook in a run folder.
 pub const XLSX: &str = "report.xlsx";
 
-/// The sheets, in order.
+/// The sheets every workbook has, in order; a run with the breakdown by
+/// specialty and trust has its sheets after `Costs` ([`sheet_names`]).
 pub const SHEETS: [&str; 6] = [
     "Summary",
     "Costs",
@@ -39,6 +42,16 @@ pub const SHEETS: [&str; 6] = [
     "Charts",
     "About",
 ];
+
+pub use breakdown::{SPECIALTIES, SPECIALTY_TOTALS, TRUSTS};
+
+/// The sheets of `run`'s workbook, in order.
+pub fn sheet_names(run: &RunData) -> Vec<&'static str> {
+    let mut names = SHEETS[..2].to_vec();
+    names.extend(breakdown::sheets_of(run));
+    names.extend(&SHEETS[2..]);
+    names
+}
 
 /// `report.xlsx`, with the PNG charts found among the files it is given
 /// (those of the charts exporter) on its `Charts` sheet.
@@ -82,6 +95,14 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     summary_sheet(book.add_worksheet(), run, &styles)?;
     costs::costs_sheet(book.add_worksheet(), run, &styles)?;
+    for sheet in breakdown::sheets_of(run) {
+        let ws = book.add_worksheet();
+        match sheet {
+            SPECIALTIES => breakdown::specialties_sheet(ws, run, &styles)?,
+            SPECIALTY_TOTALS => breakdown::specialty_totals_sheet(ws, run, &styles)?,
+            _ => breakdown::trusts_sheet(ws, run, &styles)?,
+        }
+    }
     sheets::weekly_sheet(book.add_worksheet(), run, &styles)?;
     sheets::replications_sheet(book.add_worksheet(), run, &styles)?;
     sheets::charts_sheet(book.add_worksheet(), charts, &styles)?;
@@ -386,10 +407,18 @@ fn about_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xlsx
     ));
     rows.push((
         "Sheets",
-        "Summary: the headline measures of the report's comparison table. Weekly: weekly.csv. \
-         Replications: replications.csv, one row per plan and replication. Charts: the report's \
-         charts. The CSV files and manifest.json beside this workbook hold the same numbers."
-            .into(),
+        format!(
+            "Summary: the headline measures of the report's comparison table. {}Weekly: \
+             weekly.csv. Replications: replications.csv, one row per plan and replication. Charts: \
+             the report's charts. The CSV files and manifest.json beside this workbook hold the same \
+             numbers.",
+            match breakdown::sheets_of(run).len() {
+                0 => "",
+                1 => "Specialties: by_specialty.csv, each plan's effect by specialty. ",
+                _ => "Specialties: by_specialty.csv, each plan's effect by specialty of each trust; \
+                      Specialties, all trusts: by_specialty_all_trusts.csv; Trusts: by_trust.csv. ",
+            }
+        ),
     ));
     const VALUE_CHARS: f64 = 100.0;
     for (i, (key, value)) in rows.iter().enumerate() {

@@ -5,14 +5,14 @@ use rust_xlsxwriter::{Format, Image, Worksheet, XlsxError};
 
 use super::{excel_date, value_format, Styles, SHEETS};
 use crate::ensemble::metrics::{Metric, WeeklyMetric};
-use crate::output::charts::{Chart, HEIGHT};
+use crate::output::charts::{captioned_charts, HEIGHT};
 use crate::output::rows::{header_of, ReplicationRow, WeeklyRow};
 use crate::output::run_data::RunData;
 use crate::output::OutputFile;
 
 /// Write `header` into row 0 in the header style and size each column to
 /// the wider of its name and `min_width`.
-fn header_row(
+pub(super) fn header_row(
     ws: &mut Worksheet,
     header: &[String],
     min_width: &[f64],
@@ -108,7 +108,7 @@ fn chart_rows() -> u32 {
 }
 
 /// `Charts`: every PNG chart of the run that is among `charts`, in the
-/// report's order, each under its title.
+/// report's order (the breakdown's last), each under its title.
 pub(super) fn charts_sheet(
     ws: &mut Worksheet,
     charts: &[OutputFile],
@@ -116,8 +116,8 @@ pub(super) fn charts_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(SHEETS[4])?;
     let mut row = 0;
-    for chart in Chart::ALL {
-        let path = format!("charts/{}.png", chart.name());
+    for (name, caption) in captioned_charts() {
+        let path = format!("charts/{name}.png");
         let Some(png) = charts
             .iter()
             .find(|f| f.path.to_str() == Some(path.as_str()))
@@ -125,12 +125,12 @@ pub(super) fn charts_sheet(
         else {
             continue;
         };
-        ws.write_string_with_format(row, 0, chart.caption(), &s.title)?;
+        ws.write_string_with_format(row, 0, caption, &s.title)?;
         ws.write_string(row + 1, 0, format!("{path} (also as SVG beside it)"))?;
         let image = Image::new_from_buffer(png)?
             .set_scale_width(CHART_SCALE)
             .set_scale_height(CHART_SCALE)
-            .set_alt_text(chart.caption());
+            .set_alt_text(caption);
         ws.insert_image(row + 2, 0, &image)?;
         row += 2 + chart_rows() + 2;
     }
