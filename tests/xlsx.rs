@@ -77,6 +77,7 @@ fn the_workbook_of_a_run_holds_its_tables_and_charts() {
         names,
         [
             "Summary",
+            "Costs",
             SPECIALTIES,
             "Weekly",
             "Replications",

@@ -42,7 +42,7 @@ pub(super) fn section(b: &mut Vec<Block>, data: &RunData) {
     };
     b.push(Block::Paragraph(Inline::from(format!(
         "For each plan, the {TOP_SPECIALTIES} specialties with the most extra patients waiting at the end \
-         of the run{over}, and the extra elective operations and outpatient appointments cancelled there \
+         of the run{over} (only those with more, not those a catch-up leaves with fewer), and the extra elective operations and outpatient appointments cancelled there \
          in the counting window: plan minus no strike in the same replication, means with 95% intervals. \
          Every specialty{} is in {BY_SPECIALTY}{} and in the workbook.",
         if trusts == 1 { "" } else { " of every trust" },
@@ -97,7 +97,14 @@ pub fn specialty_table(data: &RunData) -> Table {
         let mut hit = bd.specialty_totals_of(plan, Metric::RttListEnd);
         // Stable: ties stay in code order.
         hit.sort_by(|a, b| b.effect_mean.total_cmp(&a.effect_mean));
-        for r in hit.into_iter().take(TOP_SPECIALTIES) {
+        // Hit: more patients waiting than without the strike. A plan whose
+        // catch-up leaves a specialty with fewer is not listed there.
+        let before = rows.len();
+        for r in hit
+            .into_iter()
+            .filter(|r| r.effect_mean >= 0.5)
+            .take(TOP_SPECIALTIES)
+        {
             let effect = |m: Metric| {
                 bd.specialty_total(plan, &r.specialty, m)
                     .map_or_else(String::new, |r| r.effect_with_interval())
@@ -109,6 +116,17 @@ pub fn specialty_table(data: &RunData) -> Table {
                 effect(Metric::RttOver18wEnd),
                 effect(Metric::ElectiveCancelled),
                 effect(Metric::OutpatientCancelled),
+            ]);
+        }
+        if rows.len() == before {
+            let none = "no specialty has more patients waiting at the end".to_string();
+            rows.push(vec![
+                plan.to_string(),
+                none,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
             ]);
         }
     }
