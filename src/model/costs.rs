@@ -13,8 +13,9 @@ use super::outcome::{
 pub const HOURS_PER_SESSION: f64 = 4.0;
 
 /// Prices in pounds (see `scenarios/README.md`, `[costs]`, for the
-/// defaults and where they come from).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// defaults and where they come from). `manifest.json` records them under
+/// the same names.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CostModel {
     /// Income per elective inpatient spell.
     pub inpatient_spell: f64,

@@ -3,6 +3,7 @@
 //! words, for the report. One type, [`Manifest`], written at the end of a
 //! run and read back with the rest of the run's files.
 
+use crate::model::costs::CostModel;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -138,16 +139,17 @@ pub struct ScenarioInfo {
 /// valued for income.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CostsInfo {
-    pub inpatient_spell: f64,
-    pub day_case: f64,
-    pub outpatient_first: f64,
-    pub outpatient_follow_up: f64,
-    pub act_down_per_hour: f64,
-    pub catch_up_list: f64,
-    pub catch_up_clinic: f64,
-    pub rebooked_within_year: bool,
+    #[serde(flatten)]
+    pub prices: CostModel,
     pub income_from: NaiveDate,
     pub income_to: NaiveDate,
+}
+
+impl std::ops::Deref for CostsInfo {
+    type Target = CostModel;
+    fn deref(&self) -> &CostModel {
+        &self.prices
+    }
 }
 
 /// The simulated calendar: warm-up from `start`, plans branch at `branch`
@@ -469,20 +471,10 @@ pub fn manifest(
             tolerance_patients: f64::from(s.recovery.tolerance_patients.get()),
             share_of_peak: s.recovery.share_of_peak.get(),
         }),
-        costs: Some({
-            let c = &world.costs;
-            CostsInfo {
-                inpatient_spell: c.inpatient_spell,
-                day_case: c.day_case,
-                outpatient_first: c.outpatient_first,
-                outpatient_follow_up: c.outpatient_follow_up,
-                act_down_per_hour: c.act_down_per_hour,
-                catch_up_list: c.catch_up_list,
-                catch_up_clinic: c.catch_up_clinic,
-                rebooked_within_year: c.rebooked_within_year,
-                income_from: date(world.income_window.0),
-                income_to: date(world.income_window.1),
-            }
+        costs: Some(CostsInfo {
+            prices: world.costs,
+            income_from: date(world.income_window.0),
+            income_to: date(world.income_window.1),
         }),
         metrics: Metric::ALL
             .iter()

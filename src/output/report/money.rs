@@ -8,6 +8,7 @@
 use super::{value, PlanRef};
 use crate::ensemble::metrics::{Metric, Unit};
 use crate::ensemble::stats::{summarise, t975};
+use crate::model::costs::CostModel;
 use crate::output::document::{Block, Table};
 use crate::output::human;
 use crate::output::run_data::{RunData, COUNTERFACTUAL};
@@ -144,42 +145,50 @@ pub fn money_table(plans: &[PlanRef]) -> Table {
     Table { header, rows }
 }
 
+/// Every price with what it is and what it is per, as the report and the
+/// workbook list them.
+pub fn price_list(c: &CostModel) -> [(&'static str, f64, &'static str); 7] {
+    [
+        (
+            "Income per elective inpatient spell",
+            c.inpatient_spell,
+            "a spell",
+        ),
+        ("Income per day case", c.day_case, "a day case"),
+        (
+            "Income per first outpatient attendance",
+            c.outpatient_first,
+            "an attendance",
+        ),
+        (
+            "Income per follow-up attendance",
+            c.outpatient_follow_up,
+            "an attendance",
+        ),
+        (
+            "Consultant acting down",
+            c.act_down_per_hour,
+            "an hour (4 hours a session)",
+        ),
+        ("Catch-up theatre list", c.catch_up_list, "a list"),
+        ("Catch-up clinic", c.catch_up_clinic, "a clinic"),
+    ]
+}
+
 /// The prices the run used, for the table under the money.
 fn prices_table(data: &RunData) -> Option<Table> {
     let c = data.manifest.costs.as_ref()?;
-    let row = |what: &str, v: f64, per: &str| {
-        vec![
-            what.to_string(),
-            format!("{} {per}", value(Unit::Pounds, v)),
-        ]
-    };
     Some(Table {
         header: vec!["Price (an assumption to check)".into(), "Value".into()],
-        rows: vec![
-            row(
-                "Income per elective inpatient spell",
-                c.inpatient_spell,
-                "a spell",
-            ),
-            row("Income per day case", c.day_case, "a day case"),
-            row(
-                "Income per first outpatient attendance",
-                c.outpatient_first,
-                "an attendance",
-            ),
-            row(
-                "Income per follow-up attendance",
-                c.outpatient_follow_up,
-                "an attendance",
-            ),
-            row(
-                "Consultant acting down",
-                c.act_down_per_hour,
-                "an hour (4 hours a session)",
-            ),
-            row("Catch-up theatre list", c.catch_up_list, "a list"),
-            row("Catch-up clinic", c.catch_up_clinic, "a clinic"),
-        ],
+        rows: price_list(c)
+            .iter()
+            .map(|(what, v, per)| {
+                vec![
+                    what.to_string(),
+                    format!("{} {per}", value(Unit::Pounds, *v)),
+                ]
+            })
+            .collect(),
     })
 }
 

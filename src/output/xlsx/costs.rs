@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{difference_format, value_format, Styles, SHEETS};
 use crate::ensemble::metrics::Unit;
-use crate::output::report::money::{cost_per_breach_avoided, PerBreach, MONEY};
+use crate::output::report::money::{cost_per_breach_avoided, price_list, PerBreach, MONEY};
 use crate::output::run_data::{RunData, COUNTERFACTUAL};
 
 pub(super) fn costs_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), XlsxError> {
@@ -88,20 +88,8 @@ pub(super) fn costs_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Resu
     };
     ws.write_string_with_format(row, 0, "Prices used (assumptions to check)", &s.section)?;
     row += 1;
-    let prices = [
-        ("Income per elective inpatient spell", c.inpatient_spell),
-        ("Income per day case", c.day_case),
-        ("Income per first outpatient attendance", c.outpatient_first),
-        ("Income per follow-up attendance", c.outpatient_follow_up),
-        (
-            "Consultant acting down, per hour (4 hours a session)",
-            c.act_down_per_hour,
-        ),
-        ("Catch-up theatre list", c.catch_up_list),
-        ("Catch-up clinic", c.catch_up_clinic),
-    ];
-    for (what, v) in prices {
-        ws.write_string(row, 1, what)?;
+    for (what, v, per) in price_list(c) {
+        ws.write_string(row, 1, format!("{what}, {per}"))?;
         ws.write_number_with_format(row, 2, v, &value_format(Unit::Pounds))?;
         row += 1;
     }
