@@ -105,6 +105,31 @@ fn accepts_two_compatible_runs() {
     }
     assert!(md.contains("## Catch-up sessions"));
     assert!(md.contains("| west-herts-alt/recall-and-catch-up | 66 (66 to 66) |"));
+
+    // compare.xlsx: the labelled plans as columns of its Summary sheet,
+    // each effect the number of its own run's summary.csv.
+    use calamine::{Data, Reader, Xlsx};
+    let file = std::fs::File::open(out.join("compare.xlsx")).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).unwrap();
+    assert_eq!(book.sheet_names(), ["Summary", "About"]);
+    let summary = book.worksheet_range("Summary").unwrap();
+    let alt = RunData::load(&tmp.path().join("b")).unwrap();
+    let label = "west-herts-alt/recall-and-catch-up";
+    let col = (1..summary.width())
+        .find(|&c| matches!(summary.get((0, c)), Some(Data::String(s)) if s == label))
+        .expect("a column for the alternative run's catch-up plan");
+    let row = (0..summary.height())
+        .find(
+            |&r| matches!(summary.get((r, 0)), Some(Data::String(s)) if s.starts_with("Net cost")),
+        )
+        .expect("a net cost row");
+    let wanted = alt
+        .summary_of("recall-and-catch-up", Metric::NetCost)
+        .effect_mean;
+    match summary.get((row, col)) {
+        Some(Data::Float(v)) => assert!((v - wanted).abs() < 1e-9, "{v} != {wanted}"),
+        other => panic!("net cost cell is {other:?}"),
+    }
 }
 
 #[test]

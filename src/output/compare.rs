@@ -71,6 +71,18 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
         "compare.csv",
         compare_csv(&runs, &plans)?,
     ));
+    let refs: Vec<PlanRef> = plans
+        .iter()
+        .map(|(label, run, plan)| PlanRef {
+            label: label.clone(),
+            run: &runs[*run],
+            plan: plan.clone(),
+        })
+        .collect();
+    files.push(OutputFile::bytes(
+        super::xlsx::COMPARE_XLSX,
+        super::xlsx::comparison_workbook_bytes(&refs)?,
+    ));
     files.push(OutputFile::bytes(
         "compare.md",
         compare_document(dirs, &runs, &plans)

@@ -33,7 +33,9 @@ pub(super) fn costs_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Resu
     }
     ws.set_freeze_panes(1, 0)?;
     // Printed: A4 landscape, one page wide.
-    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
     let plan_width = plans.iter().map(|p| p.chars().count()).max().unwrap_or(10);
     ws.set_column_width(0, (plan_width + 2).max(10) as f64)?;
     ws.set_column_width(1, 58.0)?;

@@ -24,6 +24,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use super::report::{plans_of, PlanRef};
 use super::run_data::{RunData, COUNTERFACTUAL};
 use super::{human, Exporter, OutputError, OutputFile};
 use crate::ensemble::metrics::{Metric, Unit};
@@ -93,7 +94,7 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
         .set_creation_datetime(&created(m.period.start)?);
     book.set_properties(&properties);
     let styles = Styles::new();
-    summary_sheet(book.add_worksheet(), run, &styles)?;
+    summary_sheet(book.add_worksheet(), &plans_of(run), &styles)?;
     costs::costs_sheet(book.add_worksheet(), run, &styles)?;
     for sheet in breakdown::sheets_of(run) {
         let ws = book.add_worksheet();
@@ -109,6 +110,32 @@ fn build(run: &RunData, charts: &[OutputFile]) -> Result<Vec<u8>, XlsxError> {
     about_sheet(book.add_worksheet(), run, &styles)?;
     book.save_to_buffer()
 }
+
+/// The workbook of `compare --out`: the `Summary` sheet with the compared
+/// plans as columns, each under its label (the same numbers as
+/// `compare.csv`), and the About sheet of the first run.
+pub fn comparison_workbook_bytes(plans: &[PlanRef]) -> Result<Vec<u8>, OutputError> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        let Some(first) = plans.first() else {
+            return book.save_to_buffer();
+        };
+        let m = &first.run.manifest;
+        let properties = DocProperties::new()
+            .set_title(format!("strikesim comparison: {}", m.scenario.title))
+            .set_author(format!("{} {}", m.tool_name(), m.version))
+            .set_creation_datetime(&created(m.period.start)?);
+        book.set_properties(&properties);
+        let styles = Styles::new();
+        summary_sheet(book.add_worksheet(), plans, &styles)?;
+        about_sheet(book.add_worksheet(), first.run, &styles)?;
+        book.save_to_buffer()
+    };
+    build().map_err(|e| OutputError::Other(format!("cannot write {COMPARE_XLSX}: {e}")))
+}
+
+/// The file name of the comparison's workbook.
+pub const COMPARE_XLSX: &str = "compare.xlsx";
 
 /// A date as Excel holds it; an error for one Excel cannot hold (before
 /// 1900 or after 9999).
@@ -234,19 +261,22 @@ pub const SUMMARY_NOTE: &str = "The first block is the strike's effect: each pla
 /// `Summary`: the strike's effect (each plan minus no strike in the same
 /// replication) and each plan's own figure, for every headline measure,
 /// each with its 95% interval in the two cells beside it.
-fn summary_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), XlsxError> {
+fn summary_sheet(ws: &mut Worksheet, plans: &[PlanRef], s: &Styles) -> Result<(), XlsxError> {
     ws.set_name(SHEETS[0])?;
-    let plans = run.plans();
+    let Some(first) = plans.first() else {
+        return Ok(());
+    };
+    let run = first.run;
     let last_col = plans.len() as u16 * SUMMARY_COLUMNS_PER_PLAN;
     ws.write_string_with_format(0, 0, "Plan", &s.header)?;
     ws.write_string_with_format(1, 0, "What the plan does", &s.header_wrap)?;
     ws.write_string_with_format(2, 0, "Measure", &s.header)?;
     let mut longest_description = 0;
-    for (i, plan) in plans.iter().enumerate() {
+    for (i, p) in plans.iter().enumerate() {
         let col = 1 + i as u16 * SUMMARY_COLUMNS_PER_PLAN;
-        let description = plan_description(run, plan);
+        let description = plan_description(p.run, &p.plan);
         longest_description = longest_description.max(description.chars().count());
-        ws.merge_range(0, col, 0, col + 2, plan, &s.header)?;
+        ws.merge_range(0, col, 0, col + 2, &p.label, &s.header)?;
         ws.merge_range(1, col, 1, col + 2, &description, &s.header_wrap)?;
         for (j, what) in ["Mean", "95% low", "95% high"].iter().enumerate() {
             ws.write_string_with_format(2, col + j as u16, *what, &s.header)?;
@@ -281,12 +311,12 @@ fn summary_sheet(ws: &mut Worksheet, run: &RunData, s: &Styles) -> Result<(), Xl
             } else {
                 value_format(unit)
             };
-            for (i, plan) in plans.iter().enumerate() {
+            for (i, p) in plans.iter().enumerate() {
                 let col = 1 + i as u16 * SUMMARY_COLUMNS_PER_PLAN;
-                let Some(r) = run.summary_row(plan, metric) else {
+                let Some(r) = p.run.summary_row(&p.plan, metric) else {
                     continue;
                 };
-                if effect && *plan == COUNTERFACTUAL {
+                if effect && p.plan == COUNTERFACTUAL {
                     ws.write_string(row, col, "(reference)")?;
                     continue;
                 }
