@@ -70,6 +70,11 @@ impl CostModel {
         }
     }
 
+    /// Income at risk plus the cost of cover and of catch-up.
+    pub fn net_cost(&self, own: &Counters, cf: &Counters) -> f64 {
+        self.income_at_risk(own, cf) + self.cover(own) + self.catch_up(own)
+    }
+
     /// What consultants acting down were paid in the counting window.
     pub fn cover(&self, c: &Counters) -> f64 {
         c.consultant_act_down as f64 * HOURS_PER_SESSION * self.act_down_per_hour

@@ -52,6 +52,8 @@ pub trait Estimates {
     fn effect(&self) -> Estimate;
     /// The plan's own figure.
     fn own(&self) -> Estimate;
+    /// The row with its effect and own figure set.
+    fn with(self, effect: Estimate, own: Estimate) -> Self;
 
     /// The six numbers in column order.
     fn numbers(&self) -> [f64; 6] {
@@ -95,6 +97,17 @@ macro_rules! estimates {
                     mean: self.mean,
                     ci95_low: self.ci95_low,
                     ci95_high: self.ci95_high,
+                }
+            }
+            fn with(self, e: Estimate, o: Estimate) -> Self {
+                Self {
+                    effect_mean: e.mean,
+                    effect_ci95_low: e.ci95_low,
+                    effect_ci95_high: e.ci95_high,
+                    mean: o.mean,
+                    ci95_low: o.ci95_low,
+                    ci95_high: o.ci95_high,
+                    ..self
                 }
             }
         }
@@ -220,50 +233,44 @@ impl BreakdownTables {
                         Unit::Cell { trust, specialty } => {
                             let tr = &world.trusts[trust];
                             let sp = &tr.specialties[specialty];
-                            t.specialties.push(SpecialtyRow {
-                                plan,
-                                trust: tr.code.clone(),
-                                specialty: sp.code.clone(),
-                                specialty_name: sp.name.clone(),
-                                metric,
-                                effect_mean: e.mean,
-                                effect_ci95_low: e.ci95_low,
-                                effect_ci95_high: e.ci95_high,
-                                mean: o.mean,
-                                ci95_low: o.ci95_low,
-                                ci95_high: o.ci95_high,
-                            });
+                            t.specialties.push(
+                                SpecialtyRow {
+                                    plan,
+                                    trust: tr.code.clone(),
+                                    specialty: sp.code.clone(),
+                                    specialty_name: sp.name.clone(),
+                                    metric,
+                                    ..Default::default()
+                                }
+                                .with(e, o),
+                            );
                         }
                         Unit::Trust(trust) => {
                             let tr = &world.trusts[trust];
-                            t.trusts.push(TrustRow {
-                                plan,
-                                trust: tr.code.clone(),
-                                trust_name: tr.name.clone(),
-                                metric,
-                                effect_mean: e.mean,
-                                effect_ci95_low: e.ci95_low,
-                                effect_ci95_high: e.ci95_high,
-                                mean: o.mean,
-                                ci95_low: o.ci95_low,
-                                ci95_high: o.ci95_high,
-                            });
+                            t.trusts.push(
+                                TrustRow {
+                                    plan,
+                                    trust: tr.code.clone(),
+                                    trust_name: tr.name.clone(),
+                                    metric,
+                                    ..Default::default()
+                                }
+                                .with(e, o),
+                            );
                         }
                         Unit::Specialty(code) => {
                             let c = &layout.codes[code];
-                            t.specialty_totals.push(SpecialtyTotalRow {
-                                plan,
-                                specialty: c.code.clone(),
-                                specialty_name: c.name.clone(),
-                                trusts: c.cells.len() as u64,
-                                metric,
-                                effect_mean: e.mean,
-                                effect_ci95_low: e.ci95_low,
-                                effect_ci95_high: e.ci95_high,
-                                mean: o.mean,
-                                ci95_low: o.ci95_low,
-                                ci95_high: o.ci95_high,
-                            });
+                            t.specialty_totals.push(
+                                SpecialtyTotalRow {
+                                    plan,
+                                    specialty: c.code.clone(),
+                                    specialty_name: c.name.clone(),
+                                    trusts: c.cells.len() as u64,
+                                    metric,
+                                    ..Default::default()
+                                }
+                                .with(e, o),
+                            );
                         }
                     }
                 }

@@ -115,6 +115,29 @@ impl OutputFile<'_> {
     }
 }
 
+/// The held bytes of the file at `path` among `files` (an image a
+/// document embeds).
+pub(crate) fn file_bytes<'f>(files: &'f [OutputFile], path: &str) -> Option<&'f [u8]> {
+    files
+        .iter()
+        .find(|f| f.path.to_str() == Some(path))
+        .and_then(|f| f.as_bytes())
+}
+
+/// `STEM.md` and `STEM.html` of `doc`, the HTML embedding its images from
+/// `files`.
+pub(crate) fn document_files(
+    stem: &str,
+    doc: &document::Document,
+    files: &[OutputFile],
+) -> [OutputFile<'static>; 2] {
+    let html = doc.to_html(|p| file_bytes(files, p));
+    [
+        OutputFile::bytes(format!("{stem}.md"), doc.to_markdown().into_bytes()),
+        OutputFile::bytes(format!("{stem}.html"), html.into_bytes()),
+    ]
+}
+
 /// An output format: renders a run into files, writing nothing itself.
 pub trait Exporter {
     fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError>;

@@ -472,9 +472,7 @@ impl Metric {
             M::IncomeAtRisk => b.costs.income_at_risk(c, b.cf_counters),
             M::CostOfCover => b.costs.cover(c),
             M::CostOfCatchUp => b.costs.catch_up(c),
-            M::NetCost => {
-                b.costs.income_at_risk(c, b.cf_counters) + b.costs.cover(c) + b.costs.catch_up(c)
-            }
+            M::NetCost => b.costs.net_cost(c, b.cf_counters),
         }
     }
 }

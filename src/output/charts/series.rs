@@ -12,8 +12,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    bold, draw_err, fit_text, font, frame, house_mesh, padded_range, register_fonts, Area, MUTED,
-    TEXT,
+    bold, draw_err, fit_text, font, frame, hatch, house_mesh, padded_range, register_fonts, Area,
+    MUTED, TEXT,
 };
 use super::{render, ChartError, Drawing};
 use crate::ensemble::metrics::Metric;
@@ -181,29 +181,6 @@ fn value_text<DB: DrawingBackend>(
     .map_err(draw_err)
 }
 
-/// 45-degree hatching over the pixel rectangle from `(x0, y0)` (top left)
-/// to `(x1, y1)`.
-fn hatch<DB: DrawingBackend>(
-    area: &Area<DB>,
-    (x0, y0): (i32, i32),
-    (x1, y1): (i32, i32),
-) -> Result<(), ChartError> {
-    let h = y1 - y0;
-    let mut c = x0 - h;
-    while c < x1 {
-        let (xs, xe) = (c.max(x0), (c + h).min(x1));
-        if xs < xe {
-            area.draw(&PathElement::new(
-                vec![(xs, y1 - (xs - c)), (xe, y1 - (xe - c))],
-                HATCH.stroke_width(2),
-            ))
-            .map_err(draw_err)?;
-        }
-        c += 12;
-    }
-    Ok(())
-}
-
 /// A legend entry: a swatch drawn by `swatch` in the box at `y`, then text.
 fn legend_entry<DB: DrawingBackend>(
     area: &Area<DB>,
@@ -275,7 +252,12 @@ impl Drawing for Bars<'_> {
                 chart.backend_coord(&(t.p50, y - half)),
             );
             if b.0 > a.0 {
-                hatch(&area, (a.0 - dx, a.1 - dy), (b.0 - dx, b.1 - dy))?;
+                hatch(
+                    &area,
+                    (a.0 - dx, a.1 - dy),
+                    (b.0 - dx, b.1 - dy),
+                    HATCH.mix(1.0),
+                )?;
             }
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -306,7 +288,7 @@ impl Drawing for Bars<'_> {
         legend_entry(&legend, 130, "Day case", |a, p, q| {
             a.draw(&Rectangle::new([p, q], DAY_CASE.filled()))
                 .map_err(draw_err)?;
-            hatch(a, p, q)?;
+            hatch(a, p, q, HATCH.mix(1.0))?;
             a.draw(&Rectangle::new([p, q], BLACK.stroke_width(1)))
                 .map_err(draw_err)
         })?;

@@ -322,6 +322,30 @@ pub(super) fn on_bar(style: &SeriesStyle) -> SeriesStyle {
     }
 }
 
+/// 45-degree hatching in `colour` over the pixel rectangle from `(x0, y0)`
+/// (top left) to `(x1, y1)`.
+pub(super) fn hatch<DB: DrawingBackend>(
+    area: &Area<DB>,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    colour: RGBAColor,
+) -> Result<(), ChartError> {
+    let h = y1 - y0;
+    let mut c = x0 - h;
+    while c < x1 {
+        let (xs, xe) = (c.max(x0), (c + h).min(x1));
+        if xs < xe {
+            area.draw(&PathElement::new(
+                vec![(xs, y1 - (xs - c)), (xe, y1 - (xe - c))],
+                colour.stroke_width(2),
+            ))
+            .map_err(draw_err)?;
+        }
+        c += 12;
+    }
+    Ok(())
+}
+
 /// A series line in backend (pixel) coordinates, solid or dashed.
 pub(super) fn draw_line<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -11,8 +11,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    bold, draw_err, fit_text, font, frame, house_mesh, padded_range, register_fonts, Area, MUTED,
-    TEXT,
+    bold, draw_err, fit_text, font, frame, hatch, house_mesh, padded_range, register_fonts, Area,
+    MUTED, TEXT,
 };
 use super::{render, ChartError, Drawing};
 use crate::ensemble::metrics::Metric;
@@ -221,7 +221,7 @@ fn draw_panel<DB: DrawingBackend>(
             area.draw(&Rectangle::new([a, b], colour.filled()))
                 .map_err(draw_err)?;
             if *hatched {
-                hatch(&area, a, b)?;
+                hatch(&area, a, b, WHITE.mix(0.7))?;
             }
             area.draw(&Rectangle::new([a, b], BLACK.stroke_width(1)))
                 .map_err(draw_err)?;
@@ -254,28 +254,6 @@ fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// 45-degree hatching in white over the pixel rectangle `a` (top left) to `b`.
-fn hatch<DB: DrawingBackend>(
-    area: &Area<DB>,
-    (x0, y0): (i32, i32),
-    (x1, y1): (i32, i32),
-) -> Result<(), ChartError> {
-    let h = y1 - y0;
-    let mut c = x0 - h;
-    while c < x1 {
-        let (xs, xe) = (c.max(x0), (c + h).min(x1));
-        if xs < xe {
-            area.draw(&PathElement::new(
-                vec![(xs, y1 - (xs - c)), (xe, y1 - (xe - c))],
-                WHITE.mix(0.7).stroke_width(2),
-            ))
-            .map_err(draw_err)?;
-        }
-        c += 12;
-    }
-    Ok(())
-}
-
 /// The key: the two bar colours and the base line.
 fn draw_key<DB: DrawingBackend>(legend: &Area<DB>) -> Result<(), ChartError> {
     legend
@@ -295,7 +273,7 @@ fn draw_key<DB: DrawingBackend>(legend: &Area<DB>) -> Result<(), ChartError> {
                     .draw(&Rectangle::new([a, b], c.filled()))
                     .map_err(draw_err)?;
                 if *hatched {
-                    hatch(legend, a, b)?;
+                    hatch(legend, a, b, WHITE.mix(0.7))?;
                 }
                 legend
                     .draw(&Rectangle::new([a, b], BLACK.stroke_width(1)))

@@ -40,25 +40,12 @@ impl<'c> Report<'c> {
     pub fn with_charts(charts: &'c [OutputFile<'c>]) -> Self {
         Report { charts }
     }
-
-    fn chart_png(&self, path: &str) -> Option<&'c [u8]> {
-        self.charts
-            .iter()
-            .find(|f| f.path.to_str() == Some(path))
-            .and_then(|f| f.as_bytes())
-    }
 }
 
 impl Exporter for Report<'_> {
     fn files<'a>(&self, run: &'a RunData) -> Result<Vec<OutputFile<'a>>, OutputError> {
         let doc = report_document(run);
-        Ok(vec![
-            OutputFile::bytes("report.md", doc.to_markdown().into_bytes()),
-            OutputFile::bytes(
-                "report.html",
-                doc.to_html(|p| self.chart_png(p)).into_bytes(),
-            ),
-        ])
+        Ok(super::document_files("report", &doc, self.charts).into())
     }
 }
 

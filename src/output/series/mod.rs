@@ -151,17 +151,8 @@ pub fn series(dirs: &[PathBuf], out: &Path) -> Result<SeriesOutcome, OutputError
         "series.csv",
         document::series_csv(&strikes)?,
     ));
-    files.push(OutputFile::bytes(
-        "series.md",
-        doc.to_markdown().into_bytes(),
-    ));
-    let html = doc.to_html(|p| {
-        files
-            .iter()
-            .find(|f| f.path.to_str() == Some(p))
-            .and_then(|f| f.as_bytes())
-    });
-    files.push(OutputFile::bytes("series.html", html.into_bytes()));
+    let pages = super::document_files("series", &doc, &files);
+    files.extend(pages);
     // Everything is drawn and formatted before the folder is locked.
     let staged = Staged::begin(out, FolderKind::Series)?;
     let written = write_files(staged.dir(), files)

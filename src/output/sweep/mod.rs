@@ -348,17 +348,8 @@ pub fn files(data: &SweepData) -> Result<Vec<OutputFile<'static>>, OutputError> 
         tornado_csv(data).map_err(csv_error("tornado.csv"))?,
     ));
     let doc = page::document(data);
-    files.push(OutputFile::bytes(
-        "sweep.md",
-        doc.to_markdown().into_bytes(),
-    ));
-    let html = doc.to_html(|p| {
-        files
-            .iter()
-            .find(|f| f.path.to_str() == Some(p))
-            .and_then(|f| f.as_bytes())
-    });
-    files.push(OutputFile::bytes("sweep.html", html.into_bytes()));
+    let pages = super::document_files("sweep", &doc, &files);
+    files.extend(pages);
     let names: Vec<String> = files
         .iter()
         .map(|f| f.path.to_string_lossy().into_owned())
