@@ -24,6 +24,7 @@
 
 use serde_json::{json, Value};
 use std::cell::RefCell;
+use std::io::ErrorKind::{TimedOut, WouldBlock};
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,14 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tungstenite::{Message, WebSocket};
 
+type Res<T> = Result<T, String>;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// Without the background-networking ones, this machine's closed network
+/// refuses Chromium's connections.
+const FLAGS: &str = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-dev-shm-usage --remote-debugging-port=0 --window-size=1280,900";
 /// The longest a command may wait for its reply.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(20);
@@ -42,7 +50,6 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Browser {
     child: Child,
     conn: RefCell<Conn>,
-    stderr: Arc<Mutex<Vec<String>>>,
     _profile: tempfile::TempDir,
 }
 
@@ -55,15 +62,15 @@ struct Conn {
 
 impl Conn {
     /// One message, or `None` when `deadline` passes first.
-    fn read_one(&mut self, deadline: Instant) -> Result<Option<Value>, String> {
+    fn read_one(&mut self, deadline: Instant) -> Res<Option<Value>> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Ok(None);
             }
             let timeout = Some(left.max(Duration::from_millis(1)));
-            self.ws
-                .get_ref()
+            let socket = self.ws.get_ref();
+            socket
                 .set_read_timeout(timeout)
                 .map_err(|e| e.to_string())?;
             match self.ws.read() {
@@ -74,12 +81,7 @@ impl Conn {
                 }
                 Ok(Message::Close(_)) => return Err("the browser closed DevTools".into()),
                 Ok(_) => continue,
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
+                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), WouldBlock | TimedOut) => {
                     return Ok(None)
                 }
                 Err(e) => return Err(format!("DevTools connection: {e}")),
@@ -87,12 +89,7 @@ impl Conn {
         }
     }
 
-    fn call(
-        &mut self,
-        session: Option<&str>,
-        method: &str,
-        params: Value,
-    ) -> Result<Value, String> {
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Res<Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -120,7 +117,7 @@ impl Conn {
     }
 
     /// Keep the events that arrive until `deadline`.
-    fn pump(&mut self, deadline: Instant) -> Result<(), String> {
+    fn pump(&mut self, deadline: Instant) -> Res<()> {
         while let Some(msg) = self.read_one(deadline)? {
             if msg.get("method").is_some() {
                 self.events.push(msg);
@@ -136,25 +133,14 @@ impl Browser {
     pub fn launch() -> Browser {
         let profile = tempfile::tempdir().expect("a temporary profile folder");
         let mut child = Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--remote-debugging-port=0",
-            ])
+            .args(FLAGS.split_whitespace())
             .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(["--window-size=1280,900", "about:blank"])
+            .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {CHROMIUM}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot start {CHROMIUM} (apt-get install chromium): {e}"));
         // Chromium's stderr is read to its end (a full pipe would stall it);
         // the lines are kept for the panic messages.
         let stderr = Arc::new(Mutex::new(Vec::new()));
@@ -190,47 +176,35 @@ impl Browser {
         let conn = RefCell::new(Conn {
             ws,
             next_id: 0,
-            events: Vec::new(),
+            events: vec![],
         });
         Browser {
             child,
             conn,
-            stderr,
             _profile: profile,
         }
     }
 
     /// Send a command (to the browser itself when `session` is `None`).
-    pub fn call(
-        &self,
-        session: Option<&str>,
-        method: &str,
-        params: Value,
-    ) -> Result<Value, String> {
+    pub fn call(&self, session: Option<&str>, method: &str, params: Value) -> Res<Value> {
         self.conn.borrow_mut().call(session, method, params)
     }
 
     /// Open a new tab (about:blank) with Page, Runtime, Log and Network enabled.
     pub fn new_page(&self) -> Page<'_> {
         let target = self.expect(None, "Target.createTarget", json!({ "url": "about:blank" }));
-        let target_id = target["targetId"].clone();
-        let attached = self.expect(
-            None,
-            "Target.attachToTarget",
-            json!({ "targetId": target_id, "flatten": true }),
-        );
-        let session = attached["sessionId"]
-            .as_str()
-            .expect("a sessionId")
-            .to_string();
+        let attach = json!({ "targetId": target["targetId"], "flatten": true });
+        let attached = self.expect(None, "Target.attachToTarget", attach);
+        let session = str_of(&attached["sessionId"]).to_string();
         for domain in ["Page", "Runtime", "Log", "Network"] {
             self.expect(Some(&session), &format!("{domain}.enable"), json!({}));
         }
+        let (download_dir, downloads_from) = (RefCell::new(None), 0.into());
         Page {
             browser: self,
             session,
-            download_dir: RefCell::new(None),
-            downloads_from: 0.into(),
+            download_dir,
+            downloads_from,
         }
     }
 
@@ -245,28 +219,29 @@ impl Browser {
         result.unwrap_or_else(|e| panic!("{e}"));
     }
 
-    /// Index of the first event from `from` on that satisfies `pred`,
-    /// waiting up to `timeout` for it.
+    /// The first event from index `from` on that satisfies `pred`, and its
+    /// index, waiting up to `timeout` for it.
     fn wait_event(
         &self,
         from: usize,
         timeout: Duration,
         pred: impl Fn(&Value) -> bool,
-    ) -> Option<usize> {
+    ) -> Option<(usize, Value)> {
         let deadline = Instant::now() + timeout;
         let mut seen = from;
         loop {
             {
                 let conn = self.conn.borrow();
                 if let Some(i) = conn.events[seen..].iter().position(&pred) {
-                    return Some(seen + i);
+                    return Some((seen + i, conn.events[seen + i].clone()));
                 }
                 seen = conn.events.len();
             }
             if Instant::now() >= deadline {
                 return None;
             }
-            self.pump(Duration::from_millis(50).min(deadline - Instant::now()));
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.pump(left.min(Duration::from_millis(50)));
         }
     }
 
@@ -332,16 +307,14 @@ impl Page<'_> {
     }
 
     /// Evaluate `js` (a promise is awaited); the value, or the exception's text.
-    pub fn try_eval(&self, js: &str) -> Result<Value, String> {
-        let params = json!({ "expression": js, "returnByValue": true, "awaitPromise": true, "userGesture": true });
+    pub fn try_eval(&self, js: &str) -> Res<Value> {
+        let params = json!({ "expression": js, "returnByValue": true, "awaitPromise": true,
+            "userGesture": true });
         let reply = self
             .browser
             .call(Some(&self.session), "Runtime.evaluate", params)?;
         if let Some(details) = reply.get("exceptionDetails") {
-            let text = details["exception"]["description"]
-                .as_str()
-                .or(details["text"].as_str());
-            return Err(format!("{js}: {}", text.unwrap_or("exception")));
+            return Err(format!("{js}: {}", exception(details)));
         }
         Ok(reply["result"].get("value").cloned().unwrap_or(Value::Null))
     }
@@ -364,9 +337,7 @@ impl Page<'_> {
             }
             if Instant::now() >= deadline {
                 let body = self.try_eval("document.body ? document.body.innerText : ''");
-                let body = body
-                    .map(|b| b.as_str().unwrap_or("").to_string())
-                    .unwrap_or_else(|e| e);
+                let body = body.map_or_else(|e| e, |b| str_of(&b).to_string());
                 let body: String = body.trim().chars().take(2000).collect();
                 panic!("timed out after {timeout:?} waiting for {condition} ({last}); the page says:\n{body}");
             }
@@ -376,8 +347,8 @@ impl Page<'_> {
 
     /// Save this browser's downloads into `dir`.
     pub fn set_download_dir(&self, dir: &Path) {
-        let params =
-            json!({ "behavior": "allowAndName", "downloadPath": dir, "eventsEnabled": true });
+        let params = json!({ "behavior": "allowAndName", "downloadPath": dir,
+            "eventsEnabled": true });
         self.browser
             .expect(None, "Browser.setDownloadBehavior", params);
         *self.download_dir.borrow_mut() = Some(dir.to_path_buf());
@@ -392,28 +363,29 @@ impl Page<'_> {
             .borrow()
             .clone()
             .expect("set_download_dir first");
-        let began = self
-            .browser
-            .wait_event(self.downloads_from.get(), timeout, |e| {
-                e["method"] == "Browser.downloadWillBegin"
-                    && e["params"]["suggestedFilename"] == file_name
-            });
-        let began =
-            began.unwrap_or_else(|| panic!("no download of {file_name} began within {timeout:?}"));
-        let guid = self.browser.conn.borrow().events[began]["params"]["guid"].clone();
-        let done = self.browser.wait_event(began, timeout, |e| {
-            e["method"] == "Browser.downloadProgress"
-                && e["params"]["guid"] == guid
-                && e["params"]["state"] != "inProgress"
+        let from = self.downloads_from.get();
+        let began = self.browser.wait_event(from, timeout, |e| {
+            e["method"] == "Browser.downloadWillBegin"
+                && e["params"]["suggestedFilename"] == file_name
         });
-        let done = done.unwrap_or_else(|| {
+        let (began, event) =
+            began.unwrap_or_else(|| panic!("no download of {file_name} began within {timeout:?}"));
+        self.downloads_from.set(began + 1);
+        let guid = &event["params"]["guid"];
+        let done = self.browser.wait_event(began, timeout, |e| {
+            let p = &e["params"];
+            e["method"] == "Browser.downloadProgress"
+                && &p["guid"] == guid
+                && p["state"] != "inProgress"
+        });
+        let (_, done) = done.unwrap_or_else(|| {
             panic!("the download of {file_name} did not finish within {timeout:?}")
         });
-        let state = self.browser.conn.borrow().events[done]["params"]["state"].clone();
-        assert_eq!(state, "completed", "the download of {file_name}");
-        self.downloads_from.set(began + 1);
-        let saved = dir.join(guid.as_str().unwrap_or_default());
-        let path = dir.join(file_name);
+        assert_eq!(
+            done["params"]["state"], "completed",
+            "the download of {file_name}"
+        );
+        let (saved, path) = (dir.join(str_of(guid)), dir.join(file_name));
         std::fs::rename(&saved, &path)
             .unwrap_or_else(|e| panic!("moving {} to {}: {e}", saved.display(), path.display()));
         path
@@ -424,9 +396,8 @@ impl Page<'_> {
         use base64::Engine;
         let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
         let data = shot["data"].as_str().expect("screenshot data");
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .expect("the screenshot is base64");
+        let png = base64::engine::general_purpose::STANDARD.decode(data);
+        let png = png.expect("the screenshot is base64");
         std::fs::write(path, png).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     }
 
@@ -435,51 +406,7 @@ impl Page<'_> {
     /// script or style, a Content-Security-Policy violation). Failed
     /// requests are left to `network_failures`.
     pub fn console_errors(&self) -> Vec<String> {
-        self.browser.pump(Duration::from_millis(100));
-        let conn = self.browser.conn.borrow();
-        let mine = conn
-            .events
-            .iter()
-            .filter(|e| e["sessionId"] == self.session.as_str());
-        mine.filter_map(|e| {
-            let p = &e["params"];
-            match e["method"].as_str()? {
-                "Runtime.consoleAPICalled" if p["type"] == "error" || p["type"] == "assert" => {
-                    let args = p["args"].as_array()?.iter();
-                    let words: Vec<String> = args
-                        .map(|a| match (&a["value"], &a["description"]) {
-                            (Value::String(s), _) => s.clone(),
-                            (Value::Null, Value::String(d)) => d.clone(),
-                            (v, _) => v.to_string(),
-                        })
-                        .collect();
-                    Some(format!(
-                        "console.{}: {}",
-                        p["type"].as_str()?,
-                        words.join(" ")
-                    ))
-                }
-                "Runtime.exceptionThrown" => {
-                    let d = &p["exceptionDetails"];
-                    let text = d["exception"]["description"]
-                        .as_str()
-                        .or(d["text"].as_str());
-                    Some(format!("exception: {}", text.unwrap_or("?")))
-                }
-                "Log.entryAdded"
-                    if p["entry"]["level"] == "error" && p["entry"]["source"] != "network" =>
-                {
-                    let entry = &p["entry"];
-                    Some(format!(
-                        "{}: {}",
-                        entry["source"].as_str()?,
-                        entry["text"].as_str()?
-                    ))
-                }
-                _ => None,
-            }
-        })
-        .collect()
+        self.events().iter().filter_map(console_error).collect()
     }
 
     /// Every request that failed: "METHOD URL: net::ERR_..." for a failed
@@ -488,64 +415,55 @@ impl Page<'_> {
     /// 404" for a response with an error status (not /favicon.ico, which
     /// the browser asks for by itself).
     pub fn network_failures(&self) -> Vec<String> {
-        self.browser.pump(Duration::from_millis(100));
-        let conn = self.browser.conn.borrow();
-        let mine: Vec<&Value> = conn
-            .events
-            .iter()
-            .filter(|e| e["sessionId"] == self.session.as_str())
-            .collect();
+        let events = self.events();
         let request = |id: &Value| {
-            let sent = mine.iter().find(|e| {
+            let sent = events.iter().find(|e| {
                 e["method"] == "Network.requestWillBeSent" && &e["params"]["requestId"] == id
             });
-            sent.map(|e| {
-                format!(
-                    "{} {}",
-                    e["params"]["request"]["method"].as_str().unwrap_or("?"),
-                    e["params"]["request"]["url"].as_str().unwrap_or("?")
-                )
-            })
-            .unwrap_or_else(|| format!("request {id}"))
+            let r = sent.map_or(&Value::Null, |e| &e["params"]["request"]);
+            format!("{} {}", str_of(&r["method"]), str_of(&r["url"]))
         };
-        mine.iter()
-            .filter_map(|e| {
-                let p = &e["params"];
-                match e["method"].as_str()? {
-                    "Network.loadingFailed"
-                        if p["canceled"] != true && p["errorText"] != "net::ERR_ABORTED" =>
-                    {
-                        let blocked = p["blockedReason"]
-                            .as_str()
-                            .map(|r| format!(" (blocked: {r})"));
-                        Some(format!(
-                            "{}: {}{}",
-                            request(&p["requestId"]),
-                            p["errorText"].as_str()?,
-                            blocked.unwrap_or_default()
-                        ))
-                    }
-                    "Network.responseReceived"
-                        if p["response"]["status"].as_u64()? >= 400
-                            && !p["response"]["url"].as_str()?.ends_with("/favicon.ico") =>
-                    {
-                        Some(format!(
-                            "{}: HTTP {}",
-                            request(&p["requestId"]),
-                            p["response"]["status"]
-                        ))
-                    }
-                    _ => None,
+        let failure = |e: &Value| {
+            let p = &e["params"];
+            match e["method"].as_str()? {
+                "Network.loadingFailed"
+                    if p["canceled"] != true && p["errorText"] != "net::ERR_ABORTED" =>
+                {
+                    let why = p["blockedReason"]
+                        .as_str()
+                        .map(|r| format!(" (blocked: {r})"));
+                    let (request, error) = (request(&p["requestId"]), str_of(&p["errorText"]));
+                    Some(format!("{request}: {error}{}", why.unwrap_or_default()))
                 }
-            })
-            .collect()
+                "Network.responseReceived"
+                    if p["response"]["status"].as_u64()? >= 400
+                        && !str_of(&p["response"]["url"]).ends_with("/favicon.ico") =>
+                {
+                    let status = &p["response"]["status"];
+                    Some(format!("{}: HTTP {status}", request(&p["requestId"])))
+                }
+                _ => None,
+            }
+        };
+        events.iter().filter_map(failure).collect()
+    }
+
+    /// This page's events so far (those arriving within 100 ms too).
+    fn events(&self) -> Vec<Value> {
+        self.browser.pump(Duration::from_millis(100));
+        let conn = self.browser.conn.borrow();
+        let mine = conn
+            .events
+            .iter()
+            .filter(|e| e["sessionId"] == self.session.as_str());
+        mine.cloned().collect()
     }
 
     /// Focus the input or textarea, put the caret at its end and type
     /// `text` there as a user would (beforeinput and input events fire).
     pub fn type_into(&self, selector: &str, text: &str) {
         self.eval(&format!(
-            "(() => {{ const el = {}; el.focus(); const n = el.value.length; el.setSelectionRange(n, n); }})()",
+            "(() => {{ const el = {}; el.focus(); const n = el.value.length; try {{ el.setSelectionRange(n, n); }} catch {{}} }})()",
             element(selector)
         ));
         self.call("Input.insertText", json!({ "text": text }));
@@ -576,6 +494,49 @@ impl Page<'_> {
 fn element(selector: &str) -> String {
     let s = json!(selector);
     format!("(document.querySelector({s}) || (() => {{ throw new Error('no element matches ' + {s}); }})())")
+}
+
+/// The text of a console.error or exception event, or of a browser error
+/// entry other than a failed request's.
+fn console_error(e: &Value) -> Option<String> {
+    let p = &e["params"];
+    match e["method"].as_str()? {
+        "Runtime.consoleAPICalled" if p["type"] == "error" || p["type"] == "assert" => {
+            let arg = |a: &Value| match (&a["value"], &a["description"]) {
+                (Value::String(s), _) => s.clone(),
+                (Value::Null, Value::String(d)) => d.clone(),
+                (v, _) => v.to_string(),
+            };
+            let words: Vec<String> = p["args"].as_array()?.iter().map(arg).collect();
+            Some(format!(
+                "console.{}: {}",
+                str_of(&p["type"]),
+                words.join(" ")
+            ))
+        }
+        "Runtime.exceptionThrown" => {
+            Some(format!("exception: {}", exception(&p["exceptionDetails"])))
+        }
+        "Log.entryAdded" if p["entry"]["level"] == "error" && p["entry"]["source"] != "network" => {
+            let entry = &p["entry"];
+            Some(format!(
+                "{}: {}",
+                str_of(&entry["source"]),
+                str_of(&entry["text"])
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The text of CDP exceptionDetails.
+fn exception(details: &Value) -> &str {
+    let text = details["exception"]["description"].as_str();
+    text.or(details["text"].as_str()).unwrap_or("exception")
+}
+
+fn str_of(v: &Value) -> &str {
+    v.as_str().unwrap_or("?")
 }
 
 fn truthy(v: &Value) -> bool {
