@@ -58,6 +58,17 @@ fn respond(mut stream: TcpStream) {
         header.clear();
     }
     let path = request.split_whitespace().nth(1).unwrap_or("/");
+    if path == "/events" {
+        // A run's progress stream: two events, then the server closes it
+        // a little later (the page closes its EventSource on "end").
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
+        let body = "event: progress\ndata: 1\n\nevent: end\ndata: 2\n\n";
+        let _ = stream
+            .write_all(head.as_bytes())
+            .and_then(|_| stream.write_all(body.as_bytes()));
+        std::thread::sleep(Duration::from_millis(300));
+        return;
+    }
     let (status, kind, body): (&str, &str, &[u8]) = match path.split('?').next() {
         Some("/") => ("200 OK", "text/html; charset=utf-8", PAGE.as_bytes()),
         Some("/app.js") => ("200 OK", "text/javascript", APP_JS.as_bytes()),
@@ -140,6 +151,13 @@ fn cdp_client_drives_a_page() {
     page.click("#dl");
     let file = page.wait_for_download("file.csv", wait);
     assert_eq!(std::fs::read(&file).expect("the download"), CSV);
+
+    // An EventSource the page closes at its end is no failure.
+    page.eval(
+        "const es = new EventSource('/events'); \
+         es.addEventListener('end', () => { es.close(); window.streamEnded = true; });",
+    );
+    page.wait_for("window.streamEnded", wait);
 
     // A 404 is a network failure, not a console error.
     assert_eq!(page.eval("fetch('/missing').then(r => r.status)"), 404);
