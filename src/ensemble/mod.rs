@@ -49,8 +49,8 @@ use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
 use rayon::prelude::*;
 use recovery::{BranchRecovery, Recovery};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::AtomicBool;
 use stats::Histogram;
+use std::sync::atomic::AtomicBool;
 
 /// Every trust's state at `start`, after its warm-up, shared by all the
 /// replications of an ensemble (see the module docs).

@@ -61,9 +61,18 @@ type Shared = State<Arc<AppState>>;
 pub fn router(state: Arc<AppState>) -> Router {
     let json_limit = DefaultBodyLimit::max(2 * MAX_SCENARIO_BYTES + (64 << 10));
     Router::new()
-        .route("/", get(|| async { asset("text/html; charset=utf-8", INDEX) }))
-        .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
-        .route("/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX) }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/app.css",
+            get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
+        )
         .route("/api/home", get(home))
         .route("/api/scenarios", post(new_scenario))
         .route("/api/scenarios/{id}", get(scenario).post(save_scenario))
@@ -84,7 +93,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/compare/{id}/files/{*path}", get(compare_file))
         .fallback(|| async { WebError::NotFound("no such page".into()) })
         .layer(json_limit)
-        .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            guard::guard,
+        ))
         .with_state(state)
 }
 
@@ -100,7 +112,11 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 fn body<T: DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> Result<T, WebError> {
     let bytes = bytes.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            store::too_large("the request", 2 * MAX_SCENARIO_BYTES + 1, 2 * MAX_SCENARIO_BYTES)
+            store::too_large(
+                "the request",
+                2 * MAX_SCENARIO_BYTES + 1,
+                2 * MAX_SCENARIO_BYTES,
+            )
         } else {
             WebError::BadRequest(format!("the request body: {e}"))
         }
@@ -124,8 +140,17 @@ async fn blocking<T: Send + 'static>(
 
 async fn home(State(s): Shared) -> Result<Json<serde_json::Value>, WebError> {
     blocking(move || {
-        let mut runs: Vec<RunInfo> = s.jobs.list().iter().map(|j| web_info(&s, j, false)).collect();
-        runs.extend(results::cli_runs(&s.jobs, &s.store).into_iter().map(cli_info));
+        let mut runs: Vec<RunInfo> = s
+            .jobs
+            .list()
+            .iter()
+            .map(|j| web_info(&s, j, false))
+            .collect();
+        runs.extend(
+            results::cli_runs(&s.jobs, &s.store)
+                .into_iter()
+                .map(cli_info),
+        );
         runs.sort_by(|a, b| b.record.created.cmp(&a.record.created));
         Ok(Json(serde_json::json!({
             "bundled": s.store.bundled(),
@@ -137,7 +162,10 @@ async fn home(State(s): Shared) -> Result<Json<serde_json::Value>, WebError> {
     .await
 }
 
-async fn scenario(State(s): Shared, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+async fn scenario(
+    State(s): Shared,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
     let (name, title) = store::name_and_title(&text);
@@ -160,7 +188,10 @@ struct TextBody {
     scenario: Option<String>,
 }
 
-async fn new_scenario(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Result<Response, WebError> {
+async fn new_scenario(
+    State(s): Shared,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, WebError> {
     let b: TextBody = body(bytes)?;
     let id = s.store.save_new(&b.text, b.filename.as_deref())?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
@@ -198,15 +229,27 @@ async fn upload_csv(
         }
     })?;
     s.store.add_csv(&id, &q.name, &bytes)?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "name": q.name }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "name": q.name })),
+    )
+        .into_response())
 }
 
 async fn download_scenario(State(s): Shared, Path(id): Path<String>) -> Result<Response, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
     let (name, _) = store::name_and_title(&text);
-    let name = if store::is_safe_id(&name) { name } else { "scenario".into() };
-    Ok(attachment("application/toml; charset=utf-8", &format!("{name}.toml"), text.into_bytes()))
+    let name = if store::is_safe_id(&name) {
+        name
+    } else {
+        "scenario".into()
+    };
+    Ok(attachment(
+        "application/toml; charset=utf-8",
+        &format!("{name}.toml"),
+        text.into_bytes(),
+    ))
 }
 
 fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
@@ -227,7 +270,10 @@ fn source_of(s: &AppState, scenario: Option<&str>) -> Result<String, WebError> {
     }
 }
 
-async fn validate(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, WebError> {
+async fn validate(
+    State(s): Shared,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
     let b: TextBody = body(bytes)?;
     store::check_text_size(&b.text)?;
     let source = source_of(&s, b.scenario.as_deref())?;
@@ -257,7 +303,9 @@ async fn validate(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Res
     .await
 }
 
-async fn form_fields(bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, WebError> {
+async fn form_fields(
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
     let b: TextBody = body(bytes)?;
     store::check_text_size(&b.text)?;
     let fields = blocking(move || form::fields(&b.text)).await?;
@@ -271,21 +319,32 @@ struct ApplyBody {
     changes: Vec<Change>,
 }
 
-async fn form_apply(bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, WebError> {
+async fn form_apply(
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
     let b: ApplyBody = body(bytes)?;
     store::check_text_size(&b.text)?;
     let text = blocking(move || form::apply(&b.text, &b.changes)).await?;
     Ok(Json(serde_json::json!({ "text": text })))
 }
 
-async fn start_run(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Result<Response, WebError> {
+async fn start_run(
+    State(s): Shared,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, WebError> {
     let request: RunRequest = body(bytes)?;
     let id = blocking(move || s.jobs.submit(request)).await?;
     Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
 async fn list_runs(State(s): Shared) -> Json<Vec<RunInfo>> {
-    Json(s.jobs.list().iter().map(|j| web_info(&s, j, false)).collect())
+    Json(
+        s.jobs
+            .list()
+            .iter()
+            .map(|j| web_info(&s, j, false))
+            .collect(),
+    )
 }
 
 /// A web run as the page sees it; with its results when done and `full`.
@@ -314,7 +373,11 @@ fn cli_info(record: super::jobs::RunRecord) -> RunInfo {
         record,
         origin: "cli",
         queue_position: None,
-        progress: super::jobs::ProgressInfo { stage: "", done: n, total: n },
+        progress: super::jobs::ProgressInfo {
+            stage: "",
+            done: n,
+            total: n,
+        },
         results: None,
     }
 }
@@ -325,10 +388,19 @@ fn cached_results(
     dir: &std::path::Path,
     scenario: Option<&std::path::Path>,
 ) -> Result<Arc<Results>, WebError> {
-    if let Some(r) = s.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id) {
+    if let Some(r) = s
+        .results
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(id)
+    {
         return Ok(Arc::clone(r));
     }
-    let r = Arc::new(results::results(dir, &format!("/runs/{id}/files"), scenario)?);
+    let r = Arc::new(results::results(
+        dir,
+        &format!("/runs/{id}/files"),
+        scenario,
+    )?);
     s.results
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -341,8 +413,9 @@ fn full_info(s: &AppState, id: &str) -> Result<RunInfo, WebError> {
     match results::find_run(&s.jobs, &s.store, id)? {
         AnyRun::Web(job) => Ok(web_info(s, &job, true)),
         AnyRun::Cli(dir) => {
-            let record = results::cli_record(&dir)
-                .ok_or_else(|| WebError::NotFound(format!("run \"{id}\" has no readable manifest")))?;
+            let record = results::cli_record(&dir).ok_or_else(|| {
+                WebError::NotFound(format!("run \"{id}\" has no readable manifest"))
+            })?;
             let mut info = cli_info(record);
             info.results = Some((*cached_results(s, id, &dir, None)?).clone());
             Ok(info)
@@ -379,15 +452,27 @@ async fn events(
                         // A CLI run is finished already.
                         let (s2, id2) = (Arc::clone(&s), id.clone());
                         let info = blocking(move || full_info(&s2, &id2)).await;
-                        let data = info.map_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string(), |i| json(&i));
-                        return Some((Ok(Event::default().event("end").data(data)), (s, id, last, true)));
+                        let data = info.map_or_else(
+                            |e| serde_json::json!({"error": e.to_string()}).to_string(),
+                            |i| json(&i),
+                        );
+                        return Some((
+                            Ok(Event::default().event("end").data(data)),
+                            (s, id, last, true),
+                        ));
                     }
                 };
                 if now.record.status.finished() {
                     let (s2, id2) = (Arc::clone(&s), id.clone());
                     let info = blocking(move || full_info(&s2, &id2)).await;
-                    let data = info.map_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string(), |i| json(&i));
-                    return Some((Ok(Event::default().event("end").data(data)), (s, id, last, true)));
+                    let data = info.map_or_else(
+                        |e| serde_json::json!({"error": e.to_string()}).to_string(),
+                        |i| json(&i),
+                    );
+                    return Some((
+                        Ok(Event::default().event("end").data(data)),
+                        (s, id, last, true),
+                    ));
                 }
                 let data = json(&now);
                 if data != last {
@@ -402,10 +487,14 @@ async fn events(
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string())
+    serde_json::to_string(v)
+        .unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string())
 }
 
-async fn run_file(State(s): Shared, Path((id, path)): Path<(String, String)>) -> Result<Response, WebError> {
+async fn run_file(
+    State(s): Shared,
+    Path((id, path)): Path<(String, String)>,
+) -> Result<Response, WebError> {
     blocking(move || {
         let run = results::find_run(&s.jobs, &s.store, &id)?;
         let dir = results::finished_dir(&s.jobs, &run)?;
@@ -413,8 +502,12 @@ async fn run_file(State(s): Shared, Path((id, path)): Path<(String, String)>) ->
             AnyRun::Web(_) => Some(s.jobs.input_file(&id)),
             AnyRun::Cli(_) => None,
         };
-        let bytes = results::run_file(&dir, &path, input.as_deref())
-            .ok_or_else(|| WebError::NotFound(format!("run {id} has no file \"{}\"", crate::scenario::clip(&path))))?;
+        let bytes = results::run_file(&dir, &path, input.as_deref()).ok_or_else(|| {
+            WebError::NotFound(format!(
+                "run {id} has no file \"{}\"",
+                crate::scenario::clip(&path)
+            ))
+        })?;
         Ok(file_response(&path, bytes))
     })
     .await
@@ -425,14 +518,19 @@ async fn run_file(State(s): Shared, Path((id, path)): Path<(String, String)>) ->
 fn file_response(path: &str, bytes: Vec<u8>) -> Response {
     let ct = results::content_type(path);
     let base = path.rsplit('/').next().unwrap_or(path);
-    let mut r = if [".csv", ".xlsx", ".json", ".toml", ".md"].iter().any(|e| path.ends_with(e)) {
+    let mut r = if [".csv", ".xlsx", ".json", ".toml", ".md"]
+        .iter()
+        .any(|e| path.ends_with(e))
+    {
         attachment(ct, base, bytes)
     } else {
         ([(header::CONTENT_TYPE, ct)], bytes).into_response()
     };
     if path.ends_with(".html") {
-        r.headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(guard::REPORT_CSP));
+        r.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(guard::REPORT_CSP),
+        );
     }
     r
 }
@@ -443,7 +541,10 @@ struct CompareBody {
     runs: Vec<String>,
 }
 
-async fn compare(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, WebError> {
+async fn compare(
+    State(s): Shared,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
     let b: CompareBody = body(bytes)?;
     blocking(move || {
         if b.runs.len() < 2 {
@@ -500,15 +601,26 @@ fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
     Ok(TableJson { header, rows })
 }
 
-async fn compare_file(State(s): Shared, Path((id, path)): Path<(String, String)>) -> Result<Response, WebError> {
+async fn compare_file(
+    State(s): Shared,
+    Path((id, path)): Path<(String, String)>,
+) -> Result<Response, WebError> {
     blocking(move || {
-        let dir = Store::entry(&s.store.compare_dir(), &id)
-            .ok_or_else(|| WebError::NotFound(format!("no comparison \"{}\"", crate::scenario::clip(&id))))?;
-        let listed = results::folder_files(&dir).into_iter().any(|(n, _)| n == path);
+        let dir = Store::entry(&s.store.compare_dir(), &id).ok_or_else(|| {
+            WebError::NotFound(format!("no comparison \"{}\"", crate::scenario::clip(&id)))
+        })?;
+        let listed = results::folder_files(&dir)
+            .into_iter()
+            .any(|(n, _)| n == path);
         let bytes = listed
             .then(|| std::fs::read(dir.join(&path)).ok())
             .flatten()
-            .ok_or_else(|| WebError::NotFound(format!("comparison {id} has no file \"{}\"", crate::scenario::clip(&path))))?;
+            .ok_or_else(|| {
+                WebError::NotFound(format!(
+                    "comparison {id} has no file \"{}\"",
+                    crate::scenario::clip(&path)
+                ))
+            })?;
         Ok(file_response(&path, bytes))
     })
     .await

@@ -30,7 +30,13 @@ struct Spec {
     always: bool,
 }
 
-const fn number(path: &'static [&'static str], label: &'static str, max: f64, step: f64, always: bool) -> Spec {
+const fn number(
+    path: &'static [&'static str],
+    label: &'static str,
+    max: f64,
+    step: f64,
+    always: bool,
+) -> Spec {
     Spec {
         path,
         label,
@@ -71,9 +77,21 @@ const WALKOUT: [Spec; 7] = [
         options: &["emergency_care_provided", "full_walkout"],
         always: true,
     },
-    number(&["participation", "mean"], "Turnout: mean share of juniors out", 1.0, 0.01, false),
+    number(
+        &["participation", "mean"],
+        "Turnout: mean share of juniors out",
+        1.0,
+        0.01,
+        false,
+    ),
     number(&["participation", "sd"], "Turnout: sd", 0.5, 0.01, false),
-    number(&["between_trust_sd"], "Between-trust sd of turnout", 1.0, 0.01, false),
+    number(
+        &["between_trust_sd"],
+        "Between-trust sd of turnout",
+        1.0,
+        0.01,
+        false,
+    ),
 ];
 
 const PLAN: [Spec; 10] = [
@@ -86,15 +104,63 @@ const PLAN: [Spec; 10] = [
         options: &["none", "p1", "urgent", "p3"],
         always: true,
     },
-    number(&["consultant_act_down_share"], "Consultants acting down (share)", 1.0, 0.01, true),
-    number(&["stand_down", "theatre_share"], "Stand down: share of routine lists", 1.0, 0.05, true),
-    number(&["stand_down", "clinic_share"], "Stand down: share of routine clinics", 1.0, 0.05, true),
-    number(&["stand_down", "days_ahead"], "Stand down: days ahead", 60.0, 1.0, false),
-    number(&["rebooking", "binding_days"], "Rebook within (days)", 365.0, 1.0, false),
-    number(&["catch_up", "start_days_after"], "Catch-up: starts days after", 365.0, 1.0, false),
+    number(
+        &["consultant_act_down_share"],
+        "Consultants acting down (share)",
+        1.0,
+        0.01,
+        true,
+    ),
+    number(
+        &["stand_down", "theatre_share"],
+        "Stand down: share of routine lists",
+        1.0,
+        0.05,
+        true,
+    ),
+    number(
+        &["stand_down", "clinic_share"],
+        "Stand down: share of routine clinics",
+        1.0,
+        0.05,
+        true,
+    ),
+    number(
+        &["stand_down", "days_ahead"],
+        "Stand down: days ahead",
+        60.0,
+        1.0,
+        false,
+    ),
+    number(
+        &["rebooking", "binding_days"],
+        "Rebook within (days)",
+        365.0,
+        1.0,
+        false,
+    ),
+    number(
+        &["catch_up", "start_days_after"],
+        "Catch-up: starts days after",
+        365.0,
+        1.0,
+        false,
+    ),
     number(&["catch_up", "weeks"], "Catch-up: weeks", 52.0, 1.0, false),
-    number(&["catch_up", "theatre_lists"], "Catch-up: lists a day", 1000.0, 1.0, false),
-    number(&["catch_up", "clinics"], "Catch-up: clinics a day", 1000.0, 1.0, false),
+    number(
+        &["catch_up", "theatre_lists"],
+        "Catch-up: lists a day",
+        1000.0,
+        1.0,
+        false,
+    ),
+    number(
+        &["catch_up", "clinics"],
+        "Catch-up: clinics a day",
+        1000.0,
+        1.0,
+        false,
+    ),
 ];
 
 /// A field as the form shows it.
@@ -254,10 +320,7 @@ pub fn apply(text: &str, changes: &[Change]) -> Result<String, WebError> {
             .and_then(Item::as_array_of_tables_mut)
             .and_then(|t| t.get_mut(index))
             .ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "{}: the file has no {array}[{index}]",
-                    change.key
-                ))
+                WebError::BadRequest(format!("{}: the file has no {array}[{index}]", change.key))
             })?;
         let (last, parents) = spec.path.split_last().expect("paths are not empty");
         let empty = change.value.trim().is_empty();
@@ -272,7 +335,9 @@ pub fn apply(text: &str, changes: &[Change]) -> Result<String, WebError> {
             at = at
                 .get_mut(p)
                 .and_then(Item::as_table_like_mut)
-                .ok_or_else(|| WebError::BadRequest(format!("{}: {p} is not a table", change.key)))?;
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("{}: {p} is not a table", change.key))
+                })?;
         }
         if empty {
             at.remove(last);
@@ -301,11 +366,23 @@ mod tests {
     fn the_default_scenarios_fields_are_read() {
         let f = fields(DEFAULT_SCENARIO).expect("fields");
         let get = |k: &str| f.iter().find(|x| x.key == k).map(|x| x.value.clone());
-        assert_eq!(get("walkouts[0].start").as_deref(), Some("2016-01-26T08:00"));
+        assert_eq!(
+            get("walkouts[0].start").as_deref(),
+            Some("2016-01-26T08:00")
+        );
         assert_eq!(get("walkouts[0].hours").as_deref(), Some("48"));
-        assert_eq!(get("walkouts[0].participation.mean").as_deref(), Some("0.84"));
-        assert_eq!(get("plans[1].stand_down.theatre_share").as_deref(), Some("0.5"));
-        assert_eq!(get("plans[0].stand_down.theatre_share").as_deref(), Some(""));
+        assert_eq!(
+            get("walkouts[0].participation.mean").as_deref(),
+            Some("0.84")
+        );
+        assert_eq!(
+            get("plans[1].stand_down.theatre_share").as_deref(),
+            Some("0.5")
+        );
+        assert_eq!(
+            get("plans[0].stand_down.theatre_share").as_deref(),
+            Some("")
+        );
         assert_eq!(get("plans[2].catch_up.weeks").as_deref(), Some("4"));
         assert_eq!(get("plans[0].catch_up.weeks"), None);
     }
@@ -328,10 +405,16 @@ mod tests {
         ];
         let text = apply(DEFAULT_SCENARIO, &changes).expect("applies");
         assert!(text.contains("hours = 24\n"), "{text}");
-        assert!(text.contains("stand_down = { theatre_share = 0.25 }"), "{text}");
+        assert!(
+            text.contains("stand_down = { theatre_share = 0.25 }"),
+            "{text}"
+        );
         assert!(text.contains("kind = \"full_walkout\""));
         // Everything else, comments included, is as it was.
-        let before: Vec<&str> = DEFAULT_SCENARIO.lines().filter(|l| l.starts_with('#')).collect();
+        let before: Vec<&str> = DEFAULT_SCENARIO
+            .lines()
+            .filter(|l| l.starts_with('#'))
+            .collect();
         let after: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
         assert_eq!(before, after);
         let s = crate::scenario::Scenario::from_toml(&text, "t.toml").expect("still valid");

@@ -17,6 +17,7 @@ use crate::ensemble::EnsembleError;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::fs;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -190,7 +191,10 @@ impl Jobs {
                 .name(format!("strikesim-run-{k}"))
                 .spawn(move || me.work());
             if let Err(e) = spawned {
-                eprintln!("warning: cannot start run worker {k}: {e}");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: cannot start run worker {k}: {e}"
+                );
             }
         }
         jobs
@@ -278,13 +282,17 @@ impl Jobs {
         let (name, title) = store::name_and_title(&text);
         let id = store::new_id(&safe_stem(&name));
         let input = self.store.runs_dir().join(&id);
-        let io = |e: std::io::Error| WebError::Internal(format!("cannot keep the run's input: {e}"));
+        let io =
+            |e: std::io::Error| WebError::Internal(format!("cannot keep the run's input: {e}"));
         fs::create_dir_all(&input).map_err(io)?;
         let copied = (|| {
             store::write_atomic(&input.join(SCENARIO_FILE), text.as_bytes())?;
             if let store::ScenarioRef::Saved(sid) = &scenario {
                 for csv in self.store.saved_csvs(sid) {
-                    fs::copy(self.store.scenarios_dir().join(sid).join(&csv), input.join(&csv))?;
+                    fs::copy(
+                        self.store.scenarios_dir().join(sid).join(&csv),
+                        input.join(&csv),
+                    )?;
                 }
             }
             Ok(())
@@ -321,9 +329,9 @@ impl Jobs {
     /// Cancel a run: a queued one at once, a running one at its next
     /// chunk of replications. A finished run cannot be cancelled.
     pub fn cancel(&self, id: &str) -> Result<Arc<Job>, WebError> {
-        let job = self
-            .get(id)
-            .ok_or_else(|| WebError::NotFound(format!("no run \"{}\"", crate::scenario::clip(id))))?;
+        let job = self.get(id).ok_or_else(|| {
+            WebError::NotFound(format!("no run \"{}\"", crate::scenario::clip(id)))
+        })?;
         let status = job.record().status;
         if status.finished() {
             return Err(WebError::Conflict(format!(
@@ -367,7 +375,7 @@ impl Jobs {
             r.clone()
         };
         if let Err(e) = self.persist(&record) {
-            eprintln!("warning: {e}");
+            let _ = writeln!(std::io::stderr(), "warning: {e}");
         }
     }
 

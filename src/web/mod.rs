@@ -31,6 +31,7 @@ pub use api::{router, AppState};
 use crate::app::AppError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -170,21 +171,27 @@ pub fn serve(options: ServeOptions) -> Result<(), WebError> {
             .as_ref()
             .map(|t| format!("?token={t}"))
             .unwrap_or_default();
-        println!(
+        // Printed, not panicked on: a closed stdout must not stop the server.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
             "strikesim workbench at http://{shown_host}:{}/{query}",
             bound.port()
         );
-        println!(
+        let _ = writeln!(
+            out,
             "runs are kept in {} ({} at a time); Ctrl-C stops the server",
             options.data.display(),
             options.workers.max(1)
         );
         if !is_local(options.host) {
-            println!(
+            let _ = writeln!(
+                out,
                 "serving on {} beyond this machine: every request needs the token",
                 options.host
             );
         }
+        let _ = out.flush();
         axum::serve(listener, router(Arc::new(state)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;

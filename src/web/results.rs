@@ -185,7 +185,12 @@ pub fn cli_runs(jobs: &Jobs, store: &Store) -> Vec<RunRecord> {
 pub fn results(dir: &Path, base: &str, scenario: Option<&Path>) -> Result<Results, WebError> {
     let data = RunData::load(dir).map_err(|e| WebError::Internal(e.to_string()))?;
     let table = headline_table(&data);
-    let listed: Vec<&str> = data.manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let listed: Vec<&str> = data
+        .manifest
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
     let charts = captioned_charts()
         .filter(|(name, _)| listed.contains(&format!("charts/{name}.svg").as_str()))
         .map(|(name, caption)| ChartLink {
@@ -205,7 +210,10 @@ pub fn results(dir: &Path, base: &str, scenario: Option<&Path>) -> Result<Result
         })
         .collect();
     files.sort_by_key(|f| (file_rank(&f.name), f.name.clone()));
-    for (name, path) in [(MANIFEST, Some(dir.join(MANIFEST))), ("scenario.toml", scenario.map(Path::to_path_buf))] {
+    for (name, path) in [
+        (MANIFEST, Some(dir.join(MANIFEST))),
+        ("scenario.toml", scenario.map(Path::to_path_buf)),
+    ] {
         if let Some(bytes) = path.and_then(|p| fs::metadata(p).ok()).map(|m| m.len()) {
             files.push(FileLink {
                 name: name.to_string(),

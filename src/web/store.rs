@@ -45,7 +45,9 @@ pub fn is_safe_id(id: &str) -> bool {
 
 /// A new id: `PREFIX-YYYYMMDD-HHMMSS-xxxx` (UTC, four random hex digits).
 pub fn new_id(prefix: &str) -> String {
-    let stamp = stamp(SystemTime::now()).replace([':', ' '], "").replace('-', "");
+    let stamp = stamp(SystemTime::now())
+        .replace([':', ' '], "")
+        .replace('-', "");
     let (date, time) = stamp.split_at(8.min(stamp.len()));
     format!("{prefix}-{date}-{time}-{:04x}", rand::random::<u16>())
 }
@@ -103,9 +105,8 @@ impl Store {
             root: root.to_path_buf(),
         };
         for dir in [store.scenarios_dir(), store.runs_dir(), store.compare_dir()] {
-            fs::create_dir_all(&dir).map_err(|e| {
-                WebError::Internal(format!("cannot make {}: {e}", dir.display()))
-            })?;
+            fs::create_dir_all(&dir)
+                .map_err(|e| WebError::Internal(format!("cannot make {}: {e}", dir.display())))?;
         }
         Ok(store)
     }
@@ -161,9 +162,8 @@ impl Store {
             ScenarioRef::Bundled(b) => Ok(b.text.to_string()),
             ScenarioRef::Saved(id) => {
                 let path = self.saved_file(id);
-                fs::read_to_string(&path).map_err(|e| {
-                    WebError::Internal(format!("cannot read {}: {e}", path.display()))
-                })
+                fs::read_to_string(&path)
+                    .map_err(|e| WebError::Internal(format!("cannot read {}: {e}", path.display())))
             }
         }
     }
@@ -304,7 +304,11 @@ fn clean_file_name(name: &str) -> String {
 /// Refuse scenario text over [`MAX_SCENARIO_BYTES`].
 pub fn check_text_size(text: &str) -> Result<(), WebError> {
     if text.len() > MAX_SCENARIO_BYTES {
-        return Err(too_large("the scenario text", text.len(), MAX_SCENARIO_BYTES));
+        return Err(too_large(
+            "the scenario text",
+            text.len(),
+            MAX_SCENARIO_BYTES,
+        ));
     }
     Ok(())
 }
@@ -334,7 +338,9 @@ mod tests {
         for good in ["s-20261201-101500-ab12", "west-herts-2016-01-26", "a.csv"] {
             assert!(is_safe_id(good), "{good}");
         }
-        for bad in ["", "..", "../etc", "a/b", ".web", "a..b", "a\\b", "%2e%2e", "a b", "/abs"] {
+        for bad in [
+            "", "..", "../etc", "a/b", ".web", "a..b", "a\\b", "%2e%2e", "a b", "/abs",
+        ] {
             assert!(!is_safe_id(bad), "{bad}");
         }
         assert!(!is_safe_id(&"a".repeat(121)));
