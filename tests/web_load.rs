@@ -6,93 +6,15 @@
 //! printed (`cargo test --release --test web_load -- --nocapture`); it is
 //! measured, not asserted: time is not a test's business.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+#[path = "support/server.rs"]
+mod server;
+
+use server::{cli_run, field, request, serve, DEFAULT, TABLES};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 20;
-const BIN: &str = env!("CARGO_BIN_EXE_strikesim");
-const DEFAULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/default.toml");
-const TABLES: [&str; 6] = [
-    "summary.csv",
-    "replications.csv",
-    "weekly.csv",
-    "by_specialty.csv",
-    "by_trust.csv",
-    "by_specialty_all_trusts.csv",
-];
-
-/// The server, stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start `strikesim serve` on a free port over `data`.
-fn serve(data: &Path) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--workers", "2", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("strikesim serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout);
-    let mut line = String::new();
-    lines
-        .read_line(&mut line)
-        .expect("the server prints its address");
-    // Keep reading what it prints, so its stdout stays open.
-    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server { child, addr }
-}
-
-/// One HTTP/1.1 request: (status, body).
-fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    let body = body.unwrap_or("");
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).expect("writes");
-    stream.write_all(body.as_bytes()).expect("writes");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("reads");
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, body.to_string())
-}
-
-fn field(json: &str, key: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    v[key].as_str().unwrap_or_default().to_string()
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -178,22 +100,7 @@ fn twenty_clients_poll_two_runs_and_every_request_is_answered() {
     // Both runs give the bytes of the same run made alone.
     for (id, (n, seed)) in ids.iter().zip(&runs) {
         let alone = data.path().join(format!("alone-{seed}"));
-        let status = Command::new(BIN)
-            .args([
-                "run",
-                DEFAULT,
-                "-n",
-                &n.to_string(),
-                "--seed",
-                &seed.to_string(),
-                "--out",
-            ])
-            .arg(&alone)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("strikesim run");
-        assert!(status.success());
+        cli_run(DEFAULT, *n, *seed, &alone);
         for table in TABLES {
             let served =
                 std::fs::read(data.path().join(id).join(table)).expect("served run's table");
