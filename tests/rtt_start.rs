@@ -161,3 +161,38 @@ fn a_scenario_without_an_rtt_file_keeps_the_hash_of_its_text() {
         strikesim::model::random::sha256_hex(strikesim::scenario::DEFAULT_SCENARIO.as_bytes())
     );
 }
+
+#[test]
+fn text_from_the_workbench_reads_rtt_files_by_plain_name_from_its_folder_only() {
+    let (dir, file) = copied(|csv| csv.to_string());
+    let text = std::fs::read_to_string(&file).expect("read");
+    // A plain name of a file in the folder reads, as beside a file.
+    let confined = Scenario::from_toml_confined(&text, "s.toml", dir.path()).expect("reads");
+    let beside = Scenario::from_file(&file).expect("reads");
+    assert_eq!(confined.sha256(), beside.sha256());
+    // A folder, a way out of it or an absolute path is refused, naming the
+    // field, and nothing outside the folder is read.
+    for path in [
+        "../rtt/rtt_2016_01_gt52.csv",
+        "/etc/passwd",
+        "sub/rtt.csv",
+        ".hidden.csv",
+    ] {
+        let escaped = text.replace("\"rtt.csv\"", &format!("\"{path}\""));
+        let err = Scenario::from_toml_confined(&escaped, "s.toml", dir.path()).expect_err(path);
+        assert_eq!(
+            err.field.as_deref(),
+            Some("trusts[0].initial_list_from.file"),
+            "{path}"
+        );
+        assert!(err.message.contains("plain file name"), "{path}: {err}");
+    }
+    // A plain name that was never uploaded says so.
+    let missing = text.replace("\"rtt.csv\"", "\"other.csv\"");
+    let err = Scenario::from_toml_confined(&missing, "s.toml", dir.path()).expect_err("missing");
+    assert!(
+        err.message
+            .contains("no file \"other.csv\" has been uploaded"),
+        "{err}"
+    );
+}

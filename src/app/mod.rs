@@ -119,6 +119,7 @@ struct Settled {
 /// run fits this machine; warnings and the estimate go to `progress`.
 fn settle(options: &RunOptions, progress: &dyn Progress) -> Result<Settled, AppError> {
     let (scenario, text) = match options.scenario() {
+        Some(p) if options.is_confined() => Scenario::from_file_confined(p)?,
         Some(p) => Scenario::from_file_with_text(p)?,
         None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
     };
@@ -419,8 +420,9 @@ pub fn validate(path: &Path) -> Result<Verdict, AppError> {
 
 /// `validate` of text that is not in a file yet (the editor of `serve`);
 /// `source` names it, and relative paths in it are taken from its folder.
-pub fn validate_text(text: &str, source: &str) -> Result<Verdict, AppError> {
-    let s = Scenario::from_toml(text, source)?;
+/// Its RTT files are read by plain name from `files` only.
+pub fn validate_text(text: &str, source: &str, files: &Path) -> Result<Verdict, AppError> {
+    let s = Scenario::from_toml_confined(text, source, files)?;
     verdict(&s, text, source)
 }
 

@@ -59,6 +59,8 @@ pub struct RunOptions {
     mode: RunMode,
     force: bool,
     precision: Option<PrecisionRequest>,
+    /// The scenario's RTT files by plain name from its own folder only.
+    confined: bool,
 }
 
 /// The most worker threads `-j` may ask for: more than any machine this
@@ -113,6 +115,7 @@ impl RunOptions {
             mode,
             force: args.force,
             precision,
+            confined: false,
         })
     }
 
@@ -128,7 +131,20 @@ impl RunOptions {
             mode: RunMode::Whole,
             force: false,
             precision: None,
+            confined: false,
         }
+    }
+
+    /// Read the scenario's RTT files by plain name from its own folder
+    /// only ([`crate::scenario::Scenario::from_file_confined`]): for a
+    /// scenario written by someone else (the workbench's runs).
+    pub fn confined(mut self) -> RunOptions {
+        self.confined = true;
+        self
+    }
+
+    pub fn is_confined(&self) -> bool {
+        self.confined
     }
 
     /// Override the number of replications.

@@ -20,6 +20,7 @@ mod build;
 pub mod bundled;
 pub mod echo;
 pub mod format;
+mod initial_lists;
 mod locate;
 mod participation;
 mod read;
@@ -39,6 +40,7 @@ pub use size::RunSize;
 pub use values::{Count, Date, DateTime, NonNegative, Percent, PositiveCount, Probability};
 
 use crate::model::random::{scenario_identity, sha256_hex, InputDigest};
+use initial_lists::{load_initial_lists, Files};
 use std::fmt;
 use std::path::Path;
 
@@ -186,6 +188,44 @@ impl Scenario {
     /// written, those of the cross-field checks. A TOML syntax error stops
     /// at the first: the text cannot be read past it.
     pub fn from_toml(text: &str, source: &str) -> Result<Scenario, ScenarioError> {
+        let base = Path::new(source)
+            .parent()
+            .filter(|_| !source.starts_with('<'));
+        Scenario::from_toml_reading(text, source, Files::Beside(base))
+    }
+
+    /// As [`Scenario::from_toml`], but an `initial_list_from` file must be
+    /// a plain file name (no folder) and is read from `dir` only: for text
+    /// from elsewhere (the workbench), whose file names must not reach the
+    /// rest of the machine.
+    pub fn from_toml_confined(
+        text: &str,
+        source: &str,
+        dir: &Path,
+    ) -> Result<Scenario, ScenarioError> {
+        Scenario::from_toml_reading(text, source, Files::Confined(dir))
+    }
+
+    /// As [`Scenario::from_file_with_text`], its RTT files confined to the
+    /// scenario's own folder as in [`Scenario::from_toml_confined`].
+    pub fn from_file_confined(path: &Path) -> Result<(Scenario, String), ScenarioError> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: source.clone(),
+            field: None,
+            position: None,
+            message: format!("cannot read the file: {e}"),
+            more: Vec::new(),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Scenario::from_toml_confined(&text, &source, dir).map(|s| (s, text))
+    }
+
+    fn from_toml_reading(
+        text: &str,
+        source: &str,
+        files: Files,
+    ) -> Result<Scenario, ScenarioError> {
         let found = read::read(text).map_err(|e| ScenarioError {
             file: source.to_string(),
             field: e.span().and_then(|s| locate::path_at(text, s.start)),
@@ -226,11 +266,8 @@ impl Scenario {
         if let Some(e) = ScenarioError::all(errors) {
             return Err(e);
         }
-        let base = Path::new(source)
-            .parent()
-            .filter(|_| !source.starts_with('<'));
         let (initial_lists, inputs) =
-            load_initial_lists(&file, base).map_err(|(field, message)| ScenarioError {
+            load_initial_lists(&file, files).map_err(|(field, message)| ScenarioError {
                 file: source.to_string(),
                 position: locate::field_position(text, &field),
                 field: Some(field),
@@ -261,12 +298,14 @@ impl Scenario {
             return Err(e);
         }
         let (initial_lists, inputs) =
-            load_initial_lists(&file, None).map_err(|(field, message)| ScenarioError {
-                file: "<in code>".into(),
-                field: Some(field),
-                position: None,
-                message,
-                more: Vec::new(),
+            load_initial_lists(&file, Files::Beside(None)).map_err(|(field, message)| {
+                ScenarioError {
+                    file: "<in code>".into(),
+                    field: Some(field),
+                    position: None,
+                    message,
+                    more: Vec::new(),
+                }
             })?;
         Ok(Scenario::checked(
             file,
@@ -361,91 +400,6 @@ fn unreadable(source: &str) -> ScenarioError {
         message: "cannot be read as a scenario".into(),
         more: Vec::new(),
     }
-}
-
-/// Per trust, the RTT snapshot its list starts from (if it names a file),
-/// and the files read.
-type InitialLists = (Vec<Option<rtt_csv::RttListSnapshot>>, Vec<InputDigest>);
-
-/// Read each trust's RTT file, if it names one, and check that every
-/// specialty's treatment function is in it. Relative paths are taken from
-/// `base` (the scenario file's folder). Each file is read once, however
-/// many trusts name it, and its snapshots are parsed from the very bytes
-/// that are hashed.
-fn load_initial_lists(
-    file: &ScenarioFile,
-    base: Option<&Path>,
-) -> Result<InitialLists, (String, String)> {
-    let mut inputs: Vec<InputDigest> = Vec::new();
-    let mut contents: Vec<Vec<u8>> = Vec::new();
-    let mut lists = Vec::with_capacity(file.trusts.len());
-    for (i, t) in file.trusts.iter().enumerate() {
-        let Some(src) = &t.initial_list_from else {
-            lists.push(None);
-            continue;
-        };
-        let field = || format!("trusts[{i}].initial_list_from");
-        let path = match base {
-            Some(b) if Path::new(&src.file).is_relative() => b.join(&src.file),
-            _ => Path::new(&src.file).to_path_buf(),
-        };
-        let read = match inputs.iter().position(|d| d.file == src.file) {
-            Some(k) => k,
-            None => {
-                let bytes = std::fs::read(&path).map_err(|source| {
-                    let e = rtt_csv::RttCsvError::Io {
-                        file: path.display().to_string(),
-                        source,
-                    };
-                    (field(), e.to_string())
-                })?;
-                inputs.push(InputDigest {
-                    file: src.file.clone(),
-                    sha256: sha256_hex(&bytes),
-                });
-                contents.push(bytes);
-                contents.len() - 1
-            }
-        };
-        let snapshot = rtt_csv::parse_part2(
-            contents[read].as_slice(),
-            &path.display().to_string(),
-            &src.provider,
-        )
-        .map_err(|e| (field(), e.to_string()))?;
-        for (j, sp) in t.specialties.iter().enumerate() {
-            let largest = validate::largest_waiting_list();
-            let listed = snapshot
-                .function(&sp.code)
-                .map(rtt_csv::FunctionWaits::total);
-            if let Some(n) = listed.filter(|&n| n as f64 > largest) {
-                return Err((
-                    field(),
-                    format!(
-                        "{} lists {n} patients for {} in treatment function \"{}\"; a specialty's list may hold at most {largest:.0} (as for `waiting_list`): is this the right file and provider?",
-                        path.display(),
-                        snapshot.provider_code,
-                        sp.code
-                    ),
-                ));
-            }
-            if listed.is_none() {
-                let codes: Vec<&str> = snapshot.functions.iter().map(|f| f.code.as_str()).collect();
-                return Err((
-                    format!("trusts[{i}].specialties[{j}].code"),
-                    format!(
-                        "treatment function \"{}\" has no incomplete pathways for {} in {}; the file has: {}",
-                        sp.code,
-                        snapshot.provider_code,
-                        path.display(),
-                        codes.join(", ")
-                    ),
-                ));
-            }
-        }
-        lists.push(Some(snapshot));
-    }
-    Ok((lists, inputs))
 }
 
 impl Walkout {

@@ -261,12 +261,21 @@ fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Respons
     r
 }
 
-/// The name errors give a scenario being edited, and where its CSVs are.
-fn source_of(s: &AppState, scenario: Option<&str>) -> Result<String, WebError> {
+/// The name errors give a scenario being edited, and the folder its
+/// uploaded CSVs are read from (none for a bundled or unsaved one).
+fn source_of(
+    s: &AppState,
+    scenario: Option<&str>,
+) -> Result<(String, std::path::PathBuf), WebError> {
+    let none = s.store.no_files_dir();
     match scenario.map(|id| s.store.scenario(id)).transpose()? {
-        Some(ScenarioRef::Saved(id)) => Ok(s.store.saved_file(&id).display().to_string()),
-        Some(ScenarioRef::Bundled(b)) => Ok(b.file.to_string()),
-        None => Ok("scenario.toml".into()),
+        Some(ScenarioRef::Saved(id)) => {
+            let file = s.store.saved_file(&id);
+            let dir = file.parent().map_or(none, std::path::Path::to_path_buf);
+            Ok((file.display().to_string(), dir))
+        }
+        Some(ScenarioRef::Bundled(b)) => Ok((b.file.to_string(), none)),
+        None => Ok(("scenario.toml".into(), none)),
     }
 }
 
@@ -276,9 +285,9 @@ async fn validate(
 ) -> Result<Json<serde_json::Value>, WebError> {
     let b: TextBody = body(bytes)?;
     store::check_text_size(&b.text)?;
-    let source = source_of(&s, b.scenario.as_deref())?;
+    let (source, files) = source_of(&s, b.scenario.as_deref())?;
     blocking(move || {
-        let verdict = match app::validate_text(&b.text, &source) {
+        let verdict = match app::validate_text(&b.text, &source, &files) {
             Ok(v) => v,
             Err(e) => {
                 let (message, errors) = match e {
@@ -290,7 +299,7 @@ async fn validate(
                 })));
             }
         };
-        let scenario = crate::scenario::Scenario::from_toml(&b.text, &source).ok();
+        let scenario = crate::scenario::Scenario::from_toml_confined(&b.text, &source, &files).ok();
         let warnings: Vec<_> = scenario
             .as_ref()
             .map(|sc| sc.warnings().iter().flat_map(results::findings).collect())

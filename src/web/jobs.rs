@@ -145,8 +145,6 @@ pub struct Jobs {
     queue: Mutex<VecDeque<Arc<Job>>>,
     ready: Condvar,
     all: Mutex<HashMap<String, Arc<Job>>>,
-    /// Threads each run's replications use.
-    threads: usize,
 }
 
 /// What a new run is asked with.
@@ -163,14 +161,12 @@ impl Jobs {
     /// Load every run recorded under the store, queue again those that
     /// were queued or running, and start `workers` worker threads.
     pub fn start(store: Store, workers: usize) -> Arc<Jobs> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let workers = workers.max(1);
         let jobs = Arc::new(Jobs {
             store,
             queue: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
             all: Mutex::new(HashMap::new()),
-            threads: (cores / workers).max(1),
         });
         let mut records = jobs.load_records();
         records.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
@@ -256,7 +252,9 @@ impl Jobs {
             scenario: Some(self.input_file(id)),
             replications: request.replications,
             seed: request.seed,
-            threads: self.threads,
+            // Every run on all cores: a lone run goes fastest, two share
+            // them; the bytes do not depend on it.
+            threads: 0,
             out: Some(self.out_dir(id)),
             force: false,
             precision: PrecisionArgs {
@@ -265,7 +263,7 @@ impl Jobs {
                 max: None,
             },
         };
-        RunOptions::new(args, ShardRequest::None, &|_| None)
+        RunOptions::new(args, ShardRequest::None, &|_| None).map(RunOptions::confined)
     }
 
     /// Check a run as `strikesim run` would and queue it. Its input (the

@@ -104,7 +104,13 @@ impl Store {
         let store = Store {
             root: root.to_path_buf(),
         };
-        for dir in [store.scenarios_dir(), store.runs_dir(), store.compare_dir()] {
+        let dirs = [
+            store.scenarios_dir(),
+            store.runs_dir(),
+            store.compare_dir(),
+            store.no_files_dir(),
+        ];
+        for dir in dirs {
             fs::create_dir_all(&dir)
                 .map_err(|e| WebError::Internal(format!("cannot make {}: {e}", dir.display())))?;
         }
@@ -129,6 +135,12 @@ impl Store {
 
     pub fn compare_dir(&self) -> PathBuf {
         self.web_dir().join("compare")
+    }
+
+    /// An empty folder: where a bundled or unsaved scenario's RTT files
+    /// are looked for (it has none).
+    pub fn no_files_dir(&self) -> PathBuf {
+        self.web_dir().join("no-files")
     }
 
     /// The folder of entry `id` under `parent`, if the id is safe and the
