@@ -121,7 +121,7 @@
     if (!charts || !charts.length) return el('div', { id: 'charts' }, el('p', { class: 'muted', text: 'No charts.' }));
     return el('div', { id: 'charts', class: 'charts' }, charts.map((c) =>
       el('figure', { class: 'chart-figure' },
-        el('img', { class: 'chart', src: c.svg, alt: c.title || c.name, loading: 'lazy' }),
+        el('img', { class: 'chart', src: c.svg, alt: c.title || c.name }),
         el('figcaption', { text: c.title || c.name }))));
   }
 
@@ -289,7 +289,8 @@
           el('label', { for: pickId, class: 'visually-hidden', text: `Compare the run of ${r.name} at ${r.created}` }),
           el('input', { type: 'checkbox', id: pickId, class: 'compare-pick', value: r.id })),
         el('td', { class: 'nowrap' }, el('a', { href: `#/runs/${encodeURIComponent(r.id)}`, class: 'run-link', text: r.created || r.id })),
-        el('td', null, el('div', { text: r.title || r.name }), r.title ? el('div', { class: 'muted small', text: r.name }) : null),
+        el('td', null, el('a', { href: `#/runs/${encodeURIComponent(r.id)}`, class: 'run-name', text: r.title || r.name }),
+          r.title ? el('div', { class: 'muted small', text: r.name }) : null),
         el('td', { class: 'num', text: r.replications === null || r.replications === undefined ? '' : String(r.replications) }),
         el('td', { class: 'num', text: r.seed === null || r.seed === undefined ? '' : String(r.seed) }),
         el('td', null, cell),
@@ -547,7 +548,8 @@
       const warn = warnings.length ? ` · ${warnings.length} warning(s)` : '';
       if (this.valid) {
         this.status.className = 'valid';
-        this.status.textContent = `Valid${r.summary ? `: ${r.summary}` : ''}${warn}`;
+        const summary = String(r.summary || '').replace(/^valid\s+/i, '');
+        this.status.textContent = summary ? `Valid ${summary}${warn}` : `Valid${warn}`;
       } else {
         this.status.className = 'invalid';
         this.status.textContent = `${errors.length} error(s)${warn}${errors.length ? ': fix them to run' : ': the file is not valid'}`;
@@ -1028,7 +1030,7 @@
       show(this.results,
         el('section', { class: 'panel' },
           el('h2', { text: 'Headline results' }),
-          el('p', { class: 'note', text: 'Each plan’s column is the strike’s effect under that plan (the plan minus no strike in the same replication), with its 95% interval in brackets.' }),
+          el('p', { class: 'note', text: 'Each plan’s column is the strike’s effect under that plan (the plan minus no strike in the same replication), with its 95% interval in brackets. A column marked “own figure” is that plan’s own total, not an effect.' }),
           dataTable('headline-table', r.headline),
           report),
         el('section', { class: 'panel' }, el('h2', { text: 'Charts' }), chartsBlock(r.charts)),
