@@ -397,7 +397,7 @@
       });
       this.ta.value = this.savedText;
       this.gutter = el('div', { id: 'editor-gutter', 'aria-hidden': 'true' });
-      this.status = el('div', { id: 'validation-status', role: 'status', 'aria-live': 'polite' }, 'Checking…');
+      this.status = el('div', { id: 'validation-status', role: 'status', 'aria-live': 'polite' });
       this.pending = el('span', { class: 'pending muted', hidden: true, text: 'checking…' });
       this.list = el('ul', { id: 'validation', class: 'findings' });
       this.msg = el('div', { id: 'editor-message', 'aria-live': 'polite' });
@@ -747,6 +747,11 @@
       const file = input.files && input.files[0];
       if (!file) return;
       show(this.msg);
+      if (file.size > 32 * 1024 * 1024) {
+        show(this.msg, errorBox(`Could not upload ${file.name}`, new Error(`it is ${fmtBytes(file.size)}; an RTT CSV may be at most 32 MiB`)));
+        input.value = '';
+        return;
+      }
       let name = file.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
       if (!/\.csv$/i.test(name)) name = `${name.replace(/\.[^.]*$/, '') || 'rtt'}.csv`;
       name = name.replace(/\.csv$/i, '.csv');
@@ -928,7 +933,8 @@
 
     showFailure(r) {
       const what = { failed: 'The run failed', cancelled: 'The run was cancelled', interrupted: 'The run was interrupted (the server stopped while it ran)' }[r.status];
-      const box = el('div', { class: 'error-box' }, el('strong', { text: 'Error: ' }), what, r.error ? `: ${r.error}` : '.');
+      const label = r.status === 'cancelled' ? 'Cancelled: ' : 'Error: ';
+      const box = el('div', { class: 'error-box' }, el('strong', { text: label }), what, r.error ? `: ${r.error}` : '.');
       const kids = [box];
       if (r.scenario) {
         const again = el('button', { id: 'run-again', type: 'button', class: 'primary' }, 'Run again');
