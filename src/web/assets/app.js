@@ -6,27 +6,22 @@
   // ---------------------------------------------------------------- helpers
   const PROPS = new Set(['value', 'checked', 'disabled', 'hidden', 'selected', 'multiple']);
 
+  // el('a', {class, text, dataset, onclick: fn, href: ...}, ...children): null/false props and children are skipped.
   function el(tag, props, ...kids) {
     const e = document.createElement(tag);
-    if (props) {
-      for (const [k, v] of Object.entries(props)) {
-        if (v === null || v === undefined || v === false) continue;
-        if (k === 'class') e.className = v;
-        else if (k === 'text') e.textContent = v;
-        else if (k === 'dataset') Object.assign(e.dataset, v);
-        else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
-        else if (PROPS.has(k)) e[k] = v;
-        else e.setAttribute(k, v === true ? '' : String(v));
-      }
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k === 'dataset') Object.assign(e.dataset, v);
+      else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
+      else if (PROPS.has(k)) e[k] = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
     }
-    append(e, kids);
-    return e;
+    return append(e, kids);
   }
   function append(parent, kids) {
-    for (const k of kids.flat(Infinity)) {
-      if (k === null || k === undefined || k === false) continue;
-      parent.append(k instanceof Node ? k : document.createTextNode(String(k)));
-    }
+    for (const k of kids.flat(Infinity)) if (k !== null && k !== undefined && k !== false) parent.append(k instanceof Node ? k : String(k));
     return parent;
   }
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -34,28 +29,17 @@
   const encId = (id) => encodeURIComponent(id).replace(/%3A/gi, ':');
 
   class ApiError extends Error {
-    constructor(status, message, errors) {
-      super(message);
-      this.status = status;
-      this.errors = errors || [];
-    }
+    constructor(status, message, errors) { super(message); Object.assign(this, { status, errors: errors || [] }); }
   }
 
   async function api(method, url, body, raw) {
     const opt = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
     if (body !== undefined) {
-      if (raw) {
-        opt.body = body;
-        opt.headers['Content-Type'] = 'text/csv';
-      } else {
-        opt.body = JSON.stringify(body);
-        opt.headers['Content-Type'] = 'application/json';
-      }
+      opt.body = raw ? body : JSON.stringify(body);
+      opt.headers['Content-Type'] = raw ? 'text/csv' : 'application/json';
     }
     let res;
-    try {
-      res = await fetch(url, opt);
-    } catch (_) {
+    try { res = await fetch(url, opt); } catch (_) {
       throw new ApiError(0, 'could not reach the strikesim server (is it still running?)');
     }
     const text = await res.text();
@@ -64,9 +48,7 @@
     if (!res.ok) {
       let msg = data && typeof data.error === 'string' ? data.error : '';
       if (!msg && text && text.length < 400 && !/^\s*</.test(text)) msg = text.trim();
-      if (res.status === 413) {
-        msg = msg ? `too large for the server: ${msg}` : 'too large for the server (a scenario may be at most 4 MiB, a CSV 32 MiB)';
-      }
+      if (res.status === 413) msg = `too large for the server: ${msg || 'a scenario may be at most 4 MiB, a CSV 32 MiB'}`;
       if (!msg) msg = `the server answered ${res.status} ${res.statusText}`;
       throw new ApiError(res.status, msg, data && Array.isArray(data.errors) ? data.errors : []);
     }
@@ -74,9 +56,7 @@
   }
 
   function findingText(f) {
-    const where = [];
-    if (f.line !== null && f.line !== undefined) where.push(`line ${f.line}`);
-    if (f.field) where.push(`field ${f.field}`);
+    const where = [f.line != null && `line ${f.line}`, f.field && `field ${f.field}`].filter(Boolean); // eslint-disable-line eqeqeq
     return where.length ? `${where.join(', ')}: ${f.message}` : String(f.message);
   }
 
@@ -86,20 +66,14 @@
     const msg = err instanceof Error ? err.message : String(err);
     const box = el('div', { class: 'error-box', role: 'alert' },
       el('strong', { text: 'Error: ' }), `${what}: ${msg}`, el('span', { class: 'muted', text: status }));
-    if (err && err.errors && err.errors.length) {
-      box.append(el('ul', { class: 'error-findings' }, err.errors.map((f) => el('li', { text: findingText(f) }))));
-    }
+    if (err && err.errors && err.errors.length) box.append(el('ul', { class: 'error-findings' }, err.errors.map((f) => el('li', { text: findingText(f) }))));
     return box;
   }
   const infoBox = (...kids) => el('div', { class: 'info-box', role: 'status' }, kids);
   const show = (container, ...nodes) => container.replaceChildren(...nodes.flat().filter(Boolean));
 
-  function fmtBytes(n) {
-    if (n === null || n === undefined) return '';
-    if (n < 1024) return `${n} B`;
-    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-    return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  }
+  const fmtBytes = (n) => (n === null || n === undefined ? '' : n < 1024 ? `${n} B`
+    : n < 1048576 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1048576).toFixed(1)} MB`);
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
 
@@ -119,10 +93,8 @@
 
   function chartsBlock(charts) {
     if (!charts || !charts.length) return el('div', { id: 'charts' }, el('p', { class: 'muted', text: 'No charts.' }));
-    return el('div', { id: 'charts', class: 'charts' }, charts.map((c) =>
-      el('figure', { class: 'chart-figure' },
-        el('img', { class: 'chart', src: c.svg, alt: c.title || c.name }),
-        el('figcaption', { text: c.title || c.name }))));
+    return el('div', { id: 'charts', class: 'charts' }, charts.map((c) => el('figure', { class: 'chart-figure' },
+      el('img', { class: 'chart', src: c.svg, alt: c.title || c.name }), el('figcaption', { text: c.title || c.name }))));
   }
 
   // Downloads grouped: tables first, then the report, scenario and manifest, charts.
@@ -135,33 +107,26 @@
       ['Other files', () => true],
     ];
     const left = (files || []).slice();
-    const link = (f, text) => el('a', {
-      class: 'download', href: f.url, download: f.name.split('/').pop(), dataset: { name: f.name },
-    }, text || f.name);
+    const link = (f, text) => el('a', { class: 'download', href: f.url, download: f.name.split('/').pop(), dataset: { name: f.name } }, text || f.name);
     const root = el('div', { id: 'downloads', class: 'downloads' });
     for (const [title, test] of groups) {
       let mine = left.filter((f) => test(f.name));
       if (!mine.length) continue;
       for (const f of mine) left.splice(left.indexOf(f), 1);
-      if (title.startsWith('Tables')) {
-        mine = mine.filter((f) => /\.xlsx$/i.test(f.name)).concat(mine.filter((f) => !/\.xlsx$/i.test(f.name)));
-      }
+      const xlsx = (f) => /\.xlsx$/i.test(f.name);
+      if (title.startsWith('Tables')) mine = mine.filter(xlsx).concat(mine.filter((f) => !xlsx(f))); // Excel first
+      const size = (f) => el('span', { class: 'muted', text: ` ${fmtBytes(f.bytes)}` });
       let list;
-      if (title === 'Charts') {
+      if (title === 'Charts') { // one line per chart: its SVG and PNG side by side
         const byChart = new Map();
         for (const f of mine) {
           const base = f.name.replace(/^charts\//, '').replace(/\.[^.]+$/, '');
-          if (!byChart.has(base)) byChart.set(base, []);
-          byChart.get(base).push(f);
+          byChart.set(base, (byChart.get(base) || []).concat([f]));
         }
-        list = el('ul', { class: 'file-list charts-list' }, [...byChart].map(([base, fs]) =>
-          el('li', null, el('span', { class: 'chart-name', text: base }), ' ',
-            fs.map((f, i) => [i ? ' · ' : '', link(f, f.name.split('.').pop().toUpperCase()),
-              el('span', { class: 'muted', text: ` ${fmtBytes(f.bytes)}` })]))));
-      } else {
-        list = el('ul', { class: 'file-list' }, mine.map((f) =>
-          el('li', null, link(f), el('span', { class: 'muted', text: ` ${fmtBytes(f.bytes)}` }))));
-      }
+        list = el('ul', { class: 'file-list charts-list' }, [...byChart].map(([base, fs]) => el('li', null,
+          el('span', { class: 'chart-name', text: base }), ' ',
+          fs.map((f, i) => [i ? ' · ' : '', link(f, f.name.split('.').pop().toUpperCase()), size(f)]))));
+      } else list = el('ul', { class: 'file-list' }, mine.map((f) => el('li', null, link(f), size(f))));
       root.append(el('section', { class: 'download-group' }, el('h3', { text: title }), list));
     }
     if (!root.childElementCount) root.append(el('p', { class: 'muted', text: 'No files.' }));
@@ -187,30 +152,38 @@
     let arg = m ? m[2] : '';
     try { arg = decodeURIComponent(arg); } catch (_) { /* keep it raw */ }
     window.scrollTo(0, 0);
-    if (h === '/' || h === '') return viewHome(app, live);
-    if (m && m[1] === 'edit') return viewEditor(app, live, arg);
-    if (m && m[1] === 'runs') return viewRun(app, live, arg);
-    if (m && m[1] === 'compare') return viewCompare(app, live, arg);
+    if (h === '/') return viewHome(app, live);
+    const view = m && { edit: viewEditor, runs: viewRun, compare: viewCompare }[m[1]];
+    if (view) return view(app, live, arg);
     document.title = 'Not found · strikesim';
     show(app, el('h1', { text: 'Page not found' }), el('p', null, el('a', { href: '#/', text: 'Back to the home page' })));
     return undefined;
   }
 
+  // A view's frame: its heading and "Loading…", then {root, data} or an error with a way home (null).
+  async function loadView(app, live, id, title, url) {
+    document.title = `${title} · strikesim`;
+    const root = el('div', { id }, el('h1', { text: title }), el('p', { class: 'muted', text: 'Loading…' }));
+    show(app, root);
+    try {
+      const data = await api('GET', url);
+      if (!live()) return null;
+      root.lastChild.remove();
+      return { root, data };
+    } catch (e) {
+      if (live()) show(root, el('h1', { text: title }), errorBox('Could not load this page', e), el('p', null, el('a', { href: '#/', text: 'Back to the home page' })));
+      return null;
+    }
+  }
+
   // ------------------------------------------------------------------- home
   async function viewHome(app, live) {
+    const flashNode = takeFlash();
+    const got = await loadView(app, live, 'home', 'Scenarios and runs', '/api/home');
+    if (!got) return;
+    const { root, data } = got;
     document.title = 'strikesim';
-    const root = el('div', { id: 'home' }, el('h1', { text: 'Scenarios and runs' }), takeFlash(),
-      el('p', { class: 'muted', text: 'Loading…' }));
-    show(app, root);
-    let data;
-    try {
-      data = await api('GET', '/api/home');
-    } catch (e) {
-      if (live()) show(root, el('h1', { text: 'Scenarios and runs' }), errorBox('Could not load the home page', e));
-      return;
-    }
-    if (!live()) return;
-    root.lastChild.remove();
+    append(root, [flashNode]);
 
     const homeError = el('div', { id: 'home-error', 'aria-live': 'polite' });
     const scenarioLink = (s, meta) => el('li', null,
@@ -229,19 +202,18 @@
           `${s.name} · saved ${s.updated || ''}${s.files && s.files.length ? ` · CSV: ${s.files.join(', ')}` : ''}`)))
         : el('p', { class: 'muted', text: 'None yet. Start from the default scenario or upload a .toml file.' }));
 
-    const newBtn = el('button', { id: 'new-from-default', type: 'button', class: 'primary' }, 'New from the default scenario');
-    newBtn.addEventListener('click', async () => {
-      newBtn.disabled = true;
+    const newFromDefault = async (e) => { // a saved copy of b:default, opened in the editor
+      const btn = e.currentTarget;
+      btn.disabled = true;
       show(homeError);
       try {
         const def = await api('GET', '/api/scenarios/b:default');
         const r = await api('POST', '/api/scenarios', { text: def.text, filename: def.file || 'default.toml' });
         flash = infoBox('A new copy of the default scenario, saved under your scenarios. Change it and save.');
         go(`#/edit/${r.id}`);
-      } catch (e) {
-        show(homeError, errorBox('Could not make a new scenario', e));
-      } finally { newBtn.disabled = false; }
-    });
+      } catch (err) { show(homeError, errorBox('Could not make a new scenario', err)); } finally { btn.disabled = false; }
+    };
+    const newBtn = el('button', { id: 'new-from-default', type: 'button', class: 'primary', onclick: newFromDefault }, 'New from the default scenario');
 
     const upload = el('input', { type: 'file', id: 'upload-scenario', accept: '.toml' });
     upload.addEventListener('change', () => {
@@ -255,9 +227,7 @@
           const r = await api('POST', '/api/scenarios', { text: String(reader.result), filename: file.name });
           flash = infoBox(`Uploaded ${file.name}: it is now one of your saved scenarios.`);
           go(`#/edit/${r.id}`);
-        } catch (e) {
-          show(homeError, errorBox(`Could not upload ${file.name}`, e));
-        } finally { upload.value = ''; }
+        } catch (e) { show(homeError, errorBox(`Could not upload ${file.name}`, e)); } finally { upload.value = ''; }
       };
       reader.readAsText(file);
     });
@@ -276,9 +246,8 @@
     const statusCells = new Map();
     const statusText = (r) => {
       const p = r.progress || {};
-      if (r.status === 'running' && p.total) return `running (${p.done || 0} of ${p.total})`;
-      if (r.status === 'queued' && r.queue_position) return `queued (${r.queue_position} in line)`;
-      return r.status;
+      return r.status === 'running' && p.total ? `running (${p.done || 0} of ${p.total})`
+        : r.status === 'queued' && r.queue_position ? `queued (${r.queue_position} in line)` : r.status;
     };
     const rows = runs.map((r, i) => {
       const pickId = `pick-${i}`;
@@ -291,36 +260,28 @@
         el('td', { class: 'nowrap' }, el('a', { href: `#/runs/${encodeURIComponent(r.id)}`, class: 'run-link', text: r.created || r.id })),
         el('td', null, el('a', { href: `#/runs/${encodeURIComponent(r.id)}`, class: 'run-name', text: r.title || r.name }),
           r.title ? el('div', { class: 'muted small', text: r.name }) : null),
-        el('td', { class: 'num', text: r.replications === null || r.replications === undefined ? '' : String(r.replications) }),
-        el('td', { class: 'num', text: r.seed === null || r.seed === undefined ? '' : String(r.seed) }),
+        el('td', { class: 'num', text: String(r.replications ?? '') }),
+        el('td', { class: 'num', text: String(r.seed ?? '') }),
         el('td', null, cell),
         el('td', { text: r.origin || '' }));
     });
+    const heads = ['Compare', 'Date', 'Scenario', 'Replications', 'Seed', 'Status', 'Origin'];
     const table = el('div', { class: 'table-scroll' }, el('table', { id: 'runs-table', class: 'data' },
-      el('thead', null, el('tr', null,
-        el('th', { scope: 'col', text: 'Compare' }), el('th', { scope: 'col', text: 'Date' }),
-        el('th', { scope: 'col', text: 'Scenario' }), el('th', { scope: 'col', class: 'num', text: 'Replications' }),
-        el('th', { scope: 'col', class: 'num', text: 'Seed' }), el('th', { scope: 'col', text: 'Status' }),
-        el('th', { scope: 'col', text: 'Origin' }))),
+      el('thead', null, el('tr', null, heads.map((h) => el('th', { scope: 'col', class: /^(Rep|Seed)/.test(h) ? 'num' : null, text: h })))),
       el('tbody', null, rows)));
 
     const cmpBtn = el('button', { id: 'compare-selected', type: 'button' }, 'Compare selected');
     cmpBtn.addEventListener('click', async () => {
       const ids = [...document.querySelectorAll('#runs-table .compare-pick:checked')].map((c) => c.value);
-      show(cmpErr);
-      if (ids.length < 2) {
-        show(cmpErr, errorBox('Cannot compare', new Error('tick two or more finished runs first')));
-        return;
-      }
+      show(cmpErr, ids.length < 2 && errorBox('Cannot compare', new Error('tick two or more finished runs first')));
+      if (ids.length < 2) return;
       cmpBtn.disabled = true;
       try {
         const r = await api('POST', '/api/compare', { runs: ids });
         const names = ids.map((id) => { const x = runs.find((y) => y.id === id); return x ? `${x.name} (${x.created})` : id; });
         try { sessionStorage.setItem(`compare:${r.id}`, JSON.stringify(Object.assign({ runNames: names }, r))); } catch (_) { /* full */ }
         go(`#/compare/${encodeURIComponent(r.id)}`);
-      } catch (e) {
-        show(cmpErr, errorBox('These runs cannot be compared', e));
-      } finally { cmpBtn.disabled = false; }
+      } catch (e) { show(cmpErr, errorBox('These runs cannot be compared', e)); } finally { cmpBtn.disabled = false; }
     });
 
     // While runs are queued or running, refresh their status every 3 seconds.
@@ -348,37 +309,15 @@
 
   // ----------------------------------------------------------------- editor
   async function viewEditor(app, live, id) {
-    document.title = 'Editor · strikesim';
-    const root = el('div', { id: 'editor' }, el('h1', { text: 'Scenario' }), el('p', { class: 'muted', text: 'Loading…' }));
-    show(app, root);
-    let sc;
-    try {
-      sc = await api('GET', `/api/scenarios/${encId(id)}`);
-    } catch (e) {
-      if (live()) {
-        show(root, el('h1', { text: 'Scenario' }), errorBox(`Could not open scenario ${id}`, e),
-          el('p', null, el('a', { href: '#/', text: 'Back to the home page' })));
-      }
-      return;
-    }
-    if (!live()) return;
-    const ed = new Editor(root, sc, live);
-    ed.start(takeFlash());
+    const flashNode = takeFlash();
+    const got = await loadView(app, live, 'editor', 'Scenario', `/api/scenarios/${encId(id)}`);
+    if (got) new Editor(got.root, got.data, live).start(flashNode);
   }
 
   class Editor {
     constructor(root, sc, live) {
-      this.root = root;
-      this.sc = sc;
-      this.live = live;
-      this.bundled = sc.kind === 'bundled';
-      this.savedText = sc.text || '';
-      this.files = (sc.files || []).slice();
-      this.valid = null;
-      this.vSeq = 0;
-      this.fSeq = 0;
-      this.formSig = '';
-      this.marked = [];
+      Object.assign(this, { root, sc, live, bundled: sc.kind === 'bundled', savedText: sc.text || '' });
+      Object.assign(this, { files: (sc.files || []).slice(), valid: null, vSeq: 0, fSeq: 0, formSig: '', marked: [] });
     }
 
     fileName() { return `${String(this.sc.name || 'scenario').replace(/[^A-Za-z0-9._-]+/g, '-')}.toml`; }
@@ -386,11 +325,7 @@
     start(flashNode) {
       const sc = this.sc;
       document.title = `${sc.title || sc.name} · strikesim`;
-      const button = (id, text, fn, cls) => {
-        const b = el('button', { id, type: 'button', class: cls || null }, text);
-        b.addEventListener('click', fn);
-        return b;
-      };
+      const button = (id, text, fn, cls) => el('button', { id, type: 'button', class: cls, onclick: fn }, text);
       this.ta = el('textarea', {
         id: 'editor-text', wrap: 'off', spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off',
         'aria-describedby': 'validation-status',
@@ -403,24 +338,19 @@
       this.msg = el('div', { id: 'editor-message', 'aria-live': 'polite' });
       this.dirty = el('span', { class: 'dirty', hidden: true, text: 'Unsaved changes' });
       this.filesLine = el('p', { class: 'muted small files-line' });
-      this.form = el('form', { id: 'scenario-form', novalidate: true });
-      this.form.addEventListener('submit', (e) => e.preventDefault());
+      this.form = el('form', { id: 'scenario-form', novalidate: true, onsubmit: (e) => e.preventDefault() });
       this.formErr = el('div', { id: 'form-error', 'aria-live': 'polite' });
 
-      const csv = el('input', { type: 'file', id: 'upload-csv', accept: '.csv' });
-      csv.addEventListener('change', () => this.uploadCsv(csv));
+      const csv = el('input', { type: 'file', id: 'upload-csv', accept: '.csv', onchange: () => this.uploadCsv(csv) });
 
       this.reps = el('input', { id: 'run-replications', type: 'number', min: '1', max: '100000', step: '1', value: '20', inputmode: 'numeric' });
       this.seed = el('input', { id: 'run-seed', type: 'number', min: '0', step: '1', placeholder: "the scenario's", inputmode: 'numeric' });
       this.prec = el('input', { id: 'run-precision', type: 'number', min: '0.001', max: '0.999', step: 'any', placeholder: 'none' });
-      this.runBtn = button('run-start', 'Run', () => this.run(), 'primary');
-      this.runBtn.disabled = true;
+      this.runBtn = el('button', { id: 'run-start', type: 'button', class: 'primary', disabled: true, onclick: () => this.run() }, 'Run');
       this.estimate = el('p', { class: 'muted small', id: 'run-estimate' });
       this.runMsg = el('div', { id: 'run-message', 'aria-live': 'polite' });
 
-      const kindNote = this.bundled
-        ? 'Bundled scenario: read-only. Save a copy to keep your changes.'
-        : `Saved scenario ${sc.id}.`;
+      const kindNote = this.bundled ? 'Bundled scenario: read-only. Save a copy to keep your changes.' : `Saved scenario ${sc.id}.`;
       const runPanel = el('section', { class: 'panel run-panel', 'aria-labelledby': 'run-h' },
         el('h2', { id: 'run-h', text: 'Run' }),
         el('div', { class: 'field' }, el('label', { for: 'run-replications', text: 'Replications' }), this.reps),
@@ -457,7 +387,7 @@
 
       this.renderFiles();
       this.ta.addEventListener('input', () => this.textChanged());
-      this.ta.addEventListener('scroll', () => { this.gutter.scrollTop = this.ta.scrollTop; });
+      this.ta.addEventListener('scroll', () => { this.gutter.scrollTop = this.ta.scrollTop; }); // the gutter follows
       const beforeUnload = (e) => { if (this.isDirty()) { e.preventDefault(); e.returnValue = ''; } };
       window.addEventListener('beforeunload', beforeUnload);
       onLeave(() => {
@@ -473,9 +403,7 @@
     isDirty() { return this.ta.value !== this.savedText; }
     updateDirty() { this.dirty.hidden = !this.isDirty(); }
 
-    renderFiles() {
-      this.filesLine.textContent = this.files.length ? `Uploaded CSV files: ${this.files.join(', ')}` : '';
-    }
+    renderFiles() { this.filesLine.textContent = this.files.length ? `Uploaded CSV files: ${this.files.join(', ')}` : ''; }
 
     textChanged() {
       this.syncGutter();
@@ -493,16 +421,10 @@
       let n = 1;
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
       const g = this.gutter;
-      let have = g.childElementCount;
-      if (have < n) {
-        const frag = document.createDocumentFragment();
-        for (; have < n; have += 1) {
-          frag.append(el('div', { class: 'gutter-line', dataset: { line: String(have + 1) }, text: String(have + 1) }));
-        }
-        g.append(frag);
-      } else {
-        while (have > n) { g.lastElementChild.remove(); have -= 1; }
-      }
+      const frag = document.createDocumentFragment();
+      for (let k = g.childElementCount + 1; k <= n; k += 1) frag.append(el('div', { class: 'gutter-line', dataset: { line: String(k) }, text: String(k) }));
+      g.append(frag);
+      while (g.childElementCount > n) g.lastElementChild.remove();
       g.scrollTop = this.ta.scrollTop;
     }
 
@@ -510,11 +432,10 @@
       for (const d of this.marked) { d.classList.remove('has-error', 'has-warning'); d.removeAttribute('title'); }
       this.marked = [];
       const mark = (f, cls) => {
-        if (!f.line) return;
-        const d = this.gutter.children[f.line - 1];
+        const d = f.line && this.gutter.children[f.line - 1];
         if (!d) return;
         d.classList.add(cls);
-        d.title = d.title ? `${d.title}\n${f.message}` : String(f.message);
+        d.title = d.title ? `${d.title}\n${f.message}` : String(f.message); // the message on hover
         this.marked.push(d);
       };
       warnings.forEach((f) => mark(f, 'has-warning'));
@@ -525,45 +446,29 @@
       clearTimeout(this.vTimer);
       const seq = ++this.vSeq;
       this.pending.hidden = false;
-      let r;
-      try {
-        r = await api('POST', '/api/validate', { text: this.ta.value, scenario: this.sc.id });
-      } catch (e) {
-        if (seq !== this.vSeq || !this.live()) return;
-        this.pending.hidden = true;
-        this.valid = false;
-        this.runBtn.disabled = true;
-        this.status.className = 'invalid';
-        this.status.textContent = `Could not check the file: ${e.message}`;
-        this.list.replaceChildren();
-        this.markGutter([], []);
-        return;
-      }
+      let r, failed = null; // eslint-disable-line one-var
+      try { r = await api('POST', '/api/validate', { text: this.ta.value, scenario: this.sc.id }); } catch (e) { failed = e; }
       if (seq !== this.vSeq || !this.live()) return;
       this.pending.hidden = true;
+      if (failed) r = { ok: false, errors: [], warnings: [] };
       const errors = r.errors || [];
       const warnings = r.warnings || [];
       this.valid = !!r.ok && errors.length === 0;
       this.runBtn.disabled = !this.valid;
+      this.status.className = this.valid ? 'valid' : 'invalid';
       const warn = warnings.length ? ` · ${warnings.length} warning(s)` : '';
-      if (this.valid) {
-        this.status.className = 'valid';
-        const summary = String(r.summary || '').replace(/^valid\s+/i, '');
-        this.status.textContent = summary ? `Valid ${summary}${warn}` : `Valid${warn}`;
-      } else {
-        this.status.className = 'invalid';
-        this.status.textContent = `${errors.length} error(s)${warn}${errors.length ? ': fix them to run' : ': the file is not valid'}`;
-      }
+      const summary = String(r.summary || '').replace(/^valid\s+/i, '');
+      if (failed) this.status.textContent = `Could not check the file: ${failed.message}`;
+      else if (this.valid) this.status.textContent = summary ? `Valid ${summary}${warn}` : `Valid${warn}`;
+      else this.status.textContent = `${errors.length} error(s)${warn}${errors.length ? ': fix them to run' : ': the file is not valid'}`;
       this.estimate.textContent = r.estimate ? `Estimate: ${r.estimate}` : '';
       const item = (f, cls) => {
-        const li = el('li', {
-          class: `finding ${cls}`, tabindex: '0', role: 'button',
-          dataset: { line: f.line === null || f.line === undefined ? '' : String(f.line), field: f.field || '' },
-        }, el('span', { class: 'finding-kind', text: cls === 'error' ? 'Error' : 'Warning' }), ' ', findingText(f));
         const goTo = () => { if (f.line) this.goToLine(f.line); };
-        li.addEventListener('click', goTo);
-        li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); goTo(); } });
-        return li;
+        return el('li', {
+          class: `finding ${cls}`, tabindex: '0', role: 'button', onclick: goTo,
+          onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); goTo(); } },
+          dataset: { line: String(f.line ?? ''), field: f.field || '' },
+        }, el('span', { class: 'finding-kind', text: cls === 'error' ? 'Error' : 'Warning' }), ' ', findingText(f));
       };
       this.list.replaceChildren(...errors.map((f) => item(f, 'error')), ...warnings.map((f) => item(f, 'warning')));
       this.markGutter(errors, warnings);
@@ -577,8 +482,6 @@
         if (nl === -1) break;
         pos = nl + 1;
       }
-      let end = text.indexOf('\n', pos);
-      if (end === -1) end = text.length;
       this.ta.focus({ preventScroll: true });
       this.ta.setSelectionRange(pos, pos);
       const lh = parseFloat(getComputedStyle(this.ta).lineHeight) || 20;
@@ -595,9 +498,7 @@
       clearTimeout(this.fTimer);
       const seq = ++this.fSeq;
       let r;
-      try {
-        r = await api('POST', '/api/form', { text: this.ta.value });
-      } catch (e) {
+      try { r = await api('POST', '/api/form', { text: this.ta.value }); } catch (e) {
         if (seq !== this.fSeq || !this.live()) return;
         show(this.formErr, errorBox('The settings form is not available', e));
         this.form.classList.add('stale');
@@ -618,42 +519,32 @@
         const input = this.form.querySelector(`[data-key="${CSS.escape(f.key)}"]`);
         if (!input) continue;
         input.disabled = false;
-        if (input !== document.activeElement) input.value = f.value === null || f.value === undefined ? '' : String(f.value);
+        if (input !== document.activeElement) input.value = String(f.value ?? '');
       }
     }
 
     buildForm(fields) {
       const groups = new Map();
-      for (const f of fields) {
-        const g = f.group || 'Settings';
-        if (!groups.has(g)) groups.set(g, []);
-        groups.get(g).push(f);
-      }
+      for (const f of fields) groups.set(f.group || 'Settings', (groups.get(f.group || 'Settings') || []).concat([f]));
       let i = 0;
       const sets = [];
       for (const [g, fs] of groups) {
         const set = el('fieldset', null, el('legend', { text: g }));
         for (const f of fs) {
-          const fid = `field-${i}`;
-          i += 1;
-          const value = f.value === null || f.value === undefined ? '' : String(f.value);
+          const fid = `field-${i++}`;
+          const value = String(f.value ?? '');
           let input;
           if (f.kind === 'select') {
             const opts = (f.options || []).slice();
             if (value && !opts.includes(value)) opts.unshift(value);
             input = el('select', null, opts.map((o) => el('option', { value: o, text: o })));
           } else if (f.kind === 'number') {
-            input = el('input', { type: 'number', min: f.min, max: f.max, step: f.step === null || f.step === undefined ? 'any' : f.step });
-          } else if (f.kind === 'datetime') {
-            input = el('input', { type: 'datetime-local', step: '60' });
-          } else {
-            input = el('input', { type: 'text' });
-          }
-          input.id = fid;
+            input = el('input', { type: 'number', min: f.min, max: f.max, step: f.step ?? 'any' });
+          } else input = el('input', { type: f.kind === 'datetime' ? 'datetime-local' : 'text' });
+          Object.assign(input, { id: fid, value });
           input.dataset.key = f.key;
-          input.value = value;
-          const help = f.help ? el('p', { class: 'help', id: `${fid}-help`, text: f.help }) : null;
-          if (help) input.setAttribute('aria-describedby', `${fid}-help`);
+          const help = f.help && el('p', { class: 'help', id: `${fid}-help`, text: f.help });
+          if (help) input.setAttribute('aria-describedby', help.id);
           input.addEventListener('change', () => this.apply(f.key, input));
           set.append(el('div', { class: 'field' },
             el('label', { for: fid, title: f.key }, f.label, el('span', { class: 'key', text: f.key })), input, help));
@@ -686,12 +577,20 @@
 
     // Replace the whole text, keeping where the user was looking.
     replaceText(text) {
-      const top = this.ta.scrollTop;
-      const left = this.ta.scrollLeft;
+      const { scrollTop, scrollLeft } = this.ta;
+      const old = this.ta.value.split('\n');
       this.ta.value = text;
-      this.ta.scrollTop = top;
-      this.ta.scrollLeft = left;
+      Object.assign(this.ta, { scrollTop, scrollLeft });
       this.syncGutter();
+      // Mark the lines the change rewrote: skip the common head and tail.
+      const now = text.split('\n');
+      let a = 0;
+      let z = 0;
+      while (a < now.length && a < old.length && now[a] === old[a]) a += 1;
+      while (z < now.length - a && z < old.length - a && now[now.length - 1 - z] === old[old.length - 1 - z]) z += 1;
+      const changed = [...this.gutter.children].slice(a, Math.min(now.length - z, a + 40));
+      changed.forEach((d) => d.classList.add('changed'));
+      setTimeout(() => changed.forEach((d) => d.classList.remove('changed')), 2500);
       this.updateDirty();
       this.validateNow();
       clearTimeout(this.fTimer);
@@ -699,16 +598,10 @@
     }
 
     // --------------------------------------------------------- save / files
-    async saveCopyId() {
-      const r = await api('POST', '/api/scenarios', { text: this.ta.value, filename: this.fileName() });
-      return r.id;
-    }
+    async saveCopyId() { return (await api('POST', '/api/scenarios', { text: this.ta.value, filename: this.fileName() })).id; }
 
     async save() {
-      if (this.bundled) {
-        this.saveCopy('Bundled scenarios are read-only, so your text was saved as a copy: this one.');
-        return;
-      }
+      if (this.bundled) return this.saveCopy('Bundled scenarios are read-only, so your text was saved as a copy: this one.');
       show(this.msg);
       try {
         const text = this.ta.value;
@@ -716,9 +609,8 @@
         this.savedText = text;
         this.updateDirty();
         show(this.msg, infoBox(`Saved at ${new Date().toLocaleTimeString('en-GB')}.`));
-      } catch (e) {
-        show(this.msg, errorBox('Could not save', e));
-      }
+      } catch (e) { show(this.msg, errorBox('Could not save', e)); }
+      return undefined;
     }
 
     async saveCopy(note) {
@@ -728,14 +620,11 @@
         this.savedText = this.ta.value;
         flash = infoBox(note || 'Saved as a new copy: this one. The original is unchanged.');
         go(`#/edit/${id}`);
-      } catch (e) {
-        show(this.msg, errorBox('Could not save a copy', e));
-      }
+      } catch (e) { show(this.msg, errorBox('Could not save a copy', e)); }
     }
 
     download() {
-      const blob = new Blob([this.ta.value], { type: 'application/toml' });
-      const url = URL.createObjectURL(blob);
+      const url = URL.createObjectURL(new Blob([this.ta.value], { type: 'application/toml' }));
       const a = el('a', { href: url, download: this.fileName(), class: 'visually-hidden' });
       document.body.append(a);
       a.click();
@@ -752,10 +641,9 @@
         input.value = '';
         return;
       }
-      let name = file.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-      if (!/\.csv$/i.test(name)) name = `${name.replace(/\.[^.]*$/, '') || 'rtt'}.csv`;
-      name = name.replace(/\.csv$/i, '.csv');
-      if (!/^[A-Za-z0-9]/.test(name)) name = `rtt-${name}`;
+      // The server takes [A-Za-z0-9][A-Za-z0-9._-]*\.csv: make the file's name fit.
+      const stem = file.name.replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+      const name = `${stem || 'rtt'}.csv`;
       try {
         let target = this.sc.id;
         if (this.bundled) target = await this.saveCopyId();
@@ -784,24 +672,15 @@
     // ------------------------------------------------------------------ run
     readRunSettings() {
       const body = {};
-      const reps = this.reps.value.trim();
-      if (reps) {
-        const n = Number(reps);
-        if (!Number.isInteger(n) || n < 1) throw new Error('replications must be a whole number, 1 or more');
-        body.replications = n;
-      }
-      const seed = this.seed.value.trim();
-      if (seed) {
-        const n = Number(seed);
-        if (!Number.isInteger(n) || n < 0) throw new Error('the seed must be a whole number, 0 or more (or blank)');
-        body.seed = n;
-      }
-      const prec = this.prec.value.trim();
-      if (prec) {
-        const p = Number(prec);
-        if (!(p > 0 && p < 1)) throw new Error('precision must be between 0 and 1, e.g. 0.05 (or blank)');
-        body.precision = p;
-      }
+      const take = (input, key, ok, msg) => {
+        const v = input.value.trim();
+        if (!v) return;
+        if (!ok(Number(v))) throw new Error(msg);
+        body[key] = Number(v);
+      };
+      take(this.reps, 'replications', (n) => Number.isInteger(n) && n >= 1, 'replications must be a whole number, 1 or more');
+      take(this.seed, 'seed', (n) => Number.isInteger(n) && n >= 0, 'the seed must be a whole number, 0 or more (or blank)');
+      take(this.prec, 'precision', (n) => n > 0 && n < 1, 'precision must be between 0 and 1, e.g. 0.05 (or blank)');
       return body;
     }
 
@@ -814,13 +693,9 @@
       let copy = null;
       try {
         const text = this.ta.value;
-        if (this.bundled) {
-          copy = await this.saveCopyId();
-          body.scenario = copy;
-        } else {
-          await api('POST', `/api/scenarios/${encId(this.sc.id)}`, { text });
-          body.scenario = this.sc.id;
-        }
+        if (this.bundled) copy = await this.saveCopyId();
+        else await api('POST', `/api/scenarios/${encId(this.sc.id)}`, { text });
+        body.scenario = copy || this.sc.id;
         this.savedText = text;
         this.updateDirty();
         const r = await api('POST', '/api/runs', body);
@@ -846,28 +721,13 @@
 
   // -------------------------------------------------------------------- run
   async function viewRun(app, live, id) {
-    document.title = 'Run · strikesim';
-    const root = el('div', { id: 'run' }, el('h1', { text: 'Run' }), el('p', { class: 'muted', text: 'Loading…' }));
-    show(app, root);
-    let info;
-    try {
-      info = await api('GET', `/api/runs/${encodeURIComponent(id)}`);
-    } catch (e) {
-      if (live()) show(root, el('h1', { text: 'Run' }), errorBox(`Could not open run ${id}`, e), el('p', null, el('a', { href: '#/', text: 'Back to the home page' })));
-      return;
-    }
-    if (!live()) return;
-    new RunPage(root, id, live).start(info, takeFlash());
+    const flashNode = takeFlash();
+    const got = await loadView(app, live, 'run', 'Run', `/api/runs/${encodeURIComponent(id)}`);
+    if (got) new RunPage(got.root, id, live).start(got.data, flashNode);
   }
 
   class RunPage {
-    constructor(root, id, live) {
-      this.root = root;
-      this.id = id;
-      this.live = live;
-      this.rendered = false;
-      this.ended = false;
-    }
+    constructor(root, id, live) { Object.assign(this, { root, id, live, rendered: false, ended: false }); }
 
     start(info, flashNode) {
       this.title = el('h1');
@@ -877,8 +737,7 @@
       this.stage = el('p', { id: 'run-stage', class: 'stage' });
       this.bar = el('progress', { id: 'run-progress', max: '1', value: '0' });
       this.barText = el('p', { id: 'run-progress-text' });
-      this.cancel = el('button', { id: 'cancel-run', type: 'button' }, 'Cancel the run');
-      this.cancel.addEventListener('click', () => this.doCancel());
+      this.cancel = el('button', { id: 'cancel-run', type: 'button', onclick: () => this.doCancel() }, 'Cancel the run');
       this.err = el('div', { id: 'run-error', hidden: true, role: 'alert' });
       this.msg = el('div', { 'aria-live': 'polite' });
       this.links = el('p', { class: 'run-links' });
@@ -898,23 +757,19 @@
       const r = this.info;
       document.title = `${r.title || r.name || 'Run'} · strikesim`;
       this.title.textContent = r.title || r.name || `Run ${r.id}`;
-      const bits = [r.name, `${plural(r.replications, 'replication', 'replications')}`, `seed ${r.seed}`];
-      if (r.precision !== null && r.precision !== undefined) bits.push(`precision ${r.precision}`);
-      bits.push(`started ${r.created}`);
-      if (r.finished) bits.push(`finished ${r.finished}`);
-      if (r.origin) bits.push(r.origin === 'cli' ? 'run from the command line' : 'run from the web');
-      this.meta.textContent = bits.filter(Boolean).join(' · ');
+      const has = (v) => v !== null && v !== undefined;
+      this.meta.textContent = [r.name, plural(r.replications, 'replication', 'replications'), `seed ${r.seed}`,
+        has(r.precision) && `precision ${r.precision}`, `started ${r.created}`, r.finished && `finished ${r.finished}`,
+        r.origin && (r.origin === 'cli' ? 'run from the command line' : 'run from the web')].filter(Boolean).join(' · ');
       this.links.replaceChildren(...(r.scenario
         ? [el('a', { href: `#/edit/${r.scenario}`, text: 'Open its scenario in the editor' })] : []));
 
-      this.statusEl.textContent = r.status;
-      this.statusEl.className = `status status-${r.status}`;
+      Object.assign(this.statusEl, { textContent: r.status, className: `status status-${r.status}` });
       this.queue.textContent = r.status === 'queued' && r.queue_position ? `(number ${r.queue_position} in the queue)` : '';
       const p = r.progress || {};
       const total = p.total || r.replications || 0;
       const done = r.status === 'done' ? total : Math.min(p.done || 0, total);
-      this.bar.max = Math.max(total, 1);
-      this.bar.value = done;
+      Object.assign(this.bar, { max: Math.max(total, 1), value: done });
       this.barText.textContent = `${done} of ${total} replications`;
       const stages = { queued: 'Waiting in the queue', 'warming up trusts': 'Warming up the trusts', replications: 'Running the replications', 'writing outputs': 'Writing the tables, charts and report' };
       this.stage.textContent = r.status === 'running' || r.status === 'queued'
@@ -934,30 +789,20 @@
     showFailure(r) {
       const what = { failed: 'The run failed', cancelled: 'The run was cancelled', interrupted: 'The run was interrupted (the server stopped while it ran)' }[r.status];
       const label = r.status === 'cancelled' ? 'Cancelled: ' : 'Error: ';
-      const box = el('div', { class: 'error-box' }, el('strong', { text: label }), what, r.error ? `: ${r.error}` : '.');
-      const kids = [box];
-      if (r.scenario) {
-        const again = el('button', { id: 'run-again', type: 'button', class: 'primary' }, 'Run again');
-        again.addEventListener('click', () => this.runAgain(again));
-        kids.push(el('div', { class: 'actions' }, again));
-      }
-      this.err.replaceChildren(...kids);
+      const again = r.scenario && el('button', { id: 'run-again', type: 'button', class: 'primary', onclick: (e) => this.runAgain(e.currentTarget) }, 'Run again');
+      show(this.err, el('div', { class: 'error-box' }, el('strong', { text: label }), what, r.error ? `: ${r.error}` : '.'),
+        again && el('div', { class: 'actions' }, again));
       this.err.hidden = false;
     }
 
     async runAgain(btn) {
       const r = this.info;
       const body = { scenario: r.scenario };
-      if (r.replications) body.replications = r.replications;
-      if (r.seed !== null && r.seed !== undefined) body.seed = r.seed;
-      if (r.precision !== null && r.precision !== undefined) body.precision = r.precision;
+      for (const k of ['replications', 'seed', 'precision']) if (r[k] !== null && r[k] !== undefined) body[k] = r[k];
       btn.disabled = true;
       try {
-        const x = await api('POST', '/api/runs', body);
-        go(`#/runs/${encodeURIComponent(x.id)}`);
-      } catch (e) {
-        this.err.append(errorBox('Could not start the run again', e));
-      } finally { btn.disabled = false; }
+        go(`#/runs/${encodeURIComponent((await api('POST', '/api/runs', body)).id)}`);
+      } catch (e) { this.err.append(errorBox('Could not start the run again', e)); } finally { btn.disabled = false; }
     }
 
     async refetch() {
@@ -979,11 +824,8 @@
         const d = parse(ev);
         if (d) this.update(d); else this.refetch();
       });
-      es.onerror = () => {
-        if (this.ended) return;
-        es.close();
-        this.poll();
-      };
+      // No stream (a proxy, an old browser, a dropped connection): ask every second instead.
+      es.onerror = () => { if (!this.ended) { es.close(); this.poll(); } };
     }
 
     poll() {
@@ -1017,22 +859,16 @@
     renderResults(r) {
       this.rendered = true;
       show(this.msg);
-      const report = r.report
-        ? el('p', { class: 'report-line' },
-          el('a', { id: 'report-link', href: r.report, target: '_blank', rel: 'noopener', class: 'button-link primary' }, 'Open the board report in a new tab'))
-        : null;
+      const report = r.report && el('p', { class: 'report-line' },
+        el('a', { id: 'report-link', href: r.report, target: '_blank', rel: 'noopener', class: 'button-link primary' }, 'Open the board report in a new tab'));
       const frameHolder = el('div');
-      let frameShown = false;
-      const frameBtn = r.report ? el('button', { type: 'button', 'aria-expanded': 'false' }, 'Show the report on this page') : null;
-      if (frameBtn) {
-        frameBtn.addEventListener('click', () => {
-          frameShown = !frameShown;
-          frameBtn.setAttribute('aria-expanded', String(frameShown));
-          frameBtn.textContent = frameShown ? 'Hide the report' : 'Show the report on this page';
-          frameHolder.replaceChildren(...(frameShown
-            ? [el('iframe', { id: 'report-frame', src: r.report, title: 'Board report' })] : []));
-        });
-      }
+      const toggle = (e) => {
+        const on = !frameHolder.firstChild;
+        e.currentTarget.setAttribute('aria-expanded', String(on));
+        e.currentTarget.textContent = on ? 'Hide the report' : 'Show the report on this page';
+        show(frameHolder, on && el('iframe', { id: 'report-frame', src: r.report, title: 'Board report' }));
+      };
+      const frameBtn = r.report && el('button', { type: 'button', 'aria-expanded': 'false', onclick: toggle }, 'Show the report on this page');
       show(this.results,
         el('section', { class: 'panel' },
           el('h2', { text: 'Headline results' }),
