@@ -451,15 +451,17 @@
       if (seq !== this.vSeq || !this.live()) return;
       this.pending.hidden = true;
       if (failed) r = { ok: false, errors: [], warnings: [] };
-      const errors = r.errors || [];
+      const errors = (r.errors || []).length || r.ok || !r.message ? r.errors || [] : [{ line: null, field: null, message: r.message }];
       const warnings = r.warnings || [];
       this.valid = !!r.ok && errors.length === 0;
       this.runBtn.disabled = !this.valid;
       this.status.className = this.valid ? 'valid' : 'invalid';
       const warn = warnings.length ? ` · ${warnings.length} warning(s)` : '';
-      const summary = String(r.summary || '').replace(/^valid\s+/i, '');
+      const summary = String(r.summary || '');
       if (failed) this.status.textContent = `Could not check the file: ${failed.message}`;
-      else if (this.valid) this.status.textContent = summary ? `Valid ${summary}${warn}` : `Valid${warn}`;
+      // The summary may come as "valid scenario ...: 1 trust(s), ..." or as just "1 trust(s), ...".
+      else if (this.valid && /^valid\b/i.test(summary)) this.status.textContent = `Valid${summary.slice(5)}${warn}`;
+      else if (this.valid) this.status.textContent = `Valid${summary ? `: ${summary}` : ''}${warn}`;
       else this.status.textContent = `${errors.length} error(s)${warn}${errors.length ? ': fix them to run' : ': the file is not valid'}`;
       this.estimate.textContent = r.estimate ? `Estimate: ${r.estimate}` : '';
       const item = (f, cls) => {
