@@ -388,12 +388,22 @@
       this.renderFiles();
       this.ta.addEventListener('input', () => this.textChanged());
       this.ta.addEventListener('scroll', () => { this.gutter.scrollTop = this.ta.scrollTop; }); // the gutter follows
-      const beforeUnload = (e) => { if (this.isDirty()) { e.preventDefault(); e.returnValue = ''; } };
-      window.addEventListener('beforeunload', beforeUnload);
+      // Unsaved edits are kept in this browser and offered back when the scenario is opened again
+      // (no "leave this page?" prompt: it would stop the user, and any scripted browser, mid-way).
+      let draft = null;
+      try { draft = JSON.parse(localStorage.getItem(`draft:${sc.id}`) || 'null'); } catch (_) { draft = null; }
+      if (draft && typeof draft.text === 'string' && draft.text !== this.savedText) {
+        const done = () => show(this.msg);
+        show(this.msg, infoBox(`This scenario has unsaved edits from ${draft.at || 'earlier'} in this browser. `,
+          el('button', { type: 'button', onclick: () => { done(); this.replaceText(draft.text); } }, 'Restore them'), ' ',
+          el('button', { type: 'button', onclick: () => { done(); this.keepDraft(); } }, 'Discard them')));
+      }
+      const keep = () => this.keepDraft();
+      window.addEventListener('pagehide', keep);
       onLeave(() => {
-        window.removeEventListener('beforeunload', beforeUnload);
-        clearTimeout(this.vTimer);
-        clearTimeout(this.fTimer);
+        window.removeEventListener('pagehide', keep);
+        [this.vTimer, this.fTimer, this.dTimer].forEach(clearTimeout);
+        keep();
       });
       this.syncGutter();
       this.validateNow();
@@ -401,7 +411,19 @@
     }
 
     isDirty() { return this.ta.value !== this.savedText; }
-    updateDirty() { this.dirty.hidden = !this.isDirty(); }
+    updateDirty() {
+      this.dirty.hidden = !this.isDirty();
+      clearTimeout(this.dTimer);
+      this.dTimer = setTimeout(() => this.keepDraft(), 1000);
+    }
+
+    keepDraft() {
+      try {
+        const key = `draft:${this.sc.id}`;
+        if (this.isDirty()) localStorage.setItem(key, JSON.stringify({ text: this.ta.value, at: new Date().toLocaleString('en-GB') }));
+        else localStorage.removeItem(key);
+      } catch (_) { /* storage full or switched off: nothing kept */ }
+    }
 
     renderFiles() { this.filesLine.textContent = this.files.length ? `Uploaded CSV files: ${this.files.join(', ')}` : ''; }
 
