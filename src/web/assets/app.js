@@ -930,7 +930,8 @@
       el('section', { class: 'panel' }, el('h2', { text: 'Downloads' }), downloadsBlock(data.files))]);
   }
 
-  window.addEventListener('hashchange', route);
+  // On a move within the app, focus goes to the page's content (for keyboards and screen readers).
+  window.addEventListener('hashchange', () => { route(); $('#app').focus({ preventScroll: true }); });
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', route);
   else route();
 })();
