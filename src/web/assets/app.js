@@ -485,7 +485,7 @@
       else if (this.valid && /^valid\b/i.test(summary)) this.status.textContent = `Valid${summary.slice(5)}${warn}`;
       else if (this.valid) this.status.textContent = `Valid${summary ? `: ${summary}` : ''}${warn}`;
       else this.status.textContent = `${errors.length} error(s)${warn}${errors.length ? ': fix them to run' : ': the file is not valid'}`;
-      this.estimate.textContent = r.estimate ? `Estimate: ${r.estimate}` : '';
+      this.estimate.textContent = r.estimate ? `Estimate for the file’s own replications: ${r.estimate}` : '';
       const item = (f, cls) => {
         const goTo = () => { if (f.line) this.goToLine(f.line); };
         return el('li', {
