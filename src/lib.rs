@@ -12,3 +12,4 @@ pub mod ensemble;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod web;

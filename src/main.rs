@@ -67,6 +67,26 @@ enum Command {
     Validate { scenario: PathBuf },
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Serve the workbench in the browser: edit and validate scenarios,
+    /// run them with live progress, see and compare results.
+    Serve {
+        /// Address to listen on. Beyond this machine (e.g. 0.0.0.0) a token
+        /// is required.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Where runs are kept; run folders the CLI wrote there are listed too.
+        #[arg(long, default_value = "output")]
+        data: PathBuf,
+        /// A secret every request must carry (or set STRIKESIM_TOKEN); needed
+        /// with a --host beyond this machine.
+        #[arg(long)]
+        token: Option<String>,
+        /// Runs that execute at once; more wait in a queue.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+        workers: u16,
+    },
     /// Write the bundled default scenario to PATH as a starting point.
     Init {
         #[arg(default_value = "scenario.toml")]
@@ -302,6 +322,22 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Schema => {
             println!("{}", strikesim::scenario::json_schema());
             Ok(())
+        }
+        Command::Serve {
+            host,
+            port,
+            data,
+            token,
+            workers,
+        } => {
+            let options = strikesim::web::ServeOptions {
+                host,
+                port,
+                data,
+                token: token.or_else(|| std::env::var(strikesim::web::TOKEN_ENV).ok()),
+                workers: usize::from(workers),
+            };
+            strikesim::web::serve(options).map_err(|e| AppError::Serve(e.to_string()))
         }
         Command::Init { path } => {
             app::init(&path)?;

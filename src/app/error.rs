@@ -45,6 +45,9 @@ pub enum AppError {
     /// A sweep or goal seek that cannot run as asked.
     #[error("{0}")]
     Sweep(#[from] crate::app::sweep::SweepError),
+    /// `serve` could not start or stopped.
+    #[error("serve: {0}")]
+    Serve(String),
     /// `init` never writes over a file.
     #[error("{} already exists; choose another path or remove it first", .path.display())]
     Exists { path: PathBuf },

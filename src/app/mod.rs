@@ -31,6 +31,7 @@ use crate::output::{self, manifest, OutputError};
 use crate::scenario::size::Limits;
 use crate::scenario::{Scenario, DEFAULT_SCENARIO};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// What a finished whole run reports back.
@@ -64,6 +65,13 @@ pub trait Progress: Sync {
     fn note(&self, _note: &str) {}
     /// `run --precision` starts batch `batch` of at most `max` replications.
     fn batch(&self, _batch: u64, _max: u64) {}
+    /// A flag that, once set, stops the run between chunks of
+    /// replications (a cancel button); None: the run is never stopped.
+    fn stop(&self) -> Option<&AtomicBool> {
+        None
+    }
+    /// The replications are done and the outputs are being written.
+    fn writing(&self) {}
 }
 
 /// No progress display.
@@ -99,11 +107,17 @@ enum Target {
     Shard { spec: ShardSpec, created: bool },
 }
 
-/// Read the scenario, then lock the output folder and make its staging
-/// folder (a whole run: by default `output/<scenario name>/`) or make the
-/// output directory (a shard: `output/<scenario name>/shards/`). A refused
-/// scenario makes nothing.
-fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, Target), AppError> {
+/// What a run settles before it touches the output folder.
+struct Settled {
+    scenario: Scenario,
+    text: String,
+    replications: u64,
+    precision: Option<crate::ensemble::precision::Rule>,
+}
+
+/// Read the scenario, settle N and the precision rule, and check that the
+/// run fits this machine; warnings and the estimate go to `progress`.
+fn settle(options: &RunOptions, progress: &dyn Progress) -> Result<Settled, AppError> {
     let (scenario, text) = match options.scenario() {
         Some(p) => Scenario::from_file_with_text(p)?,
         None => (Scenario::bundled_default(), DEFAULT_SCENARIO.to_string()),
@@ -164,6 +178,43 @@ fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, T
             None => progress.note(estimate),
         }
     }
+    Ok(Settled {
+        scenario,
+        text,
+        replications,
+        precision,
+    })
+}
+
+/// Everything `run` checks before it makes a folder (the scenario, the
+/// options, the run's size), and nothing more: `serve` checks a run this
+/// way before queueing it. Returns the warnings `run` would show.
+pub fn preflight(options: &RunOptions) -> Result<Vec<String>, AppError> {
+    struct Collect(std::sync::Mutex<Vec<String>>);
+    impl Progress for Collect {
+        fn start(&self, _: u64) {}
+        fn update(&self, _: u64) {}
+        fn finish(&self) {}
+        fn warn(&self, warning: &str) {
+            self.0.lock().expect("lock").push(warning.to_string());
+        }
+    }
+    let collect = Collect(std::sync::Mutex::new(Vec::new()));
+    settle(options, &collect)?;
+    Ok(collect.0.into_inner().unwrap_or_default())
+}
+
+/// Read the scenario, then lock the output folder and make its staging
+/// folder (a whole run: by default `output/<scenario name>/`) or make the
+/// output directory (a shard: `output/<scenario name>/shards/`). A refused
+/// scenario makes nothing.
+fn prepare(options: &RunOptions, progress: &dyn Progress) -> Result<(Prepared, Target), AppError> {
+    let Settled {
+        scenario,
+        text,
+        replications,
+        precision,
+    } = settle(options, progress)?;
     let seed = options.seed().unwrap_or(scenario.file().seed);
     let out_dir = match (options.out(), options.mode()) {
         (Some(out), _) => out.to_path_buf(),
@@ -200,10 +251,12 @@ fn simulate(
 ) -> Result<(EnsembleResult, f64), AppError> {
     let started = Instant::now();
     progress.start(indices.len() as u64);
-    let result = ensemble::run_indices(world, seed, indices, threads, &|step| match step {
+    let report = |step| match step {
         ensemble::Progress::WarmUp { done, total } => progress.warm_up(done, total),
         ensemble::Progress::Replications(done) => progress.update(done),
-    })?;
+    };
+    let result =
+        ensemble::run_indices_until(world, seed, indices, threads, &report, progress.stop())?;
     progress.finish();
     Ok((result, started.elapsed().as_secs_f64()))
 }
@@ -303,6 +356,7 @@ fn run_whole(
             (result, wall, None)
         }
     };
+    progress.writing();
     let data = write_run(
         staged,
         &Finished {
@@ -360,11 +414,23 @@ pub struct Verdict {
 /// warnings; a run of the file's `replications` is checked for size too.
 pub fn validate(path: &Path) -> Result<Verdict, AppError> {
     let (s, text) = Scenario::from_file_with_text(path)?;
+    verdict(&s, &text, &path.display().to_string())
+}
+
+/// `validate` of text that is not in a file yet (the editor of `serve`);
+/// `source` names it, and relative paths in it are taken from its folder.
+pub fn validate_text(text: &str, source: &str) -> Result<Verdict, AppError> {
+    let s = Scenario::from_toml(text, source)?;
+    verdict(&s, text, source)
+}
+
+/// The verdict on a valid scenario read from `text`, named `source`.
+fn verdict(s: &Scenario, text: &str, source: &str) -> Result<Verdict, AppError> {
     let f = s.file();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let limits = Limits::of_this_machine(false);
     let size = s.check_run_size(
-        &text,
+        text,
         u64::from(f.replications.get()),
         threads,
         false,
@@ -374,7 +440,7 @@ pub fn validate(path: &Path) -> Result<Verdict, AppError> {
     Ok(Verdict {
         summary: format!(
             "{}: valid scenario \"{}\": {} trust(s), {} specialties, {} walkout(s), {} plan(s)",
-            path.display(),
+            source,
             f.name,
             f.trusts.len(),
             specialties,

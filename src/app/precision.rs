@@ -148,7 +148,7 @@ pub fn simulate(
         ensemble::Progress::WarmUp { done, total } => progress.warm_up(done, total),
         ensemble::Progress::Replications(done) => progress.update(done),
     };
-    let runner = Runner::new(world, seed, threads, &report)?;
+    let runner = Runner::new(world, seed, threads, &report)?.stop_on(progress.stop());
     let plans = world.plans.len();
     let mut result = EnsembleResult::default();
     let (mut batches, mut done) = (0u64, 0u64);
@@ -157,7 +157,7 @@ pub fn simulate(
         batches += 1;
         progress.batch(batches, rule.max);
         let indices: Vec<u64> = (done..end).collect();
-        runner.extend(&mut result, &indices, &report);
+        runner.extend(&mut result, &indices, &report)?;
         done = end;
         differences = check(&result, plans, rule);
         if differences.iter().all(|d| d.met) {

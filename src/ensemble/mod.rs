@@ -49,6 +49,7 @@ use metrics::{metric_row, weekly_values, MetricRow, WeeklyMetric, WeeklyValues};
 use rayon::prelude::*;
 use recovery::{BranchRecovery, Recovery};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::AtomicBool;
 use stats::Histogram;
 
 /// Every trust's state at `start`, after its warm-up, shared by all the
@@ -359,6 +360,10 @@ pub enum EnsembleError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// The run was asked to stop (a cancelled run of `strikesim serve`)
+    /// before all its replications ran.
+    #[error("the run was cancelled after {done} of {total} replications")]
+    Stopped { done: u64, total: u64 },
 }
 
 /// How to run an ensemble.
@@ -381,9 +386,23 @@ pub fn run_indices(
     threads: usize,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<EnsembleResult, EnsembleError> {
-    let runner = Runner::new(world, seed, threads, progress)?;
+    run_indices_until(world, seed, indices, threads, progress, None)
+}
+
+/// As [`run_indices`], checking `stop` after the warm-up and after each
+/// chunk of replications: once it is set, the run ends with
+/// [`EnsembleError::Stopped`] and what ran is dropped.
+pub fn run_indices_until(
+    world: &World,
+    seed: u64,
+    indices: &[u64],
+    threads: usize,
+    progress: &(dyn Fn(Progress) + Sync),
+    stop: Option<&AtomicBool>,
+) -> Result<EnsembleResult, EnsembleError> {
+    let runner = Runner::new(world, seed, threads, progress)?.stop_on(stop);
     let mut result = EnsembleResult::default();
-    runner.extend(&mut result, indices, progress);
+    runner.extend(&mut result, indices, progress)?;
     Ok(result)
 }
 

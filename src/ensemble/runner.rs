@@ -13,7 +13,7 @@ use super::WarmStart;
 use super::{run_replication_from, EnsembleError, EnsembleResult, Progress, ReplicationResult};
 use crate::model::World;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A thread pool and the trusts warmed up for one world and seed.
 pub struct Runner<'w> {
@@ -21,6 +21,8 @@ pub struct Runner<'w> {
     seed: u64,
     pool: rayon::ThreadPool,
     warm: WarmStart<'w>,
+    /// Set from outside to stop the run between chunks.
+    stop: Option<&'w AtomicBool>,
 }
 
 impl<'w> Runner<'w> {
@@ -49,20 +51,38 @@ impl<'w> Runner<'w> {
             seed,
             pool,
             warm,
+            stop: None,
         })
+    }
+
+    /// Stop between chunks once `stop` is set (None: never).
+    pub fn stop_on(self, stop: Option<&'w AtomicBool>) -> Self {
+        Runner { stop, ..self }
+    }
+
+    /// Whether the run has been asked to stop.
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
     }
 
     /// Run replications `indices` and fold them into `result` in order
     /// (they must come after any already in it). `progress` is called
-    /// after each chunk with the replications `result` then holds.
+    /// after each chunk with the replications `result` then holds. Once
+    /// the stop flag is set, it returns [`EnsembleError::Stopped`] at the
+    /// next chunk.
     pub fn extend(
         &self,
         result: &mut EnsembleResult,
         indices: &[u64],
         progress: &(dyn Fn(Progress) + Sync),
-    ) {
+    ) -> Result<(), EnsembleError> {
         let chunk = (self.pool.current_num_threads() * 4).max(8);
+        let total = (result.rows.len() + indices.len()) as u64;
         for ids in indices.chunks(chunk) {
+            if self.stopped() {
+                let done = result.rows.len() as u64;
+                return Err(EnsembleError::Stopped { done, total });
+            }
             let batch: Vec<ReplicationResult> = self.pool.install(|| {
                 ids.par_iter()
                     .map(|&r| run_replication_from(&self.warm, self.world, self.seed, r))
@@ -73,5 +93,6 @@ impl<'w> Runner<'w> {
             }
             progress(Progress::Replications(result.rows.len() as u64));
         }
+        Ok(())
     }
 }

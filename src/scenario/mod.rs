@@ -17,6 +17,7 @@
 
 mod balance;
 mod build;
+pub mod bundled;
 pub mod echo;
 pub mod format;
 mod locate;
