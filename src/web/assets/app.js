@@ -94,7 +94,9 @@
   function chartsBlock(charts) {
     if (!charts || !charts.length) return el('div', { id: 'charts' }, el('p', { class: 'muted', text: 'No charts.' }));
     return el('div', { id: 'charts', class: 'charts' }, charts.map((c) => el('figure', { class: 'chart-figure' },
-      el('img', { class: 'chart', src: c.svg, alt: c.title || c.name }), el('figcaption', { text: c.title || c.name }))));
+      el('a', { href: c.svg, target: '_blank', rel: 'noopener', title: 'Open the chart full size in a new tab' },
+        el('img', { class: 'chart', src: c.svg, alt: c.title || c.name })),
+      el('figcaption', { text: c.title || c.name }))));
   }
 
   // Downloads grouped: tables first, then the report, scenario and manifest, charts.
@@ -261,7 +263,7 @@
         el('td', null, el('a', { href: `#/runs/${encodeURIComponent(r.id)}`, class: 'run-name', text: r.title || r.name }),
           r.title ? el('div', { class: 'muted small', text: r.name }) : null),
         el('td', { class: 'num', text: String(r.replications ?? '') }),
-        el('td', { class: 'num', text: String(r.seed ?? '') }),
+        el('td', { class: 'num', text: String(r.seed ?? 'scenario’s') }),
         el('td', null, cell),
         el('td', { text: r.origin || '' }));
     });
@@ -782,7 +784,7 @@
       document.title = `${r.title || r.name || 'Run'} · strikesim`;
       this.title.textContent = r.title || r.name || `Run ${r.id}`;
       const has = (v) => v !== null && v !== undefined;
-      this.meta.textContent = [r.name, plural(r.replications, 'replication', 'replications'), `seed ${r.seed}`,
+      this.meta.textContent = [r.name, plural(r.replications, 'replication', 'replications'), has(r.seed) ? `seed ${r.seed}` : 'the scenario’s seed',
         has(r.precision) && `precision ${r.precision}`, `started ${r.created}`, r.finished && `finished ${r.finished}`,
         r.origin && (r.origin === 'cli' ? 'run from the command line' : 'run from the web')].filter(Boolean).join(' · ');
       this.links.replaceChildren(...(r.scenario
