@@ -65,7 +65,7 @@
     const status = err && err.status ? ` (HTTP ${err.status})` : '';
     const msg = err instanceof Error ? err.message : String(err);
     const box = el('div', { class: 'error-box', role: 'alert' },
-      el('strong', { text: 'Error: ' }), `${what}: ${msg}`, el('span', { class: 'muted', text: status }));
+      el('strong', { text: 'Error: ' }), el('span', { class: 'msg', text: `${what}: ${msg}` }), el('span', { class: 'muted', text: status }));
     if (err && err.errors && err.errors.length) box.append(el('ul', { class: 'error-findings' }, err.errors.map((f) => el('li', { text: findingText(f) }))));
     return box;
   }
@@ -78,18 +78,23 @@
   const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
 
   // A table from {header:[...], rows:[[...]]}: first column is the measure.
-  function dataTable(id, table, caption) {
+  // A table from {header:[...], rows:[[...]]}: the first column heads each row; a column of numbers
+  // ("12 (10 to 14)", "+£63k", "0.84") is right-aligned, one of words is not. A long one scrolls.
+  function dataTable(id, table) {
     const header = (table && table.header) || [];
     const rows = (table && table.rows) || [];
-    return el('div', { class: 'table-scroll' },
+    const numeric = header.map((_, i) => {
+      const cells = rows.map((r) => String(r[i] ?? '').trim()).filter(Boolean);
+      return i > 0 && cells.filter((c) => /^[+\-−]?[£$€]?[+\-−]?\d/.test(c)).length >= 0.8 * cells.length;
+    });
+    return el('div', { class: rows.length > 30 ? 'table-scroll long' : 'table-scroll' },
       el('table', { id, class: 'data' },
-        caption ? el('caption', { text: caption }) : null,
-        el('thead', null, el('tr', null, header.map((h, i) =>
-          el('th', { scope: 'col', class: i === 0 ? null : 'num', text: h })))),
+        el('thead', null, el('tr', null, header.map((h, i) => el('th', { scope: 'col', class: numeric[i] ? 'num' : null, text: h })))),
         el('tbody', null, rows.map((r) => el('tr', null, r.map((c, i) => (i === 0
           ? el('th', { scope: 'row', text: c })
-          : el('td', { class: 'num', text: c }))))))));
+          : el('td', { class: numeric[i] ? 'num' : null, text: c }))))))));
   }
+
 
   function chartsBlock(charts) {
     if (!charts || !charts.length) return el('div', { id: 'charts' }, el('p', { class: 'muted', text: 'No charts.' }));
@@ -926,7 +931,9 @@
       data.runNames ? el('p', { class: 'muted', text: `Runs: ${data.runNames.join('; ')}` }) : null,
       el('section', { class: 'panel' },
         el('h2', { text: 'The plans side by side' }),
-        el('p', { class: 'note', text: 'Each plan’s column is the strike’s effect under that plan, with its 95% interval in brackets.' }),
+        el('p', { class: 'note', text: ((data.table || {}).header || []).includes('effect_mean')
+          ? 'The plans of the compared runs as strikesim compare writes them: the strike’s effect (effect_…, the plan minus no strike) and the plan’s own figure, with 95% intervals. compare.xlsx, under Downloads, has them for Excel.'
+          : 'Each plan’s column is the strike’s effect under that plan, with its 95% interval in brackets.' }),
         dataTable('compare-table', data.table)),
       el('section', { class: 'panel' }, el('h2', { text: 'Charts' }), chartsBlock(data.charts)),
       el('section', { class: 'panel' }, el('h2', { text: 'Downloads' }), downloadsBlock(data.files))]);
