@@ -802,7 +802,7 @@
       const done = r.status === 'done' ? total : Math.min(p.done || 0, total);
       Object.assign(this.bar, { max: Math.max(total, 1), value: done });
       this.barText.textContent = `${done} of ${total} replications`;
-      const stages = { queued: 'Waiting in the queue', 'warming up trusts': 'Warming up the trusts', replications: 'Running the replications', 'writing outputs': 'Writing the tables, charts and report' };
+      const stages = { queued: 'Waiting in the queue', starting: 'Starting', 'warming up trusts': 'Warming up the trusts', replications: 'Running the replications', 'writing outputs': 'Writing the tables, charts and report' };
       this.stage.textContent = r.status === 'running' || r.status === 'queued'
         ? `Stage: ${stages[p.stage] || p.stage || r.status}` : '';
       const finished = TERMINAL.has(r.status);
