@@ -108,7 +108,7 @@
   function downloadsBlock(files) {
     const groups = [
       ['Tables (Excel and CSV)', (n) => /\.(xlsx|csv)$/i.test(n) && !n.startsWith('charts/')],
-      ['Report', (n) => /^report\./i.test(n)],
+      ['Report', (n) => /^(report\.|compare\.(md|html)$)/i.test(n)],
       ['Scenario and manifest', (n) => /\.(toml|json)$/i.test(n) && !n.startsWith('charts/')],
       ['Charts', (n) => n.startsWith('charts/')],
       ['Other files', () => true],
