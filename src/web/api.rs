@@ -569,17 +569,21 @@ async fn compare(
             .collect::<Result<Vec<_>, _>>()?;
         let id = store::new_id("c");
         let out = s.store.compare_dir().join(&id);
-        app::compare(&dirs, &out).map_err(|e| WebError::Invalid { message: e.to_string(), findings: Vec::new() })?;
+        // The refusal names runs by id, not by where the server keeps them.
+        let root = format!("{}/", s.store.root().display());
+        app::compare(&dirs, &out).map_err(|e| WebError::Invalid {
+            message: e.to_string().replace(&root, ""),
+            findings: Vec::new(),
+        })?;
         let base = format!("/compare/{id}/files");
         let table = compare_table(&out.join("compare.csv"))?;
         let files = results::folder_files(&out);
-        let captions: HashMap<&str, &str> = crate::output::charts::captioned_charts().collect();
-        let charts: Vec<ChartLink> = files
-            .iter()
-            .filter_map(|(n, _)| n.strip_prefix("charts/")?.strip_suffix(".svg"))
-            .map(|stem| ChartLink {
+        // In the report's order, as on a run's page.
+        let charts: Vec<ChartLink> = crate::output::charts::captioned_charts()
+            .filter(|(stem, _)| files.iter().any(|(n, _)| *n == format!("charts/{stem}.svg")))
+            .map(|(stem, caption)| ChartLink {
                 name: stem.to_string(),
-                title: captions.get(stem).map_or_else(|| stem.replace('_', " "), ToString::to_string),
+                title: caption.to_string(),
                 svg: format!("{base}/charts/{stem}.svg"),
             })
             .collect();
@@ -592,22 +596,40 @@ async fn compare(
     .await
 }
 
-/// A comparison's CSV as a table.
+/// A comparison's headline table, as a run's: the measures as rows, the
+/// no-strike world then each labelled plan as columns (from its
+/// `compare.csv`, whose long form is the download).
 fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| WebError::Internal(format!("cannot read {}: {e}", path.display())))?;
-    let header = reader
-        .headers()
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows = reader
-        .records()
-        .filter_map(Result::ok)
-        .map(|r| r.iter().map(str::to_string).collect())
-        .collect();
-    Ok(TableJson { header, rows })
+    let bad = |e: &dyn std::fmt::Display| WebError::Internal(format!("cannot read {}: {e}", path.display()));
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(&e))?;
+    let header = reader.headers().map_err(|e| bad(&e))?.clone();
+    let at = |name: &str| header.iter().position(|h| h == name).ok_or_else(|| bad(&format!("no column {name}")));
+    let (label, metric) = (at("label")?, at("metric")?);
+    let own = [at("mean")?, at("ci95_low")?, at("ci95_high")?];
+    let effect = [at("effect_mean")?, at("effect_ci95_low")?, at("effect_ci95_high")?];
+    let mut columns: Vec<(String, bool)> = Vec::new();
+    let mut cells: HashMap<(String, String), csv::StringRecord> = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(&e))?;
+        let l = record.get(label).unwrap_or_default().to_string();
+        if !columns.iter().any(|(c, _)| *c == l) {
+            let counterfactual = l == crate::output::run_data::COUNTERFACTUAL;
+            columns.push((l.clone(), counterfactual));
+        }
+        cells.insert((l, record.get(metric).unwrap_or_default().to_string()), record);
+    }
+    columns.sort_by_key(|(_, own)| !own);
+    let table = crate::output::report::headline_from(&columns, |i, m| {
+        let (name, is_own) = &columns[i];
+        let r = cells.get(&(name.clone(), m.name().to_string()))?;
+        let f = |k: usize| r.get(k).and_then(|v| v.parse::<f64>().ok());
+        let k = if *is_own { own } else { effect };
+        Some((f(k[0])?, f(k[1])?, f(k[2])?))
+    });
+    Ok(TableJson {
+        header: table.header,
+        rows: table.rows,
+    })
 }
 
 async fn compare_file(

@@ -23,12 +23,35 @@ pub const HEADLINE_NOTE: &str = "Each plan's column is the strike's effect under
 /// columns.
 pub fn headline_table(data: &RunData) -> Table {
     let plans = data.plans();
+    let columns: Vec<(String, bool)> = plans
+        .iter()
+        .map(|p| (p.to_string(), *p == COUNTERFACTUAL))
+        .collect();
+    headline_from(&columns, |i, metric| {
+        let r = data.summary_row(plans[i], metric)?;
+        Some(if columns[i].1 {
+            (r.mean, r.ci95_low, r.ci95_high)
+        } else {
+            (r.effect_mean, r.effect_ci95_low, r.effect_ci95_high)
+        })
+    })
+}
+
+/// The headline table of any set of columns, each (name, whether it is
+/// the no-strike world's own figure); `cell` gives column `i`'s mean and
+/// 95% interval of a measure: the own figure for the no-strike column,
+/// the strike's effect for a plan. The comparison of runs in `serve`
+/// shows its labelled plans this way.
+pub fn headline_from(
+    columns: &[(String, bool)],
+    cell: impl Fn(usize, Metric) -> Option<(f64, f64, f64)>,
+) -> Table {
     let mut header = vec!["Measure".to_string()];
-    header.extend(plans.iter().map(|p| {
-        if *p == COUNTERFACTUAL {
+    header.extend(columns.iter().map(|(name, own)| {
+        if *own {
             "No strike (own figure)".to_string()
         } else {
-            p.to_string()
+            name.clone()
         }
     }));
     let rows = Metric::ALL
@@ -37,17 +60,16 @@ pub fn headline_table(data: &RunData) -> Table {
         .map(|&metric| {
             let unit = metric.unit();
             let mut row = vec![metric.label().to_string()];
-            row.extend(plans.iter().map(|p| match data.summary_row(p, metric) {
-                None => "-".to_string(),
-                Some(r) if *p == COUNTERFACTUAL => {
-                    human::with_interval(|v| value(unit, v), r.mean, r.ci95_low, r.ci95_high)
+            row.extend(columns.iter().enumerate().map(|(i, (_, own))| {
+                match cell(i, metric) {
+                    None => "-".to_string(),
+                    Some((m, lo, hi)) if *own => {
+                        human::with_interval(|v| value(unit, v), m, lo, hi)
+                    }
+                    Some((m, lo, hi)) => {
+                        human::with_interval(|v| difference(unit, v), m, lo, hi)
+                    }
                 }
-                Some(r) => human::with_interval(
-                    |v| difference(unit, v),
-                    r.effect_mean,
-                    r.effect_ci95_low,
-                    r.effect_ci95_high,
-                ),
             }));
             row
         })

@@ -19,7 +19,7 @@ mod reading;
 mod specialties;
 mod summary;
 
-pub use headline::{headline_table, HEADLINE_NOTE};
+pub use headline::{headline_from, headline_table, HEADLINE_NOTE};
 
 use std::fmt::Write as _;
 

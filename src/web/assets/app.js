@@ -931,9 +931,7 @@
       data.runNames ? el('p', { class: 'muted', text: `Runs: ${data.runNames.join('; ')}` }) : null,
       el('section', { class: 'panel' },
         el('h2', { text: 'The plans side by side' }),
-        el('p', { class: 'note', text: ((data.table || {}).header || []).includes('effect_mean')
-          ? 'The plans of the compared runs as strikesim compare writes them: the strike’s effect (effect_…, the plan minus no strike) and the plan’s own figure, with 95% intervals. compare.xlsx, under Downloads, has them for Excel.'
-          : 'Each plan’s column is the strike’s effect under that plan, with its 95% interval in brackets.' }),
+        el('p', { class: 'note', text: 'Each plan’s column is the strike’s effect under that plan: the plan minus the same world without the strike, in the same replication, with its 95% interval in brackets. The no-strike column is that world’s own figure. compare.csv has every measure; compare.xlsx has them for Excel.' }),
         dataTable('compare-table', data.table)),
       el('section', { class: 'panel' }, el('h2', { text: 'Charts' }), chartsBlock(data.charts)),
       el('section', { class: 'panel' }, el('h2', { text: 'Downloads' }), downloadsBlock(data.files))]);
