@@ -92,7 +92,14 @@
         el('thead', null, el('tr', null, header.map((h, i) => el('th', { scope: 'col', class: numeric[i] ? 'num' : null, text: h })))),
         el('tbody', null, rows.map((r) => el('tr', null, r.map((c, i) => (i === 0
           ? el('th', { scope: 'row', text: c })
-          : el('td', { class: numeric[i] ? 'num' : null, text: c }))))))));
+          : el('td', { class: numeric[i] ? 'num' : null }, cellParts(c)))))))));
+  }
+
+  // "+103 (+99 to +108)": the estimate, then its interval on a line of its
+  // own, so that a table of several plans fits the page.
+  function cellParts(text) {
+    const m = /^(.+?) (\(.+\))$/.exec(String(text ?? ''));
+    return m ? [m[1], el('span', { class: 'ci', text: m[2] })] : [String(text ?? '')];
   }
 
 
