@@ -385,8 +385,11 @@
             el('p', { class: 'muted' }, `${sc.name} · ${kindNote} `, this.dirty))),
         flashNode,
         el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Scenario file' },
-          button('save', this.bundled ? 'Save (as a copy)' : 'Save', () => this.save(), 'primary'),
-          button('save-copy', 'Save a copy', () => this.saveCopy()),
+          // A bundled scenario is read-only: its one save makes a copy.
+          this.bundled
+            ? button('save-copy', 'Save a copy', () => this.saveCopy(), 'primary')
+            : [button('save', 'Save', () => this.save(), 'primary'),
+              button('save-copy', 'Save a copy', () => this.saveCopy())],
           button('download', 'Download', () => this.download()),
           el('span', { class: 'csv-upload' },
             el('label', { for: 'upload-csv', text: 'Upload an RTT CSV' }), csv)),
