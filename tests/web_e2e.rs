@@ -139,7 +139,10 @@ fn a_planner_edits_runs_and_downloads_in_the_browser() {
         "progress not at its end when done: {seen:?}"
     );
     assert_eq!(last[2].as_f64(), Some(REPLICATIONS as f64), "{seen:?}");
-    assert!(seen.len() > 2, "no progress seen between start and end: {seen:?}");
+    assert!(
+        seen.len() > 2,
+        "no progress seen between start and end: {seen:?}"
+    );
     assert!(
         last[3]
             .as_str()

@@ -165,14 +165,7 @@ impl Scenario {
     /// Read and validate a scenario file, keeping its text (a shard file
     /// carries it so that a merge can rebuild the scenario exactly).
     pub fn from_file_with_text(path: &Path) -> Result<(Scenario, String), ScenarioError> {
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-            file: source.clone(),
-            field: None,
-            position: None,
-            message: format!("cannot read the file: {e}"),
-            more: Vec::new(),
-        })?;
+        let (text, source) = read_file(path)?;
         Scenario::from_toml(&text, &source).map(|s| (s, text))
     }
 
@@ -209,14 +202,7 @@ impl Scenario {
     /// As [`Scenario::from_file_with_text`], its RTT files confined to the
     /// scenario's own folder as in [`Scenario::from_toml_confined`].
     pub fn from_file_confined(path: &Path) -> Result<(Scenario, String), ScenarioError> {
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-            file: source.clone(),
-            field: None,
-            position: None,
-            message: format!("cannot read the file: {e}"),
-            more: Vec::new(),
-        })?;
+        let (text, source) = read_file(path)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         Scenario::from_toml_confined(&text, &source, dir).map(|s| (s, text))
     }
@@ -399,6 +385,21 @@ fn unreadable(source: &str) -> ScenarioError {
         position: None,
         message: "cannot be read as a scenario".into(),
         more: Vec::new(),
+    }
+}
+
+/// A scenario file's text and its name in errors.
+fn read_file(path: &Path) -> Result<(String, String), ScenarioError> {
+    let source = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((text, source)),
+        Err(e) => Err(ScenarioError {
+            file: source,
+            field: None,
+            position: None,
+            message: format!("cannot read the file: {e}"),
+            more: Vec::new(),
+        }),
     }
 }
 

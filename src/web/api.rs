@@ -455,14 +455,22 @@ async fn events(
                 return None;
             }
             loop {
-                let now = match s.jobs.get(&id) {
-                    Some(job) => web_info(&s, &job, false),
-                    None => {
-                        // A CLI run is finished already.
+                let live = s.jobs.get(&id).map(|job| web_info(&s, &job, false));
+                match live {
+                    // Not finished: say so when it changed.
+                    Some(now) if !now.record.status.finished() => {
+                        let data = json(&now);
+                        if data != last {
+                            let event = Event::default().event("progress").data(data.clone());
+                            return Some((Ok(event), (s, id, data, false)));
+                        }
+                    }
+                    // Finished (a CLI run always is): the whole run, then the end.
+                    _ => {
                         let (s2, id2) = (Arc::clone(&s), id.clone());
                         let info = blocking(move || full_info(&s2, &id2)).await;
                         let data = info.map_or_else(
-                            |e| serde_json::json!({"error": e.to_string()}).to_string(),
+                            |e| serde_json::json!({ "error": e.to_string() }).to_string(),
                             |i| json(&i),
                         );
                         return Some((
@@ -470,23 +478,6 @@ async fn events(
                             (s, id, last, true),
                         ));
                     }
-                };
-                if now.record.status.finished() {
-                    let (s2, id2) = (Arc::clone(&s), id.clone());
-                    let info = blocking(move || full_info(&s2, &id2)).await;
-                    let data = info.map_or_else(
-                        |e| serde_json::json!({"error": e.to_string()}).to_string(),
-                        |i| json(&i),
-                    );
-                    return Some((
-                        Ok(Event::default().event("end").data(data)),
-                        (s, id, last, true),
-                    ));
-                }
-                let data = json(&now);
-                if data != last {
-                    let event = Event::default().event("progress").data(data.clone());
-                    return Some((Ok(event), (s, id, data, false)));
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
@@ -600,13 +591,24 @@ async fn compare(
 /// no-strike world then each labelled plan as columns (from its
 /// `compare.csv`, whose long form is the download).
 fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
-    let bad = |e: &dyn std::fmt::Display| WebError::Internal(format!("cannot read {}: {e}", path.display()));
+    let bad = |e: &dyn std::fmt::Display| {
+        WebError::Internal(format!("cannot read {}: {e}", path.display()))
+    };
     let mut reader = csv::Reader::from_path(path).map_err(|e| bad(&e))?;
     let header = reader.headers().map_err(|e| bad(&e))?.clone();
-    let at = |name: &str| header.iter().position(|h| h == name).ok_or_else(|| bad(&format!("no column {name}")));
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(&format!("no column {name}")))
+    };
     let (label, metric) = (at("label")?, at("metric")?);
     let own = [at("mean")?, at("ci95_low")?, at("ci95_high")?];
-    let effect = [at("effect_mean")?, at("effect_ci95_low")?, at("effect_ci95_high")?];
+    let effect = [
+        at("effect_mean")?,
+        at("effect_ci95_low")?,
+        at("effect_ci95_high")?,
+    ];
     let mut columns: Vec<(String, bool)> = Vec::new();
     let mut cells: HashMap<(String, String), csv::StringRecord> = HashMap::new();
     for record in reader.records() {
@@ -616,7 +618,10 @@ fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
             let counterfactual = l == crate::output::run_data::COUNTERFACTUAL;
             columns.push((l.clone(), counterfactual));
         }
-        cells.insert((l, record.get(metric).unwrap_or_default().to_string()), record);
+        cells.insert(
+            (l, record.get(metric).unwrap_or_default().to_string()),
+            record,
+        );
     }
     columns.sort_by_key(|(_, own)| !own);
     let table = crate::output::report::headline_from(&columns, |i, m| {

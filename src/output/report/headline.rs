@@ -60,17 +60,20 @@ pub fn headline_from(
         .map(|&metric| {
             let unit = metric.unit();
             let mut row = vec![metric.label().to_string()];
-            row.extend(columns.iter().enumerate().map(|(i, (_, own))| {
-                match cell(i, metric) {
-                    None => "-".to_string(),
-                    Some((m, lo, hi)) if *own => {
-                        human::with_interval(|v| value(unit, v), m, lo, hi)
-                    }
-                    Some((m, lo, hi)) => {
-                        human::with_interval(|v| difference(unit, v), m, lo, hi)
-                    }
-                }
-            }));
+            row.extend(
+                columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, own))| match cell(i, metric) {
+                        None => "-".to_string(),
+                        Some((m, lo, hi)) if *own => {
+                            human::with_interval(|v| value(unit, v), m, lo, hi)
+                        }
+                        Some((m, lo, hi)) => {
+                            human::with_interval(|v| difference(unit, v), m, lo, hi)
+                        }
+                    }),
+            );
             row
         })
         .collect();
