@@ -82,6 +82,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/runs/{id}/files/{*path}", get(run_file))
         .route("/api/compare", post(compare))
         .route("/compare/{id}/files/{*path}", get(compare_file))
+        .method_not_allowed_fallback(|method: axum::http::Method| async move {
+            let body = serde_json::json!({ "error": format!("{method} is not allowed here") });
+            (StatusCode::METHOD_NOT_ALLOWED, Json(body))
+        })
         .fallback(|| async { WebError::NotFound("no such page".into()) })
         .layer(json_limit)
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), guard::guard))
