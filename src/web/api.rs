@@ -57,6 +57,21 @@ impl AppState {
 
 type Shared = State<Arc<AppState>>;
 
+/// A route's parameters, as [`Path`] reads them, but refused as every
+/// error is: JSON, a 400 naming the problem (e.g. an id that is not UTF-8).
+struct Param<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Param<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, WebError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(Param(t)),
+            Err(e) => Err(WebError::BadRequest(crate::scenario::clip(&e.body_text()))),
+        }
+    }
+}
+
 /// Every route, behind the guard.
 pub fn router(state: Arc<AppState>) -> Router {
     let json_limit = DefaultBodyLimit::max(2 * MAX_SCENARIO_BYTES + (64 << 10));
@@ -141,7 +156,7 @@ async fn home(State(s): Shared) -> Result<Json<serde_json::Value>, WebError> {
     .await
 }
 
-async fn scenario(State(s): Shared, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+async fn scenario(State(s): Shared, Param(id): Param<String>) -> Result<Json<serde_json::Value>, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
     let (name, title) = store::name_and_title(&text);
@@ -172,7 +187,7 @@ async fn new_scenario(State(s): Shared, bytes: Result<Bytes, BytesRejection>) ->
 
 async fn save_scenario(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let b: TextBody = body(bytes)?;
@@ -187,7 +202,7 @@ struct UploadQuery {
 
 async fn upload_csv(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebError> {
@@ -205,7 +220,7 @@ async fn upload_csv(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "name": q.name }))).into_response())
 }
 
-async fn download_scenario(State(s): Shared, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn download_scenario(State(s): Shared, Param(id): Param<String>) -> Result<Response, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
     let (name, _) = store::name_and_title(&text);
@@ -354,11 +369,11 @@ fn full_info(s: &AppState, id: &str) -> Result<RunInfo, WebError> {
     }
 }
 
-async fn run(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo>, WebError> {
+async fn run(State(s): Shared, Param(id): Param<String>) -> Result<Json<RunInfo>, WebError> {
     blocking(move || full_info(&s, &id).map(Json)).await
 }
 
-async fn cancel(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo>, WebError> {
+async fn cancel(State(s): Shared, Param(id): Param<String>) -> Result<Json<RunInfo>, WebError> {
     let job = s.jobs.cancel(&id)?;
     Ok(Json(web_info(&s, &job, false)))
 }
@@ -367,7 +382,7 @@ async fn cancel(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo
 /// four a second), then `end` with the full run, then the stream closes.
 async fn events(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
     results::find_run(&s.jobs, &s.store, &id)?;
     let stream = futures_util::stream::unfold(
@@ -409,7 +424,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string())
 }
 
-async fn run_file(State(s): Shared, Path((id, path)): Path<(String, String)>) -> Result<Response, WebError> {
+async fn run_file(State(s): Shared, Param((id, path)): Param<(String, String)>) -> Result<Response, WebError> {
     blocking(move || {
         let run = results::find_run(&s.jobs, &s.store, &id)?;
         let dir = results::finished_dir(&s.jobs, &run)?;
@@ -504,7 +519,7 @@ fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
     Ok(TableJson { header, rows })
 }
 
-async fn compare_file(State(s): Shared, Path((id, path)): Path<(String, String)>) -> Result<Response, WebError> {
+async fn compare_file(State(s): Shared, Param((id, path)): Param<(String, String)>) -> Result<Response, WebError> {
     blocking(move || {
         let dir = Store::entry(&s.store.compare_dir(), &id)
             .ok_or_else(|| WebError::NotFound(format!("no comparison \"{}\"", crate::scenario::clip(&id))))?;
