@@ -42,12 +42,12 @@ async fn home_lists_bundled_then_saved_scenarios() {
     assert_eq!(home["runs"], json!([]));
     assert_eq!(home["workers"], 1);
 
-    let text = default_text().replace(
-        "name = \"west-herts-2016-01-26\"",
-        "name = \"my-copy\"",
-    );
+    let text = default_text().replace("name = \"west-herts-2016-01-26\"", "name = \"my-copy\"");
     let r = s
-        .post("/api/scenarios", &json!({"text": text, "filename": "../mine.toml"}))
+        .post(
+            "/api/scenarios",
+            &json!({"text": text, "filename": "../mine.toml"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let id = r.json()["id"].as_str().expect("id").to_string();
@@ -65,19 +65,34 @@ async fn home_lists_bundled_then_saved_scenarios() {
     let r = s.get(&format!("/api/scenarios/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
     let sc = r.json();
-    assert_eq!((sc["kind"].as_str(), sc["text"].as_str()), (Some("saved"), Some(text.as_str())));
+    assert_eq!(
+        (sc["kind"].as_str(), sc["text"].as_str()),
+        (Some("saved"), Some(text.as_str()))
+    );
     let r = s.get(&format!("/api/scenarios/{id}/download")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.text(), text);
-    assert!(r.header("content-disposition").contains("my-copy.toml"), "{:?}", r.headers);
+    assert!(
+        r.header("content-disposition").contains("my-copy.toml"),
+        "{:?}",
+        r.headers
+    );
 
     // Overwrite it; a bundled one is read-only.
     let r = s
-        .post(&format!("/api/scenarios/{id}"), &json!({"text": "name = \"x\"\n"}))
+        .post(
+            &format!("/api/scenarios/{id}"),
+            &json!({"text": "name = \"x\"\n"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(s.get(&format!("/api/scenarios/{id}")).await.json()["text"], "name = \"x\"\n");
-    let r = s.post("/api/scenarios/b:default", &json!({"text": "x"})).await;
+    assert_eq!(
+        s.get(&format!("/api/scenarios/{id}")).await.json()["text"],
+        "name = \"x\"\n"
+    );
+    let r = s
+        .post("/api/scenarios/b:default", &json!({"text": "x"}))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.error().contains("read-only"), "{}", r.text());
     let r = s.get("/api/scenarios/b:no-such").await;
@@ -112,17 +127,31 @@ async fn validation_places_errors_at_their_lines() {
     let at = line_of(&text, "[recovery]") as usize;
     lines.insert(at, "tolerance_patients = = 3");
     let broken = lines.join("\n");
-    let v = s.post("/api/validate", &json!({"text": broken})).await.json();
+    let v = s
+        .post("/api/validate", &json!({"text": broken}))
+        .await
+        .json();
     assert_eq!(v["ok"], false, "{v}");
     assert_eq!(v["errors"][0]["line"], at as u64 + 1, "{v}");
 
     // An unknown key: named.
-    let unknown = text.replacen("weeks_after = 26", "weeks_after = 26\nweeks_afterwards = 3", 1);
-    let v = s.post("/api/validate", &json!({"text": unknown})).await.json();
+    let unknown = text.replacen(
+        "weeks_after = 26",
+        "weeks_after = 26\nweeks_afterwards = 3",
+        1,
+    );
+    let v = s
+        .post("/api/validate", &json!({"text": unknown}))
+        .await
+        .json();
     assert_eq!(v["ok"], false, "{v}");
     let said = v["errors"].to_string() + v["message"].as_str().unwrap_or("");
     assert!(said.contains("weeks_afterwards"), "{v}");
-    assert_eq!(v["errors"][0]["line"], line_of(&unknown, "weeks_afterwards = 3"), "{v}");
+    assert_eq!(
+        v["errors"][0]["line"],
+        line_of(&unknown, "weeks_afterwards = 3"),
+        "{v}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +167,9 @@ async fn the_form_reads_and_writes_the_toml() {
         .expect("walkouts[0].hours listed");
     assert_eq!(hours["value"], "48");
     assert_eq!(hours["kind"], "number");
-    assert!(fields.iter().any(|f| f["key"] == "walkouts[0].kind" && f["kind"] == "select"));
+    assert!(fields
+        .iter()
+        .any(|f| f["key"] == "walkouts[0].kind" && f["kind"] == "select"));
 
     let r = s
         .post(
@@ -149,7 +180,10 @@ async fn the_form_reads_and_writes_the_toml() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let changed = r.json()["text"].as_str().expect("text").to_string();
     // Everything else as it was (toml_edit ends the file with a newline).
-    assert_eq!(changed.trim_end(), text.replacen("hours = 48", "hours = 24", 1).trim_end());
+    assert_eq!(
+        changed.trim_end(),
+        text.replacen("hours = 48", "hours = 24", 1).trim_end()
+    );
     let again = s.post("/api/form", &json!({"text": changed})).await.json();
     assert!(again["fields"]
         .as_array()
@@ -186,7 +220,12 @@ async fn bodies_over_their_limits_are_refused() {
     let big = "#".repeat((4 << 20) + 10);
     for uri in ["/api/validate", "/api/scenarios", "/api/form"] {
         let r = s.post(uri, &json!({"text": big})).await;
-        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}: {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{uri}: {}",
+            r.text()
+        );
         assert!(r.error().contains("MiB"), "{uri}: {}", r.text());
     }
     // A JSON body beyond any limit.
@@ -205,11 +244,18 @@ async fn bodies_over_their_limits_are_refused() {
         .to_string();
     let csv = b"a,b\n1,2\n".to_vec();
     let r = s
-        .post_raw(&format!("/api/scenarios/{id}/files?name=rtt.csv"), "text/csv", csv.clone())
+        .post_raw(
+            &format!("/api/scenarios/{id}/files?name=rtt.csv"),
+            "text/csv",
+            csv.clone(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["name"], "rtt.csv");
-    assert_eq!(s.get(&format!("/api/scenarios/{id}")).await.json()["files"], json!(["rtt.csv"]));
+    assert_eq!(
+        s.get(&format!("/api/scenarios/{id}")).await.json()["files"],
+        json!(["rtt.csv"])
+    );
     assert_eq!(
         std::fs::read(s.data.join(".web/scenarios").join(&id).join("rtt.csv")).expect("kept"),
         csv
@@ -217,7 +263,11 @@ async fn bodies_over_their_limits_are_refused() {
 
     for name in ["..%2Fx.csv", "x.txt", "..x.csv", ".csv"] {
         let r = s
-            .post_raw(&format!("/api/scenarios/{id}/files?name={name}"), "text/csv", csv.clone())
+            .post_raw(
+                &format!("/api/scenarios/{id}/files?name={name}"),
+                "text/csv",
+                csv.clone(),
+            )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {}", r.text());
         assert!(r.error().starts_with("name:"), "{name}: {}", r.text());
@@ -234,7 +284,12 @@ async fn bodies_over_their_limits_are_refused() {
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
     assert!(r.error().contains("MiB"), "{}", r.text());
-    assert!(!s.data.join(".web/scenarios").join(&id).join("big.csv").exists());
+    assert!(!s
+        .data
+        .join(".web/scenarios")
+        .join(&id)
+        .join("big.csv")
+        .exists());
 }
 
 fn post_with(headers: &[(&str, &str)], uri: &str, body: &Value) -> Request<Body> {
@@ -254,12 +309,28 @@ async fn changes_from_other_sites_and_hosts_are_refused() {
     let body = json!({"text": "name = \"x\"\n"});
     let same = format!("http://{HOST}");
     let cases: [(&[(&str, &str)], StatusCode); 6] = [
-        (&[("host", HOST), ("origin", "http://evil.example")], StatusCode::FORBIDDEN),
-        (&[("host", HOST), ("sec-fetch-site", "cross-site")], StatusCode::FORBIDDEN),
+        (
+            &[("host", HOST), ("origin", "http://evil.example")],
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &[("host", HOST), ("sec-fetch-site", "cross-site")],
+            StatusCode::FORBIDDEN,
+        ),
         (&[("host", HOST), ("origin", "null")], StatusCode::FORBIDDEN),
-        (&[("host", HOST), ("origin", &same), ("sec-fetch-site", "same-origin")], StatusCode::CREATED),
+        (
+            &[
+                ("host", HOST),
+                ("origin", &same),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            StatusCode::CREATED,
+        ),
         (&[("host", HOST)], StatusCode::CREATED),
-        (&[("host", "evil.example"), ("origin", "http://evil.example")], StatusCode::FORBIDDEN),
+        (
+            &[("host", "evil.example"), ("origin", "http://evil.example")],
+            StatusCode::FORBIDDEN,
+        ),
     ];
     for (headers, want) in cases {
         let r = s.send(post_with(headers, "/api/scenarios", &body)).await;
@@ -269,7 +340,12 @@ async fn changes_from_other_sites_and_hosts_are_refused() {
         }
     }
     // Only the two accepted ones saved anything.
-    assert_eq!(s.get("/api/home").await.json()["saved"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        s.get("/api/home").await.json()["saved"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 
     // A page from another name (DNS rebinding) cannot even read.
     let r = s
@@ -285,7 +361,12 @@ async fn changes_from_other_sites_and_hosts_are_refused() {
     assert!(!r.text().contains("b:default"));
     for host in ["localhost:8080", "[::1]:8080", "127.0.0.1"] {
         let r = s
-            .send(Request::get("/api/home").header("host", host).body(Body::empty()).expect("request"))
+            .send(
+                Request::get("/api/home")
+                    .header("host", host)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{host}");
     }
@@ -305,28 +386,53 @@ async fn a_token_is_required_when_set() {
     let r = s.send(get(None, "/api/home")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.error().contains("token"), "{}", r.text());
-    let r = s.send(get(Some(("authorization", "Bearer wrong".into())), "/api/home")).await;
+    let r = s
+        .send(get(
+            Some(("authorization", "Bearer wrong".into())),
+            "/api/home",
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = s.send(get(None, "/?token=wrong")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = s.send(get(Some(("authorization", "Bearer T0ken".into())), "/api/home")).await;
+    let r = s
+        .send(get(
+            Some(("authorization", "Bearer T0ken".into())),
+            "/api/home",
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["bundled"][0]["id"], "b:default");
     // A change needs it too.
-    let r = s.send(post_with(&[("host", HOST)], "/api/validate", &json!({"text": ""}))).await;
+    let r = s
+        .send(post_with(
+            &[("host", HOST)],
+            "/api/validate",
+            &json!({"text": ""}),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
     let r = s.send(get(None, "/?token=T0ken")).await;
     assert!(r.status.is_redirection(), "{}", r.status);
     assert_eq!(r.header("location"), "/");
     let cookie = r.header("set-cookie").to_string();
-    assert!(cookie.contains("T0ken") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("T0ken") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     let pair = cookie.split(';').next().expect("cookie").to_string();
-    let r = s.send(get(Some(("cookie", pair.clone())), "/api/home")).await;
+    let r = s
+        .send(get(Some(("cookie", pair.clone())), "/api/home"))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = s.send(get(Some(("cookie", pair.clone())), "/")).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text().contains("<html") || r.text().contains("<!doctype") || r.text().contains("<!DOCTYPE"));
+    assert!(
+        r.text().contains("<html")
+            || r.text().contains("<!doctype")
+            || r.text().contains("<!DOCTYPE")
+    );
     let r = s
         .send(post_with(
             &[("host", HOST), ("cookie", &pair)],
@@ -341,7 +447,14 @@ async fn a_token_is_required_when_set() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_policy() {
     let (_dir, s) = server(1);
-    for uri in ["/", "/app.js", "/app.css", "/api/home", "/api/runs/nope", "/nowhere"] {
+    for uri in [
+        "/",
+        "/app.js",
+        "/app.css",
+        "/api/home",
+        "/api/runs/nope",
+        "/nowhere",
+    ] {
         let r = s.get(uri).await;
         let csp = r.header("content-security-policy");
         let script = csp
@@ -349,7 +462,10 @@ async fn every_response_carries_the_policy() {
             .map(str::trim)
             .find(|d| d.starts_with("script-src"))
             .unwrap_or_else(|| panic!("{uri}: no script-src in {csp:?}"));
-        assert!(!script.contains("unsafe-inline") && !script.contains("unsafe-eval"), "{uri}: {csp}");
+        assert!(
+            !script.contains("unsafe-inline") && !script.contains("unsafe-eval"),
+            "{uri}: {csp}"
+        );
         assert!(csp.contains("frame-ancestors 'self'"), "{uri}: {csp}");
         assert_eq!(r.header("x-content-type-options"), "nosniff", "{uri}");
     }
@@ -357,7 +473,10 @@ async fn every_response_carries_the_policy() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("text/html"));
     assert!(!r.text().contains("<script>"), "no inline script");
-    assert_eq!(s.get("/app.js").await.header("content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(
+        s.get("/app.js").await.header("content-type"),
+        "text/javascript; charset=utf-8"
+    );
     let r = s.get("/api/home").await;
     assert_eq!(r.header("cache-control"), "no-store");
     let r = s.get("/nowhere").await;
@@ -370,20 +489,69 @@ async fn malformed_requests_are_named() {
     let (_dir, s) = server(1);
     let cases: [(&str, &str, &str); 8] = [
         ("/api/validate", "{\"text\": ", "EOF"),
-        ("/api/validate", "{\"text\": \"x\", \"colour\": 1}", "colour"),
+        (
+            "/api/validate",
+            "{\"text\": \"x\", \"colour\": 1}",
+            "colour",
+        ),
         ("/api/validate", "{}", "text"),
-        ("/api/form/apply", "{\"text\": \"\", \"changes\": [{\"key\": \"a\"}]}", "value"),
-        ("/api/runs", "{\"scenario\": \"b:default\", \"replicas\": 3}", "replicas"),
-        ("/api/runs", "{\"scenario\": \"b:default\", \"replications\": -1}", "-1"),
-        ("/api/runs", "{\"scenario\": \"b:default\", \"seed\": \"seven\"}", "seven"),
+        (
+            "/api/form/apply",
+            "{\"text\": \"\", \"changes\": [{\"key\": \"a\"}]}",
+            "value",
+        ),
+        (
+            "/api/runs",
+            "{\"scenario\": \"b:default\", \"replicas\": 3}",
+            "replicas",
+        ),
+        (
+            "/api/runs",
+            "{\"scenario\": \"b:default\", \"replications\": -1}",
+            "-1",
+        ),
+        (
+            "/api/runs",
+            "{\"scenario\": \"b:default\", \"seed\": \"seven\"}",
+            "seven",
+        ),
         ("/api/compare", "[1, 2]", "sequence"),
     ];
     for (uri, body, named) in cases {
-        let r = s.post_raw(uri, "application/json", body.as_bytes().to_vec()).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri} {body}: {}", r.text());
+        let r = s
+            .post_raw(uri, "application/json", body.as_bytes().to_vec())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{uri} {body}: {}",
+            r.text()
+        );
         let e = r.error();
         assert!(e.starts_with("the request body"), "{e}");
         assert!(e.contains(named), "{uri} {body}: {e}");
+    }
+    // A method a route does not take, and an id that is not UTF-8: JSON too.
+    for method in [Method::PUT, Method::DELETE, Method::PATCH] {
+        let r = s
+            .send(
+                Server::request(method.clone(), "/api/home")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        assert!(r.error().contains(method.as_str()), "{}", r.text());
+        assert!(r.header("allow").contains("GET"), "{:?}", r.headers);
+    }
+    for uri in [
+        "/api/scenarios/%FF%FE",
+        "/api/runs/%C3%28",
+        "/runs/%FF/files/x",
+    ] {
+        let r = s.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        assert!(r.error().contains("UTF-8"), "{uri}: {}", r.text());
     }
     // Nothing was started.
     assert_eq!(s.get("/api/runs").await.json(), json!([]));

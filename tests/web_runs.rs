@@ -17,7 +17,11 @@ use web::{cli, csv_names, manifests_under, status, Server, DEFAULT_FILE};
 fn file_names(info: &serde_json::Value) -> Vec<String> {
     info["files"]
         .as_array()
-        .map(|a| a.iter().filter_map(|f| f["name"].as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["name"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -43,29 +47,53 @@ async fn a_run_gives_the_clis_results_and_files() {
     let id = s.start_run("b:default", 8, 7).await;
     let info = s.wait_done(&id).await;
     assert_eq!(info["origin"], "web");
-    assert_eq!((info["replications"].as_u64(), info["seed"].as_u64()), (Some(8), Some(7)));
+    assert_eq!(
+        (info["replications"].as_u64(), info["seed"].as_u64()),
+        (Some(8), Some(7))
+    );
     assert_eq!(info["scenario"], "b:default");
     assert_eq!(info["name"], "west-herts-2016-01-26");
     assert!(info["finished"].is_string(), "{info}");
 
-    let header = info["headline"]["header"].as_array().expect("headline header");
-    assert!(header[0].as_str().unwrap_or("").starts_with("Measure"), "{header:?}");
+    let header = info["headline"]["header"]
+        .as_array()
+        .expect("headline header");
+    assert!(
+        header[0].as_str().unwrap_or("").starts_with("Measure"),
+        "{header:?}"
+    );
     assert!(header.iter().any(|h| h == "keep-booked"), "{header:?}");
-    assert!(!info["headline"]["rows"].as_array().expect("rows").is_empty());
-    assert_eq!(info["world"].as_str().map(str::len), Some(64), "{}", info["world"]);
+    assert!(!info["headline"]["rows"]
+        .as_array()
+        .expect("rows")
+        .is_empty());
+    assert_eq!(
+        info["world"].as_str().map(str::len),
+        Some(64),
+        "{}",
+        info["world"]
+    );
 
     let charts = info["charts"].as_array().expect("charts");
     assert!(!charts.is_empty(), "{info}");
     for c in charts {
         let url = c["svg"].as_str().expect("svg url");
-        assert!(url.starts_with(&format!("/runs/{id}/files/charts/")), "{url}");
+        assert!(
+            url.starts_with(&format!("/runs/{id}/files/charts/")),
+            "{url}"
+        );
         let r = s.get(url).await;
         assert_eq!(r.status, StatusCode::OK, "{url}");
         assert_eq!(r.header("content-type"), "image/svg+xml", "{url}");
         assert!(r.text().contains("<svg"), "{url}");
     }
     let names = file_names(&info);
-    for want in ["summary.csv", "report.html", "manifest.json", "scenario.toml"] {
+    for want in [
+        "summary.csv",
+        "report.html",
+        "manifest.json",
+        "scenario.toml",
+    ] {
         assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
     }
     let out = dir.path().join(&id);
@@ -73,17 +101,27 @@ async fn a_run_gives_the_clis_results_and_files() {
         let url = f["url"].as_str().expect("url");
         let r = s.get(url).await;
         assert_eq!(r.status, StatusCode::OK, "{url}");
-        assert_eq!(r.body.len() as u64, f["bytes"].as_u64().expect("bytes"), "{url}");
+        assert_eq!(
+            r.body.len() as u64,
+            f["bytes"].as_u64().expect("bytes"),
+            "{url}"
+        );
     }
     let r = s.get(&format!("/runs/{id}/files/summary.csv")).await;
-    assert_eq!(r.body, std::fs::read(out.join("summary.csv")).expect("summary.csv"));
+    assert_eq!(
+        r.body,
+        std::fs::read(out.join("summary.csv")).expect("summary.csv")
+    );
     assert!(r.header("content-disposition").contains("summary.csv"));
     let r = s.get(&format!("/runs/{id}/files/scenario.toml")).await;
     assert_eq!(r.text(), web::default_text());
     let r = s.get(&format!("/runs/{id}/files/report.html")).await;
     assert_eq!(r.status, StatusCode::OK);
     let csp = r.header("content-security-policy");
-    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "{csp}"
+    );
     assert_eq!(info["report"], format!("/runs/{id}/files/report.html"));
 
     // The same run by the CLI, as a process: the same tables, byte for byte.
@@ -143,7 +181,10 @@ async fn a_run_gives_the_clis_results_and_files() {
     ] {
         let r = s.get(&uri).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}: {}", r.text());
-        assert!(!r.text().contains("not listed") && !r.text().contains("secret\""), "{uri}");
+        assert!(
+            !r.text().contains("not listed") && !r.text().contains("secret\""),
+            "{uri}"
+        );
         assert!(!r.error().is_empty(), "{uri}");
     }
 }
@@ -153,28 +194,44 @@ async fn invalid_runs_leave_nothing_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let s = Server::new(dir.path(), 1);
     let text = web::default_text().replacen("hours = 48", "hours = 0", 1);
-    let sid = s.post("/api/scenarios", &json!({"text": text})).await.json()["id"]
+    let sid = s
+        .post("/api/scenarios", &json!({"text": text}))
+        .await
+        .json()["id"]
         .as_str()
         .expect("id")
         .to_string();
-    let r = s.post("/api/runs", &json!({"scenario": sid, "replications": 8})).await;
+    let r = s
+        .post("/api/runs", &json!({"scenario": sid, "replications": 8}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     let v = r.json();
-    assert!(v["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .any(|e| e["field"] == "walkouts[0].hours"), "{v}");
+    assert!(
+        v["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .any(|e| e["field"] == "walkouts[0].hours"),
+        "{v}"
+    );
 
     let r = s
-        .post("/api/runs", &json!({"scenario": "b:default", "replications": 0}))
+        .post(
+            "/api/runs",
+            &json!({"scenario": "b:default", "replications": 0}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.error().contains("--replications"), "{}", r.text());
 
     // No record, no input, no run folder.
     assert_eq!(s.get("/api/runs").await.json(), json!([]));
-    assert_eq!(std::fs::read_dir(dir.path().join(".web/runs")).expect("runs dir").count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join(".web/runs"))
+            .expect("runs dir")
+            .count(),
+        0
+    );
     let top: Vec<_> = std::fs::read_dir(dir.path())
         .expect("data")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -194,30 +251,55 @@ async fn the_queue_runs_one_at_a_time_and_cancels() {
         .await;
     assert_eq!(info["queue_position"], json!(null));
     let two = s.run_info(&second).await;
-    assert_eq!((status(&two), two["queue_position"].as_u64()), ("queued", Some(1)), "{two}");
+    assert_eq!(
+        (status(&two), two["queue_position"].as_u64()),
+        ("queued", Some(1)),
+        "{two}"
+    );
     let three = s.run_info(&third).await;
-    assert_eq!((status(&three), three["queue_position"].as_u64()), ("queued", Some(2)), "{three}");
+    assert_eq!(
+        (status(&three), three["queue_position"].as_u64()),
+        ("queued", Some(2)),
+        "{three}"
+    );
 
     // A queued run is cancelled at once.
-    let r = s.post(&format!("/api/runs/{third}/cancel"), &json!({})).await;
+    let r = s
+        .post(&format!("/api/runs/{third}/cancel"), &json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(status(&r.json()), "cancelled");
     assert_eq!(r.json()["queue_position"], json!(null));
     assert_eq!(s.run_info(&second).await["queue_position"], 1);
 
     // A running one stops soon, leaving no run folder.
-    let r = s.post(&format!("/api/runs/{first}/cancel"), &json!({})).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    s.wait_for(&first, Duration::from_secs(30), |i| status(i) == "cancelled")
+    let r = s
+        .post(&format!("/api/runs/{first}/cancel"), &json!({}))
         .await;
-    assert!(!dir.path().join(&first).exists(), "a cancelled run left its folder");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    s.wait_for(&first, Duration::from_secs(30), |i| {
+        status(i) == "cancelled"
+    })
+    .await;
+    assert!(
+        !dir.path().join(&first).exists(),
+        "a cancelled run left its folder"
+    );
     assert!(!dir.path().join(&third).exists());
 
     // The second then runs to its end.
     s.wait_done(&second).await;
     let found = manifests_under(dir.path());
-    assert_eq!(found, vec![dir.path().join(&second).join("manifest.json")], "{found:?}");
-    for (id, want) in [(&first, "cancelled"), (&third, "cancelled"), (&second, "finished")] {
+    assert_eq!(
+        found,
+        vec![dir.path().join(&second).join("manifest.json")],
+        "{found:?}"
+    );
+    for (id, want) in [
+        (&first, "cancelled"),
+        (&third, "cancelled"),
+        (&second, "finished"),
+    ] {
         let r = s.post(&format!("/api/runs/{id}/cancel"), &json!({})).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{id}: {}", r.text());
         assert!(r.error().contains(want), "{}", r.text());
@@ -251,7 +333,11 @@ async fn runs_survive_a_restart() {
     // A new server over the same data folder.
     let s = Server::new(dir.path(), 1);
     let info = s.run_info(&id).await;
-    assert_eq!((status(&info), info["origin"].as_str()), ("done", Some("web")), "{info}");
+    assert_eq!(
+        (status(&info), info["origin"].as_str()),
+        ("done", Some("web")),
+        "{info}"
+    );
     let summary = info["files"]
         .as_array()
         .expect("files")
@@ -263,7 +349,10 @@ async fn runs_survive_a_restart() {
         .to_string();
     let r = s.get(&summary).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body, std::fs::read(dir.path().join(&id).join("summary.csv")).expect("csv"));
+    assert_eq!(
+        r.body,
+        std::fs::read(dir.path().join(&id).join("summary.csv")).expect("csv")
+    );
     let home = s.get("/api/home").await.json();
     assert_eq!(home["runs"].as_array().map(Vec::len), Some(1), "{home}");
 
@@ -272,18 +361,32 @@ async fn runs_survive_a_restart() {
     let busy = Server::new(dir.path(), 1);
     let running = busy.start_run("b:default", 40, 12).await;
     let queued = busy.start_run("b:default", 8, 13).await;
-    busy.wait_for(&running, Duration::from_secs(30), |i| status(i) == "running")
-        .await;
+    busy.wait_for(&running, Duration::from_secs(30), |i| {
+        status(i) == "running"
+    })
+    .await;
     let later = tempfile::tempdir().expect("tempdir");
     for rid in [&running, &queued] {
-        copy_tree(&dir.path().join(".web/runs").join(rid), &later.path().join(".web/runs").join(rid));
+        copy_tree(
+            &dir.path().join(".web/runs").join(rid),
+            &later.path().join(".web/runs").join(rid),
+        );
     }
     for rid in [&queued, &running] {
-        let r = busy.post(&format!("/api/runs/{rid}/cancel"), &json!({})).await;
+        let r = busy
+            .post(&format!("/api/runs/{rid}/cancel"), &json!({}))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     }
     let record: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(later.path().join(".web/runs").join(&running).join("run.json")).expect("record"),
+        &std::fs::read(
+            later
+                .path()
+                .join(".web/runs")
+                .join(&running)
+                .join("run.json"),
+        )
+        .expect("record"),
     )
     .expect("json");
     assert_eq!(record["status"], "running");
@@ -296,15 +399,26 @@ async fn runs_survive_a_restart() {
     assert_eq!(done["seed"], 13);
     again.wait_done(&running).await;
     assert!(later.path().join(&queued).join("summary.csv").is_file());
-    busy.wait_for(&running, Duration::from_secs(30), |i| status(i) == "cancelled")
-        .await;
+    busy.wait_for(&running, Duration::from_secs(30), |i| {
+        status(i) == "cancelled"
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_run_folders_are_listed_and_compared() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("mycli");
-    cli(&["run", DEFAULT_FILE, "-n", "8", "--seed", "5", "--out", out.to_str().expect("utf-8")]);
+    cli(&[
+        "run",
+        DEFAULT_FILE,
+        "-n",
+        "8",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let sandwell = dir.path().join("sandwell");
     cli(&[
         "run",
@@ -319,8 +433,14 @@ async fn cli_run_folders_are_listed_and_compared() {
     let s = Server::new(dir.path(), 2);
     let home = s.get("/api/home").await.json();
     let runs = home["runs"].as_array().expect("runs");
-    let mine = runs.iter().find(|r| r["id"] == "mycli").expect("mycli listed");
-    assert_eq!((mine["origin"].as_str(), status(mine)), (Some("cli"), "done"));
+    let mine = runs
+        .iter()
+        .find(|r| r["id"] == "mycli")
+        .expect("mycli listed");
+    assert_eq!(
+        (mine["origin"].as_str(), status(mine)),
+        (Some("cli"), "done")
+    );
     assert_eq!(mine["replications"], 8);
 
     let info = s.run_info("mycli").await;
@@ -337,23 +457,41 @@ async fn cli_run_folders_are_listed_and_compared() {
     let id = s.start_run("b:default", 8, 5).await;
     s.wait_done(&id).await;
     same_tables(&dir.path().join(&id), &out);
-    let r = s.post("/api/compare", &json!({"runs": [id, "mycli"]})).await;
+    let r = s
+        .post("/api/compare", &json!({"runs": [id, "mycli"]}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let c = r.json();
     assert!(c["id"].as_str().unwrap_or("").starts_with("c-"), "{c}");
-    assert!(!c["table"]["header"].as_array().expect("header").is_empty(), "{c}");
-    assert!(!c["table"]["rows"].as_array().expect("rows").is_empty(), "{c}");
+    assert!(
+        !c["table"]["header"].as_array().expect("header").is_empty(),
+        "{c}"
+    );
+    assert!(
+        !c["table"]["rows"].as_array().expect("rows").is_empty(),
+        "{c}"
+    );
     let first = c["files"][0]["url"].as_str().expect("a file").to_string();
     let r = s.get(&first).await;
     assert_eq!(r.status, StatusCode::OK, "{first}");
     let cid = c["id"].as_str().expect("id");
-    let r = s.get(&format!("/compare/{cid}/files/..%2F..%2Fmycli%2Fsummary.csv")).await;
+    let r = s
+        .get(&format!(
+            "/compare/{cid}/files/..%2F..%2Fmycli%2Fsummary.csv"
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // ...one of another world is refused as strikesim compare refuses it.
-    let r = s.post("/api/compare", &json!({"runs": [id, "sandwell"]})).await;
+    let r = s
+        .post("/api/compare", &json!({"runs": [id, "sandwell"]}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    assert!(r.error().contains("do not share the same world"), "{}", r.text());
+    assert!(
+        r.error().contains("do not share the same world"),
+        "{}",
+        r.text()
+    );
     let r = s.post("/api/compare", &json!({"runs": [id]})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.error().contains("two or more"), "{}", r.text());

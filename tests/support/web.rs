@@ -179,7 +179,12 @@ impl Server {
     }
 
     /// Poll a run until `pred` holds of its info, or panic after `timeout`.
-    pub async fn wait_for(&self, id: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+    pub async fn wait_for(
+        &self,
+        id: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
         let start = Instant::now();
         loop {
             let info = self.run_info(id).await;
