@@ -476,9 +476,12 @@ async fn compare(State(s): Shared, bytes: Result<Bytes, BytesRejection>) -> Resu
             .iter()
             .map(|id| results::find_run(&s.jobs, &s.store, id).and_then(|r| results::finished_dir(&s.jobs, &r)))
             .collect::<Result<Vec<_>, _>>()?;
-        let id = store::new_id("c");
-        let out = s.store.compare_dir().join(&id);
-        app::compare(&dirs, &out).map_err(|e| WebError::Invalid { message: e.to_string(), findings: Vec::new() })?;
+        let (id, out) = store::claim(&s.store.compare_dir(), "c")
+            .map_err(|e| WebError::Internal(format!("cannot make the comparison's folder: {e}")))?;
+        app::compare(&dirs, &out).map_err(|e| {
+            let _ = std::fs::remove_dir(&out);
+            WebError::Invalid { message: e.to_string(), findings: Vec::new() }
+        })?;
         let base = format!("/compare/{id}/files");
         let table = compare_table(&out.join("compare.csv"))?;
         let files = results::folder_files(&out);
