@@ -101,6 +101,35 @@ async fn home_lists_bundled_then_saved_scenarios() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_scenarios_made_in_the_same_second_never_share_an_id() {
+    // Ids end in four random hex digits: 300 saves in a second drew the
+    // same id about once, and the second save overwrote the first.
+    let (_dir, s) = server(1);
+    let mut ids = std::collections::BTreeSet::new();
+    for k in 0..300 {
+        let r = s
+            .post(
+                "/api/scenarios",
+                &json!({"text": format!("name = \"n{k}\"\n")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        ids.insert(r.json()["id"].as_str().expect("id").to_string());
+    }
+    assert_eq!(ids.len(), 300);
+    let home = s.get("/api/home").await.json();
+    let mut names: Vec<&str> = home["saved"]
+        .as_array()
+        .expect("saved")
+        .iter()
+        .filter_map(|x| x["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 300);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validation_places_errors_at_their_lines() {
     let (_dir, s) = server(1);
     let text = default_text();

@@ -497,4 +497,11 @@ async fn cli_run_folders_are_listed_and_compared() {
     assert!(r.error().contains("two or more"), "{}", r.text());
     let r = s.post("/api/compare", &json!({"runs": [id, "nope"]})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // The refusals left no comparison behind.
+    let kept: Vec<String> = std::fs::read_dir(dir.path().join(".web/compare"))
+        .expect("compare dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(kept, vec![cid.to_string()]);
 }
