@@ -290,6 +290,24 @@ async fn bodies_over_their_limits_are_refused() {
         csv
     );
 
+    let r = s
+        .post_raw(
+            &format!("/api/scenarios/{id}/files"),
+            "text/csv",
+            csv.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert!(r.error().starts_with("name:"), "{}", r.text());
+    let r = s
+        .post_raw(
+            "/api/scenarios/b:default/files?name=rtt.csv",
+            "text/csv",
+            csv.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.error().contains("read-only"), "{}", r.text());
     for name in ["..%2Fx.csv", "x.txt", "..x.csv", ".csv"] {
         let r = s
             .post_raw(

@@ -263,6 +263,27 @@ async fn the_queue_runs_one_at_a_time_and_cancels() {
         "{three}"
     );
 
+    // The run folder appears only when complete: while running, there is none.
+    assert!(!dir.path().join(&first).exists());
+    // At most 32 runs wait: the next is refused with 503.
+    let mut more = Vec::new();
+    for seed in 100..130 {
+        more.push(s.start_run("b:default", 8, seed).await);
+    }
+    assert_eq!(s.run_info(&more[29]).await["queue_position"], 32);
+    let r = s
+        .post(
+            "/api/runs",
+            &json!({"scenario": "b:default", "replications": 8}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(r.error().contains("queue is full"), "{}", r.text());
+    for id in more.iter().rev() {
+        let r = s.post(&format!("/api/runs/{id}/cancel"), &json!({})).await;
+        assert_eq!(status(&r.json()), "cancelled");
+    }
+
     // A queued run is cancelled at once.
     let r = s
         .post(&format!("/api/runs/{third}/cancel"), &json!({}))
@@ -277,10 +298,17 @@ async fn the_queue_runs_one_at_a_time_and_cancels() {
         .post(&format!("/api/runs/{first}/cancel"), &json!({}))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let asked = std::time::Instant::now();
     s.wait_for(&first, Duration::from_secs(30), |i| {
         status(i) == "cancelled"
     })
     .await;
+    // "Within a second" (leeway for a loaded machine).
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
     assert!(
         !dir.path().join(&first).exists(),
         "a cancelled run left its folder"
@@ -455,6 +483,23 @@ async fn cli_run_folders_are_listed_and_compared() {
 
     // A web run of the same world and seed compares with it...
     let id = s.start_run("b:default", 8, 5).await;
+    // Its progress as server-sent events, until the stream closes at its end.
+    let events = tokio::time::timeout(
+        Duration::from_secs(120),
+        s.get(&format!("/api/runs/{id}/events")),
+    )
+    .await
+    .expect("the event stream ends when the run does");
+    assert_eq!(events.status, StatusCode::OK);
+    let text = events.text();
+    assert!(text.starts_with("event: progress\n"), "{text}");
+    let last = text.trim_end().rsplit("\n\n").next().expect("an event");
+    assert!(last.starts_with("event: end\n"), "{last}");
+    assert!(
+        last.contains("\"status\":\"done\"") && last.contains("\"headline\""),
+        "{last}"
+    );
+    assert_eq!(text.matches("event: end").count(), 1);
     s.wait_done(&id).await;
     same_tables(&dir.path().join(&id), &out);
     let r = s
