@@ -237,6 +237,39 @@ async fn the_form_reads_and_writes_the_toml() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.error().contains("trusts[0].code"), "{}", r.text());
 
+    // Emptying a field takes out that field, and only it.
+    let r = s
+        .post(
+            "/api/form/apply",
+            &json!({"text": text, "changes": [{"key": "plans[1].stand_down.days_ahead", "value": ""}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let out = r.json()["text"].as_str().expect("text").to_string();
+    let differing: Vec<(&str, &str)> = text
+        .lines()
+        .zip(out.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(differing.len(), 1, "{differing:?}");
+    let (before, after) = differing[0];
+    assert!(before.contains("days_ahead = 7"), "{before}");
+    assert!(
+        !after.contains("days_ahead") && after.contains("clinic_share = 0.5"),
+        "{after}"
+    );
+    assert_eq!(text.lines().count(), out.lines().count());
+    // A field that is absent stays absent, whatever else has its name.
+    let odd = "[[plans]]\nname = \"a\"\ndays_ahead = 3\n";
+    let r = s
+        .post(
+            "/api/form/apply",
+            &json!({"text": odd, "changes": [{"key": "plans[0].stand_down.days_ahead", "value": ""}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["text"], odd);
+
     // Text that is not TOML: 422 saying so.
     let r = s.post("/api/form", &json!({"text": "a = = b"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
