@@ -74,7 +74,9 @@ fn check_host(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(n, _)| n),
     };
-    if matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.") {
+    // An address must be one: "127.evil.example" starts like one.
+    let loopback = name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if name == "localhost" || loopback {
         Ok(())
     } else {
         Err(WebError::Forbidden(format!(
