@@ -450,6 +450,25 @@ async fn changes_from_other_sites_and_hosts_are_refused() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{host}");
     }
+    // Names that only look like this machine: a rebinding site can name
+    // itself 127.evil.example and resolve that to 127.0.0.1.
+    for host in [
+        "127.evil.example:8080",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example:8080",
+        "[::1.evil]:8080",
+    ] {
+        let r = s
+            .send(
+                Request::get("/api/home")
+                    .header("host", host)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{host}: {}", r.text());
+        assert!(r.error().contains("this machine only"), "{}", r.text());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
