@@ -111,7 +111,10 @@ fn check_token(token: &str, request: &Request) -> Result<Option<Response>, WebEr
         .split('&')
         .find_map(|kv| kv.strip_prefix("token="));
     if request.method() == Method::GET && query.is_some_and(|q| same(q, token)) {
-        let mut response = Redirect::to(request.uri().path()).into_response();
+        // Back to the same page, on this server: "//host/..." would be another site.
+        let path = request.uri().path();
+        let back = if path.starts_with("//") || path.starts_with("/\\") { "/" } else { path };
+        let mut response = Redirect::to(back).into_response();
         let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().insert(header::SET_COOKIE, v);
