@@ -515,6 +515,16 @@ async fn a_token_is_required_when_set() {
     let r = s.send(get(None, "/?token=T0ken")).await;
     assert!(r.status.is_redirection(), "{}", r.status);
     assert_eq!(r.header("location"), "/");
+    // The redirect stays on this server: "//evil.example" would leave it.
+    for (uri, to) in [
+        ("//evil.example/?token=T0ken", "/"),
+        ("/%2F%2Fevil.example?token=T0ken", "/%2F%2Fevil.example"),
+        ("/api/home?token=T0ken", "/api/home"),
+    ] {
+        let r = s.send(get(None, uri)).await;
+        assert!(r.status.is_redirection(), "{uri}: {}", r.status);
+        assert_eq!(r.header("location"), to, "{uri}");
+    }
     let cookie = r.header("set-cookie").to_string();
     assert!(
         cookie.contains("T0ken") && cookie.contains("HttpOnly"),
