@@ -37,8 +37,9 @@ pub struct AppState {
     /// Serving this machine only: the Host header is checked.
     pub local_only: bool,
     workers: usize,
-    /// Each finished run's results, read once.
-    results: Mutex<HashMap<String, Arc<Results>>>,
+    /// Each finished run's results, read once per version of its
+    /// manifest (the CLI may write a run folder again).
+    results: Mutex<HashMap<String, (Option<std::time::SystemTime>, Arc<Results>)>>,
 }
 
 impl AppState {
@@ -344,14 +345,19 @@ fn cached_results(
     dir: &std::path::Path,
     scenario: Option<&std::path::Path>,
 ) -> Result<Arc<Results>, WebError> {
-    if let Some(r) = s.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id) {
-        return Ok(Arc::clone(r));
+    let version = std::fs::metadata(dir.join(crate::output::files::MANIFEST))
+        .and_then(|m| m.modified())
+        .ok();
+    if let Some((v, r)) = s.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id) {
+        if *v == version {
+            return Ok(Arc::clone(r));
+        }
     }
     let r = Arc::new(results::results(dir, &format!("/runs/{id}/files"), scenario)?);
     s.results
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(id.to_string(), Arc::clone(&r));
+        .insert(id.to_string(), (version, Arc::clone(&r)));
     Ok(r)
 }
 
