@@ -549,4 +549,32 @@ async fn cli_run_folders_are_listed_and_compared() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     assert_eq!(kept, vec![cid.to_string()]);
+
+    // The CLI writes the folder again while the server runs: the server
+    // shows the new run, not the one it read before.
+    cli(&[
+        "run",
+        DEFAULT_FILE,
+        "-n",
+        "4",
+        "--seed",
+        "6",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let info = s.run_info("mycli").await;
+    assert_eq!(
+        (info["replications"].as_u64(), info["seed"].as_u64()),
+        (Some(4), Some(6))
+    );
+    for f in info["files"].as_array().expect("files") {
+        let url = f["url"].as_str().expect("url");
+        let r = s.get(url).await;
+        assert_eq!(r.status, StatusCode::OK, "{url}");
+        assert_eq!(
+            r.body.len() as u64,
+            f["bytes"].as_u64().expect("bytes"),
+            "{url}"
+        );
+    }
 }
