@@ -578,3 +578,42 @@ async fn cli_run_folders_are_listed_and_compared() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_keeps_the_scenario_it_was_started_with() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = Server::new(dir.path(), 1);
+    let text = web::default_text().replacen("hours = 48", "hours = 24", 1);
+    let r = s.post("/api/scenarios", &json!({"text": text})).await;
+    let sid = r.json()["id"].as_str().expect("id").to_string();
+    let id = s.start_run(&sid, 8, 3).await;
+    // Edited (even broken) after the run was asked for: the run is not.
+    let r = s
+        .post(
+            &format!("/api/scenarios/{sid}"),
+            &json!({"text": "hours = ="}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let info = s.wait_done(&id).await;
+    assert_eq!(info["scenario"], sid.as_str());
+    let r = s.get(&format!("/runs/{id}/files/scenario.toml")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.text(), text);
+    // The 24-hour walkout is the one that ran.
+    let manifest = s.get(&format!("/runs/{id}/files/manifest.json")).await;
+    assert_eq!(manifest.status, StatusCode::OK);
+    let m: serde_json::Value = serde_json::from_slice(&manifest.body).expect("manifest");
+    let sha = m["scenario"]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_string();
+    assert_eq!(info["world"], sha.as_str());
+    let bundled = s.start_run("b:default", 2, 3).await;
+    let other = s.wait_done(&bundled).await;
+    assert_ne!(
+        other["world"],
+        sha.as_str(),
+        "a 24-hour walkout is another world"
+    );
+}
