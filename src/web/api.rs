@@ -369,7 +369,10 @@ fn full_info(s: &AppState, id: &str) -> Result<RunInfo, WebError> {
             let record = results::cli_record(&dir)
                 .ok_or_else(|| WebError::NotFound(format!("run \"{id}\" has no readable manifest")))?;
             let mut info = cli_info(record);
-            info.results = Some((*cached_results(s, id, &dir, None)?).clone());
+            let results = cached_results(s, id, &dir, None).map_err(|e| {
+                WebError::NotFound(format!("run \"{id}\" is not a run folder the workbench can read: {e}"))
+            })?;
+            info.results = Some((*results).clone());
             Ok(info)
         }
     }
