@@ -458,9 +458,28 @@ async fn cli_run_folders_are_listed_and_compared() {
         "--out",
         sandwell.to_str().expect("utf-8"),
     ]);
+    // A folder with a manifest that is not a run's (another tool's, or damaged).
+    std::fs::create_dir_all(dir.path().join("junk")).expect("junk");
+    std::fs::write(dir.path().join("junk/manifest.json"), "{\"files\": []}").expect("junk");
     let s = Server::new(dir.path(), 2);
+    for uri in [
+        "/api/runs/junk",
+        "/runs/junk/files/manifest.json",
+        "/api/runs/junk/events",
+    ] {
+        let r = s.get(uri).await;
+        assert!(
+            !r.status.is_server_error(),
+            "{uri}: {} {}",
+            r.status,
+            r.text()
+        );
+    }
+    let r = s.get("/api/runs/junk").await;
+    assert!(r.error().contains("junk"), "{}", r.text());
     let home = s.get("/api/home").await.json();
     let runs = home["runs"].as_array().expect("runs");
+    assert!(!runs.iter().any(|r| r["id"] == "junk"), "{home}");
     let mine = runs
         .iter()
         .find(|r| r["id"] == "mycli")
