@@ -47,6 +47,9 @@ fn world() -> &'static World {
             out.to_str().expect("utf-8"),
         ]);
         std::fs::write(out.join("stray.csv"), SECRET).expect("stray");
+        // A folder with a manifest that is not a run's.
+        std::fs::create_dir_all(data.join("junk")).expect("junk");
+        std::fs::write(data.join("junk/manifest.json"), "{\"files\": [\"x\"]}").expect("junk");
         let server = Server::new(&data, 1);
         std::fs::write(data.join(".web").join("secret.txt"), SECRET).expect("secret");
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -135,6 +138,7 @@ fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("b:default".to_string()),
         Just("mycli".to_string()),
+        Just("junk".to_string()),
         Just("..".to_string()),
         Just("%2e%2e".to_string()),
         Just("%2E%2E%2F%2E%2E%2Fsecret.txt".to_string()),
