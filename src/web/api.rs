@@ -39,7 +39,7 @@ pub struct AppState {
     workers: usize,
     /// Each finished run's results, read once per version of its
     /// manifest (the CLI may write a run folder again).
-    results: Mutex<HashMap<String, (Option<std::time::SystemTime>, Arc<Results>)>>,
+    results: Mutex<HashMap<String, Cached>>,
 }
 
 impl AppState {
@@ -57,6 +57,9 @@ impl AppState {
 }
 
 type Shared = State<Arc<AppState>>;
+
+/// A run's results and the modification time of the manifest they were read from.
+type Cached = (Option<std::time::SystemTime>, Arc<Results>);
 
 /// A route's parameters, as [`Path`] reads them, but refused as every
 /// error is: JSON, a 400 naming the problem (e.g. an id that is not UTF-8).
