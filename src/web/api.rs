@@ -37,8 +37,9 @@ pub struct AppState {
     /// Serving this machine only: the Host header is checked.
     pub local_only: bool,
     workers: usize,
-    /// Each finished run's results, read once.
-    results: Mutex<HashMap<String, Arc<Results>>>,
+    /// Each finished run's results, read once per version of its
+    /// manifest (the CLI may write a run folder again).
+    results: Mutex<HashMap<String, Cached>>,
 }
 
 impl AppState {
@@ -56,6 +57,27 @@ impl AppState {
 }
 
 type Shared = State<Arc<AppState>>;
+
+/// A run's results and the modification time of the manifest they were read from.
+type Cached = (Option<std::time::SystemTime>, Arc<Results>);
+
+/// A route's parameters, as [`Path`] reads them, but refused as every
+/// error is: JSON, a 400 naming the problem (e.g. an id that is not UTF-8).
+struct Param<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Param<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, WebError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(Param(t)),
+            Err(e) => Err(WebError::BadRequest(crate::scenario::clip(&e.body_text()))),
+        }
+    }
+}
 
 /// Every route, behind the guard.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -91,6 +113,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/runs/{id}/files/{*path}", get(run_file))
         .route("/api/compare", post(compare))
         .route("/compare/{id}/files/{*path}", get(compare_file))
+        .method_not_allowed_fallback(|method: axum::http::Method| async move {
+            let body = serde_json::json!({ "error": format!("{method} is not allowed here") });
+            (StatusCode::METHOD_NOT_ALLOWED, Json(body))
+        })
         .fallback(|| async { WebError::NotFound("no such page".into()) })
         .layer(json_limit)
         .layer(axum::middleware::from_fn_with_state(
@@ -164,7 +190,7 @@ async fn home(State(s): Shared) -> Result<Json<serde_json::Value>, WebError> {
 
 async fn scenario(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
@@ -199,7 +225,7 @@ async fn new_scenario(
 
 async fn save_scenario(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let b: TextBody = body(bytes)?;
@@ -214,7 +240,7 @@ struct UploadQuery {
 
 async fn upload_csv(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebError> {
@@ -236,7 +262,10 @@ async fn upload_csv(
         .into_response())
 }
 
-async fn download_scenario(State(s): Shared, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn download_scenario(
+    State(s): Shared,
+    Param(id): Param<String>,
+) -> Result<Response, WebError> {
     let found = s.store.scenario(&id)?;
     let text = s.store.scenario_text(&found)?;
     let (name, _) = store::name_and_title(&text);
@@ -397,13 +426,18 @@ fn cached_results(
     dir: &std::path::Path,
     scenario: Option<&std::path::Path>,
 ) -> Result<Arc<Results>, WebError> {
-    if let Some(r) = s
+    let version = std::fs::metadata(dir.join(crate::output::files::MANIFEST))
+        .and_then(|m| m.modified())
+        .ok();
+    if let Some((v, r)) = s
         .results
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .get(id)
     {
-        return Ok(Arc::clone(r));
+        if *v == version {
+            return Ok(Arc::clone(r));
+        }
     }
     let r = Arc::new(results::results(
         dir,
@@ -413,7 +447,7 @@ fn cached_results(
     s.results
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(id.to_string(), Arc::clone(&r));
+        .insert(id.to_string(), (version, Arc::clone(&r)));
     Ok(r)
 }
 
@@ -426,17 +460,22 @@ fn full_info(s: &AppState, id: &str) -> Result<RunInfo, WebError> {
                 WebError::NotFound(format!("run \"{id}\" has no readable manifest"))
             })?;
             let mut info = cli_info(record);
-            info.results = Some((*cached_results(s, id, &dir, None)?).clone());
+            let results = cached_results(s, id, &dir, None).map_err(|e| {
+                WebError::NotFound(format!(
+                    "run \"{id}\" is not a run folder the workbench can read: {e}"
+                ))
+            })?;
+            info.results = Some((*results).clone());
             Ok(info)
         }
     }
 }
 
-async fn run(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo>, WebError> {
+async fn run(State(s): Shared, Param(id): Param<String>) -> Result<Json<RunInfo>, WebError> {
     blocking(move || full_info(&s, &id).map(Json)).await
 }
 
-async fn cancel(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo>, WebError> {
+async fn cancel(State(s): Shared, Param(id): Param<String>) -> Result<Json<RunInfo>, WebError> {
     let job = s.jobs.cancel(&id)?;
     Ok(Json(web_info(&s, &job, false)))
 }
@@ -445,7 +484,7 @@ async fn cancel(State(s): Shared, Path(id): Path<String>) -> Result<Json<RunInfo
 /// four a second), then `end` with the full run, then the stream closes.
 async fn events(
     State(s): Shared,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
     results::find_run(&s.jobs, &s.store, &id)?;
     let stream = futures_util::stream::unfold(
@@ -493,7 +532,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 
 async fn run_file(
     State(s): Shared,
-    Path((id, path)): Path<(String, String)>,
+    Param((id, path)): Param<(String, String)>,
 ) -> Result<Response, WebError> {
     blocking(move || {
         let run = results::find_run(&s.jobs, &s.store, &id)?;
@@ -558,13 +597,16 @@ async fn compare(
             .iter()
             .map(|id| results::find_run(&s.jobs, &s.store, id).and_then(|r| results::finished_dir(&s.jobs, &r)))
             .collect::<Result<Vec<_>, _>>()?;
-        let id = store::new_id("c");
-        let out = s.store.compare_dir().join(&id);
+        let (id, out) = store::claim(&s.store.compare_dir(), "c")
+            .map_err(|e| WebError::Internal(format!("cannot make the comparison's folder: {e}")))?;
         // The refusal names runs by id, not by where the server keeps them.
         let root = format!("{}/", s.store.root().display());
-        app::compare(&dirs, &out).map_err(|e| WebError::Invalid {
-            message: e.to_string().replace(&root, ""),
-            findings: Vec::new(),
+        app::compare(&dirs, &out).map_err(|e| {
+            let _ = std::fs::remove_dir(&out);
+            WebError::Invalid {
+                message: e.to_string().replace(&root, ""),
+                findings: Vec::new(),
+            }
         })?;
         let base = format!("/compare/{id}/files");
         let table = compare_table(&out.join("compare.csv"))?;
@@ -639,7 +681,7 @@ fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
 
 async fn compare_file(
     State(s): Shared,
-    Path((id, path)): Path<(String, String)>,
+    Param((id, path)): Param<(String, String)>,
 ) -> Result<Response, WebError> {
     blocking(move || {
         let dir = Store::entry(&s.store.compare_dir(), &id).ok_or_else(|| {

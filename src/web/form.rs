@@ -324,12 +324,13 @@ pub fn apply(text: &str, changes: &[Change]) -> Result<String, WebError> {
             })?;
         let (last, parents) = spec.path.split_last().expect("paths are not empty");
         let empty = change.value.trim().is_empty();
+        if empty && lookup(table, spec.path).is_none() {
+            // Nothing to take out (and never a key of the same name elsewhere).
+            continue;
+        }
         let mut at: &mut dyn toml_edit::TableLike = table;
         for p in parents {
             if at.get(p).is_none() {
-                if empty {
-                    break;
-                }
                 at.insert(p, Item::Value(Value::InlineTable(InlineTable::new())));
             }
             at = at

@@ -86,7 +86,11 @@ fn check_host(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(n, _)| n),
     };
-    if matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.") {
+    // An address must be one: "127.evil.example" starts like one.
+    let loopback = name
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback());
+    if name == "localhost" || loopback {
         Ok(())
     } else {
         Err(WebError::Forbidden(format!(
@@ -125,7 +129,14 @@ fn check_token(token: &str, request: &Request) -> Result<Option<Response>, WebEr
         .split('&')
         .find_map(|kv| kv.strip_prefix("token="));
     if request.method() == Method::GET && query.is_some_and(|q| same(q, token)) {
-        let mut response = Redirect::to(request.uri().path()).into_response();
+        // Back to the same page, on this server: "//host/..." would be another site.
+        let path = request.uri().path();
+        let back = if path.starts_with("//") || path.starts_with("/\\") {
+            "/"
+        } else {
+            path
+        };
+        let mut response = Redirect::to(back).into_response();
         let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().insert(header::SET_COOKIE, v);

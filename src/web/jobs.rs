@@ -278,11 +278,9 @@ impl Jobs {
             )));
         }
         let (name, title) = store::name_and_title(&text);
-        let id = store::new_id(&safe_stem(&name));
-        let input = self.store.runs_dir().join(&id);
         let io =
             |e: std::io::Error| WebError::Internal(format!("cannot keep the run's input: {e}"));
-        fs::create_dir_all(&input).map_err(io)?;
+        let (id, input) = store::claim(&self.store.runs_dir(), &safe_stem(&name)).map_err(io)?;
         let copied = (|| {
             store::write_atomic(&input.join(SCENARIO_FILE), text.as_bytes())?;
             if let store::ScenarioRef::Saved(sid) = &scenario {

@@ -144,6 +144,8 @@ pub fn cli_record(dir: &Path) -> Option<RunRecord> {
     let modified = fs::metadata(&path).ok()?.modified().ok()?;
     let text = fs::read_to_string(&path).ok()?;
     let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+    // A run's manifest names its scenario's identity; another tool's does not.
+    m["scenario"]["sha256"].as_str()?;
     let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     Some(RunRecord {
         id,

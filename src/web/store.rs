@@ -52,6 +52,21 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}-{date}-{time}-{:04x}", rand::random::<u16>())
 }
 
+/// A new id of `prefix` and its folder under `parent`, made now: an id
+/// already taken there (two requests in the same second can draw the
+/// same four hex digits) is drawn again, never shared.
+pub fn claim(parent: &Path, prefix: &str) -> std::io::Result<(String, PathBuf)> {
+    loop {
+        let id = new_id(prefix);
+        let path = parent.join(&id);
+        match fs::create_dir(&path) {
+            Ok(()) => return Ok((id, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// `YYYY-MM-DD HH:MM:SS` (UTC) of a time.
 pub fn stamp(t: SystemTime) -> String {
     let secs = t
@@ -254,10 +269,8 @@ impl Store {
     /// is the uploaded file's name, kept for the download's name.
     pub fn save_new(&self, text: &str, original: Option<&str>) -> Result<String, WebError> {
         check_text_size(text)?;
-        let id = new_id("s");
-        let dir = self.scenarios_dir().join(&id);
         let io = |e: std::io::Error| WebError::Internal(format!("cannot save the scenario: {e}"));
-        fs::create_dir_all(&dir).map_err(io)?;
+        let (id, dir) = claim(&self.scenarios_dir(), "s").map_err(io)?;
         write_atomic(&dir.join(SCENARIO_FILE), text.as_bytes()).map_err(io)?;
         if let Some(name) = original.map(clean_file_name).filter(|n| !n.is_empty()) {
             fs::write(dir.join("original-name"), name).map_err(io)?;
