@@ -90,7 +90,7 @@ fn check_host(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
     let loopback = name
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback());
-    if name == "localhost" || loopback {
+    if name.eq_ignore_ascii_case("localhost") || loopback {
         Ok(())
     } else {
         Err(WebError::Forbidden(format!(
