@@ -5,10 +5,11 @@
 //! than a moment (validating a large scenario, reading a run's tables,
 //! comparing) runs on blocking threads, never on the async executor.
 
+use super::compare;
 use super::form::{self, Change};
 use super::guard;
 use super::jobs::{Job, Jobs, RunRequest};
-use super::results::{self, AnyRun, ChartLink, FileLink, Results, RunInfo, TableJson};
+use super::results::{self, AnyRun, Results, RunInfo};
 use super::store::{self, ScenarioRef, Store, MAX_CSV_BYTES, MAX_SCENARIO_BYTES};
 use super::{ServeOptions, WebError};
 use crate::app;
@@ -56,14 +57,14 @@ impl AppState {
     }
 }
 
-type Shared = State<Arc<AppState>>;
+pub(super) type Shared = State<Arc<AppState>>;
 
 /// A run's results and the modification time of the manifest they were read from.
 type Cached = (Option<std::time::SystemTime>, Arc<Results>);
 
 /// A route's parameters, as [`Path`] reads them, but refused as every
 /// error is: JSON, a 400 naming the problem (e.g. an id that is not UTF-8).
-struct Param<T>(T);
+pub(super) struct Param<T>(pub(super) T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Param<T> {
     type Rejection = WebError;
@@ -111,8 +112,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/runs/{id}/events", get(events))
         .route("/api/runs/{id}/cancel", post(cancel))
         .route("/runs/{id}/files/{*path}", get(run_file))
-        .route("/api/compare", post(compare))
-        .route("/compare/{id}/files/{*path}", get(compare_file))
+        .route("/api/compare", post(compare::compare))
+        .route("/compare/{id}/files/{*path}", get(compare::compare_file))
         .method_not_allowed_fallback(|method: axum::http::Method| async move {
             let body = serde_json::json!({ "error": format!("{method} is not allowed here") });
             (StatusCode::METHOD_NOT_ALLOWED, Json(body))
@@ -135,7 +136,9 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// A JSON body within its limit, or an error naming what is wrong.
-fn body<T: DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> Result<T, WebError> {
+pub(super) fn body<T: DeserializeOwned>(
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<T, WebError> {
     let bytes = bytes.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             store::too_large(
@@ -156,7 +159,7 @@ fn body<T: DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> Result<T, 
 }
 
 /// Run `f` on a blocking thread; a panic there is an internal error.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<T, WebError> {
     tokio::task::spawn_blocking(f)
@@ -554,7 +557,7 @@ async fn run_file(
 
 /// A file of a run or comparison: tables and data as downloads, pages
 /// and pictures inline (a page under the report's own policy).
-fn file_response(path: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn file_response(path: &str, bytes: Vec<u8>) -> Response {
     let ct = results::content_type(path);
     let base = path.rsplit('/').next().unwrap_or(path);
     let mut r = if [".csv", ".xlsx", ".json", ".toml", ".md"]
@@ -572,134 +575,4 @@ fn file_response(path: &str, bytes: Vec<u8>) -> Response {
         );
     }
     r
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompareBody {
-    runs: Vec<String>,
-}
-
-async fn compare(
-    State(s): Shared,
-    bytes: Result<Bytes, BytesRejection>,
-) -> Result<Json<serde_json::Value>, WebError> {
-    let b: CompareBody = body(bytes)?;
-    blocking(move || {
-        if b.runs.len() < 2 {
-            return Err(WebError::Invalid {
-                message: format!("runs: {} given; allowed: two or more runs to compare", b.runs.len()),
-                findings: Vec::new(),
-            });
-        }
-        let dirs = b
-            .runs
-            .iter()
-            .map(|id| results::find_run(&s.jobs, &s.store, id).and_then(|r| results::finished_dir(&s.jobs, &r)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (id, out) = store::claim(&s.store.compare_dir(), "c")
-            .map_err(|e| WebError::Internal(format!("cannot make the comparison's folder: {e}")))?;
-        // The refusal names runs by id, not by where the server keeps them.
-        let root = format!("{}/", s.store.root().display());
-        app::compare(&dirs, &out).map_err(|e| {
-            let _ = std::fs::remove_dir(&out);
-            WebError::Invalid {
-                message: e.to_string().replace(&root, ""),
-                findings: Vec::new(),
-            }
-        })?;
-        let base = format!("/compare/{id}/files");
-        let table = compare_table(&out.join("compare.csv"))?;
-        let files = results::folder_files(&out);
-        // In the report's order, as on a run's page.
-        let charts: Vec<ChartLink> = crate::output::charts::captioned_charts()
-            .filter(|(stem, _)| files.iter().any(|(n, _)| *n == format!("charts/{stem}.svg")))
-            .map(|(stem, caption)| ChartLink {
-                name: stem.to_string(),
-                title: caption.to_string(),
-                svg: format!("{base}/charts/{stem}.svg"),
-            })
-            .collect();
-        let files: Vec<FileLink> = files
-            .into_iter()
-            .map(|(name, bytes)| FileLink { url: format!("{base}/{name}"), name, bytes })
-            .collect();
-        Ok(Json(serde_json::json!({ "id": id, "runs": b.runs, "table": table, "charts": charts, "files": files })))
-    })
-    .await
-}
-
-/// A comparison's headline table, as a run's: the measures as rows, the
-/// no-strike world then each labelled plan as columns (from its
-/// `compare.csv`, whose long form is the download).
-fn compare_table(path: &std::path::Path) -> Result<TableJson, WebError> {
-    let bad = |e: &dyn std::fmt::Display| {
-        WebError::Internal(format!("cannot read {}: {e}", path.display()))
-    };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(&e))?;
-    let header = reader.headers().map_err(|e| bad(&e))?.clone();
-    let at = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(&format!("no column {name}")))
-    };
-    let (label, metric) = (at("label")?, at("metric")?);
-    let own = [at("mean")?, at("ci95_low")?, at("ci95_high")?];
-    let effect = [
-        at("effect_mean")?,
-        at("effect_ci95_low")?,
-        at("effect_ci95_high")?,
-    ];
-    let mut columns: Vec<(String, bool)> = Vec::new();
-    let mut cells: HashMap<(String, String), csv::StringRecord> = HashMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| bad(&e))?;
-        let l = record.get(label).unwrap_or_default().to_string();
-        if !columns.iter().any(|(c, _)| *c == l) {
-            let counterfactual = l == crate::output::run_data::COUNTERFACTUAL;
-            columns.push((l.clone(), counterfactual));
-        }
-        cells.insert(
-            (l, record.get(metric).unwrap_or_default().to_string()),
-            record,
-        );
-    }
-    columns.sort_by_key(|(_, own)| !own);
-    let table = crate::output::report::headline_from(&columns, |i, m| {
-        let (name, is_own) = &columns[i];
-        let r = cells.get(&(name.clone(), m.name().to_string()))?;
-        let f = |k: usize| r.get(k).and_then(|v| v.parse::<f64>().ok());
-        let k = if *is_own { own } else { effect };
-        Some((f(k[0])?, f(k[1])?, f(k[2])?))
-    });
-    Ok(TableJson {
-        header: table.header,
-        rows: table.rows,
-    })
-}
-
-async fn compare_file(
-    State(s): Shared,
-    Param((id, path)): Param<(String, String)>,
-) -> Result<Response, WebError> {
-    blocking(move || {
-        let dir = Store::entry(&s.store.compare_dir(), &id).ok_or_else(|| {
-            WebError::NotFound(format!("no comparison \"{}\"", crate::scenario::clip(&id)))
-        })?;
-        let listed = results::folder_files(&dir)
-            .into_iter()
-            .any(|(n, _)| n == path);
-        let bytes = listed
-            .then(|| std::fs::read(dir.join(&path)).ok())
-            .flatten()
-            .ok_or_else(|| {
-                WebError::NotFound(format!(
-                    "comparison {id} has no file \"{}\"",
-                    crate::scenario::clip(&path)
-                ))
-            })?;
-        Ok(file_response(&path, bytes))
-    })
-    .await
 }

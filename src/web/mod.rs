@@ -14,12 +14,13 @@
 //! - [`results`]: what a run or a comparison shows, and its files;
 //! - [`form`]: the fields a planner changes most, written back into TOML;
 //! - [`guard`]: token, same-origin and host checks, security headers;
-//! - [`api`]: the HTTP handlers and the router.
+//! - [`api`]: the HTTP handlers and the router (comparisons in `compare.rs`).
 //!
 //! The front end is three files embedded in the binary (`assets/`), with
 //! no build step and nothing fetched from the internet.
 
 pub mod api;
+mod compare;
 pub mod form;
 pub mod guard;
 pub mod jobs;
