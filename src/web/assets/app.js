@@ -811,12 +811,17 @@
       const total = p.total || r.replications || 0;
       const done = r.status === 'done' ? total : Math.min(p.done || 0, total);
       Object.assign(this.bar, { max: Math.max(total, 1), value: done });
-      this.barText.textContent = `${done} of ${total} replications`;
+      const stopped = r.status === 'failed' || r.status === 'cancelled';
+      this.barText.textContent = stopped
+        ? `Stopped at ${done} of ${total} replications; no results were kept`
+        : `${done} of ${total} replications`;
       const stages = { queued: 'Waiting in the queue', starting: 'Starting', 'warming up trusts': 'Warming up the trusts', replications: 'Running the replications', 'writing outputs': 'Writing the tables, charts and report' };
       this.stage.textContent = r.status === 'running' || r.status === 'queued'
         ? `Stage: ${stages[p.stage] || p.stage || r.status}` : '';
       const finished = TERMINAL.has(r.status);
       this.cancel.hidden = finished;
+      // "Cancelling..." and the like are over once the run is.
+      if (finished) show(this.msg);
       this.progressBox.classList.toggle('finished', finished);
 
       if (['failed', 'cancelled', 'interrupted'].includes(r.status)) this.showFailure(r);
@@ -828,7 +833,7 @@
     }
 
     showFailure(r) {
-      const what = { failed: 'The run failed', cancelled: 'The run was cancelled', interrupted: 'The run was interrupted (the server stopped while it ran)' }[r.status];
+      const what = { failed: 'The run failed', cancelled: 'The run was cancelled; no run folder was written', interrupted: 'The run was interrupted (the server stopped while it ran)' }[r.status];
       const label = r.status === 'cancelled' ? 'Cancelled: ' : 'Error: ';
       const again = r.scenario && el('button', { id: 'run-again', type: 'button', class: 'primary', onclick: (e) => this.runAgain(e.currentTarget) }, 'Run again');
       show(this.err, el('div', { class: 'error-box' }, el('strong', { text: label }), what, r.error ? `: ${r.error}` : '.'),
