@@ -404,8 +404,8 @@ pub struct Verdict {
     /// One line: the file is valid, and what it holds.
     pub summary: String,
     /// Values that look wrong, and the size of a run of the file's
-    /// replications on this machine's cores, each a line.
-    pub warnings: Vec<String>,
+    /// replications on this machine's cores, each placed as an error is.
+    pub warnings: Vec<crate::scenario::ScenarioWarning>,
     /// How long a run of the file's replications would take here, if more
     /// than a few minutes.
     pub estimate: Option<String>,
@@ -449,12 +449,7 @@ fn verdict(s: &Scenario, text: &str, source: &str) -> Result<Verdict, AppError> 
             f.walkouts.len(),
             f.plans.len()
         ),
-        warnings: s
-            .warnings()
-            .iter()
-            .chain(&size.warnings)
-            .map(ToString::to_string)
-            .collect(),
+        warnings: s.warnings().iter().chain(&size.warnings).cloned().collect(),
         estimate: size.estimate,
     })
 }

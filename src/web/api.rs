@@ -139,22 +139,28 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 pub(super) fn body<T: DeserializeOwned>(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<T, WebError> {
-    let bytes = bytes.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            store::too_large(
-                "the request",
-                2 * MAX_SCENARIO_BYTES + 1,
-                2 * MAX_SCENARIO_BYTES,
-            )
-        } else {
-            WebError::BadRequest(format!("the request body: {e}"))
-        }
-    })?;
+    let bytes = within(bytes, "the request", 2 * MAX_SCENARIO_BYTES)?;
     serde_json::from_slice(&bytes).map_err(|e| {
         WebError::BadRequest(format!(
             "the request body: {}",
             crate::scenario::echo::clip_words(&e.to_string())
         ))
+    })
+}
+
+/// A body read within its route's limit (`what` of at most `limit`
+/// bytes), or the error that says which limit it broke.
+fn within(
+    bytes: Result<Bytes, BytesRejection>,
+    what: &str,
+    limit: usize,
+) -> Result<Bytes, WebError> {
+    bytes.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            store::too_large(what, limit + 1, limit)
+        } else {
+            WebError::BadRequest(format!("{what}: {e}"))
+        }
     })
 }
 
@@ -250,13 +256,7 @@ async fn upload_csv(
     let Query(q) = query.map_err(|_| {
         WebError::BadRequest("name: missing; give the file's name as ?name=rtt.csv".into())
     })?;
-    let bytes = bytes.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            store::too_large("the CSV file", MAX_CSV_BYTES + 1, MAX_CSV_BYTES)
-        } else {
-            WebError::BadRequest(format!("the CSV file: {e}"))
-        }
-    })?;
+    let bytes = within(bytes, "the CSV file", MAX_CSV_BYTES)?;
     s.store.add_csv(&id, &q.name, &bytes)?;
     Ok((
         StatusCode::CREATED,
@@ -331,11 +331,7 @@ async fn validate(
                 })));
             }
         };
-        let scenario = crate::scenario::Scenario::from_toml_confined(&b.text, &source, &files).ok();
-        let warnings: Vec<_> = scenario
-            .as_ref()
-            .map(|sc| sc.warnings().iter().flat_map(results::findings).collect())
-            .unwrap_or_default();
+        let warnings: Vec<_> = verdict.warnings.iter().flat_map(results::findings).collect();
         let summary = verdict.summary.split_once(": ").map_or(verdict.summary.clone(), |(_, r)| r.to_string());
         Ok(Json(serde_json::json!({
             "ok": true, "summary": summary, "errors": [], "warnings": warnings, "estimate": verdict.estimate,

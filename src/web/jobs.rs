@@ -122,9 +122,8 @@ impl Progress for Reporter<'_> {
         self.0.total.store(total, Ordering::Relaxed);
         self.0.done.store(0, Ordering::Relaxed);
     }
-    fn warm_up(&self, done: u64, total: u64) {
+    fn warm_up(&self, _done: u64, _total: u64) {
         *lock(&self.0.stage) = "warming up trusts";
-        let _ = (done, total);
     }
     fn update(&self, done: u64) {
         *lock(&self.0.stage) = "replications";

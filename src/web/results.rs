@@ -12,6 +12,7 @@ use super::store::{self, Store};
 use super::WebError;
 use crate::output::charts::captioned_charts;
 use crate::output::files::MANIFEST;
+use crate::output::manifest::Manifest;
 use crate::output::report::headline_table;
 use crate::output::run_data::RunData;
 use crate::scenario::ScenarioError;
@@ -140,26 +141,27 @@ fn status_word(s: Status) -> &'static str {
 /// The record the page shows of a run folder the CLI wrote.
 pub fn cli_record(dir: &Path) -> Option<RunRecord> {
     let id = dir.file_name()?.to_str()?.to_string();
-    let path = dir.join(MANIFEST);
-    let modified = fs::metadata(&path).ok()?.modified().ok()?;
-    let text = fs::read_to_string(&path).ok()?;
-    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
-    // A run's manifest names its scenario's identity; another tool's does not.
-    m["scenario"]["sha256"].as_str()?;
-    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let modified = fs::metadata(dir.join(MANIFEST)).ok()?.modified().ok()?;
+    let m = read_manifest(dir)?;
     Some(RunRecord {
         id,
         scenario: None,
-        name: s(&m["scenario"]["name"]),
-        title: s(&m["scenario"]["title"]),
-        replications: m["replications"].as_u64(),
-        seed: m["seed"].as_u64(),
+        name: m.scenario.name,
+        title: m.scenario.title,
+        replications: Some(m.replications),
+        seed: Some(m.seed),
         precision: None,
         created: store::stamp(modified),
         finished: Some(store::stamp(modified)),
         status: Status::Done,
         error: None,
     })
+}
+
+/// A run folder's manifest, if it holds one a run wrote (another tool's
+/// `manifest.json` does not read as one).
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    serde_json::from_str(&fs::read_to_string(dir.join(MANIFEST)).ok()?).ok()
 }
 
 /// Run folders in the data folder that no web run made, newest first.
@@ -261,12 +263,7 @@ pub fn run_file(dir: &Path, name: &str, scenario: Option<&Path>) -> Option<Vec<u
     if name == "scenario.toml" {
         return scenario.and_then(|p| fs::read(p).ok());
     }
-    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let listed = manifest["files"]
-        .as_array()?
-        .iter()
-        .any(|f| f["path"].as_str() == Some(name));
+    let listed = read_manifest(dir)?.files.iter().any(|f| f.path == name);
     listed.then(|| fs::read(dir.join(name)).ok()).flatten()
 }
 

@@ -75,7 +75,7 @@
   const fmtBytes = (n) => (n === null || n === undefined ? '' : n < 1024 ? `${n} B`
     : n < 1048576 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1048576).toFixed(1)} MB`);
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-  const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
+  const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
   // A table from {header:[...], rows:[[...]]}: first column is the measure.
   // A table from {header:[...], rows:[[...]]}: the first column heads each row; a column of numbers
@@ -824,7 +824,7 @@
       if (finished) show(this.msg);
       this.progressBox.classList.toggle('finished', finished);
 
-      if (['failed', 'cancelled', 'interrupted'].includes(r.status)) this.showFailure(r);
+      if (r.status === 'failed' || r.status === 'cancelled') this.showFailure(r);
       else this.err.hidden = true;
       if (r.status === 'done' && !this.rendered) {
         if (r.headline || r.files) this.renderResults(r);
@@ -833,7 +833,7 @@
     }
 
     showFailure(r) {
-      const what = { failed: 'The run failed', cancelled: 'The run was cancelled; no run folder was written', interrupted: 'The run was interrupted (the server stopped while it ran)' }[r.status];
+      const what = { failed: 'The run failed', cancelled: 'The run was cancelled; no run folder was written' }[r.status];
       const label = r.status === 'cancelled' ? 'Cancelled: ' : 'Error: ';
       const again = r.scenario && el('button', { id: 'run-again', type: 'button', class: 'primary', onclick: (e) => this.runAgain(e.currentTarget) }, 'Run again');
       show(this.err, el('div', { class: 'error-box' }, el('strong', { text: label }), what, r.error ? `: ${r.error}` : '.'),
